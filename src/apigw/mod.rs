@@ -1,0 +1,1 @@
+//! The API Gateway variables: `$input`, `$util`, `$context`, `$stageVariables`.

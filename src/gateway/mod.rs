@@ -1,0 +1,1 @@
+//! The response path of a method around a mapping template.

@@ -1,0 +1,1 @@
+//! Java semantics: methods on strings, lists and maps; regular expressions.

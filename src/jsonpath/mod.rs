@@ -1,0 +1,1 @@
+//! Jayway-semantics JSONPath.

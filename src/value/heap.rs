@@ -1,0 +1,398 @@
+//! The per-render store behind [`Value`] handles.
+
+use super::{BigId, EntryId, ListId, MapId, Str, StrBase, Value};
+
+/// What kind of Java collection a list is; it decides how it prints and which
+/// methods it has.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ListKind {
+    /// `java.util.ArrayList` (list literals, ranges): prints `[a, b]`.
+    ArrayList,
+    /// `net.minidev.json.JSONArray` (arrays from `$input.path`, `$util.parseJson`):
+    /// prints as JSON text, `["a","b"]`.
+    JsonArray,
+    /// `String[]` (from `String.split`): Velocity lets templates index it and call
+    /// `size()`/`get()` on it.
+    StringArray,
+    /// `LinkedHashMap.keySet()` (a copy here): prints `[a, b]`.
+    KeySet,
+    /// `LinkedHashMap.values()` (a copy here): prints `[1, 2]`.
+    Values,
+    /// `LinkedHashMap.entrySet()` (a copy here): prints `[a=1, b=2]`.
+    EntrySet,
+}
+
+/// What kind of Java map a map is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MapKind {
+    /// `java.util.LinkedHashMap`: prints `{a=1, b=2}`.
+    Plain,
+    /// A map inside `$context`: prints as the empty string (recorded AWS output).
+    Context,
+    /// `$context.responseOverride` / `requestOverride` and their parts: print as
+    /// the empty string, and each key may be assigned only once.
+    Override,
+}
+
+/// A list in the heap.
+#[derive(Clone, Debug)]
+pub struct List {
+    pub kind: ListKind,
+    pub items: Vec<Value>,
+}
+
+/// A map in the heap: entries in insertion order (`LinkedHashMap`).
+#[derive(Clone, Debug)]
+pub struct Map {
+    pub kind: MapKind,
+    pub entries: Vec<(Value, Value)>,
+    /// For [`MapKind::Override`]: the first key that was assigned a second time.
+    pub repeated: Option<Value>,
+}
+
+/// A `Map.Entry` (from `entrySet()`), remembering its map so `setValue` writes through.
+#[derive(Clone, Copy, Debug)]
+pub struct Entry {
+    pub key: Value,
+    pub value: Value,
+    pub map: Option<MapId>,
+}
+
+/// The store of one render: a string arena, the request body, the template
+/// source, and every list, map, entry and big number made while rendering.
+#[derive(Debug)]
+pub struct Heap<'a> {
+    arena: String,
+    body: &'a str,
+    source: &'a str,
+    lists: Vec<List>,
+    maps: Vec<Map>,
+    entries: Vec<Entry>,
+    bigs: Vec<Box<str>>,
+}
+
+impl<'a> Heap<'a> {
+    /// A heap for rendering `source` against the request `body`.
+    pub fn new(body: &'a str, source: &'a str) -> Heap<'a> {
+        Heap {
+            arena: String::new(),
+            body,
+            source,
+            lists: Vec::new(),
+            maps: Vec::new(),
+            entries: Vec::new(),
+            bigs: Vec::new(),
+        }
+    }
+
+    /// The request body.
+    pub fn body(&self) -> &'a str {
+        self.body
+    }
+
+    /// The template source.
+    pub fn source(&self) -> &'a str {
+        self.source
+    }
+
+    /// Bytes held by the string arena (for memory limits).
+    pub fn arena_len(&self) -> usize {
+        self.arena.len()
+    }
+
+    /// Rough count of bytes held by the heap (for memory limits).
+    pub fn approx_size(&self) -> usize {
+        self.arena.len()
+            + self.lists.iter().map(|l| l.items.len() * 16 + 32).sum::<usize>()
+            + self.maps.iter().map(|m| m.entries.len() * 32 + 48).sum::<usize>()
+            + self.entries.len() * 40
+            + self.bigs.iter().map(|b| b.len() + 16).sum::<usize>()
+    }
+
+    // ------------------------------------------------------------------ strings
+
+    /// The text of a string.
+    pub fn str(&self, s: Str) -> &str {
+        let (start, end) = (s.start as usize, (s.start + s.len) as usize);
+        match s.base {
+            StrBase::Arena => &self.arena[start..end],
+            StrBase::Body => &self.body[start..end],
+            StrBase::Source => &self.source[start..end],
+        }
+    }
+
+    /// A string of the body's bytes `start..end` (must be on char boundaries).
+    pub fn body_str(&self, start: usize, end: usize) -> Str {
+        debug_assert!(self.body.is_char_boundary(start) && self.body.is_char_boundary(end));
+        Str {
+            base: StrBase::Body,
+            start: start as u32,
+            len: (end - start) as u32,
+        }
+    }
+
+    /// A string of the template source's bytes `start..end`.
+    pub fn source_str(&self, start: usize, end: usize) -> Str {
+        debug_assert!(self.source.is_char_boundary(start) && self.source.is_char_boundary(end));
+        Str {
+            base: StrBase::Source,
+            start: start as u32,
+            len: (end - start) as u32,
+        }
+    }
+
+    /// Copies `text` into the arena.
+    pub fn alloc_str(&mut self, text: &str) -> Str {
+        let start = self.arena.len();
+        self.arena.push_str(text);
+        self.finish_str(start)
+    }
+
+    /// A string value holding `text`.
+    pub fn string(&mut self, text: &str) -> Value {
+        Value::Str(self.alloc_str(text))
+    }
+
+    /// Starts building a string in the arena: append with [`Heap::push_str`],
+    /// [`Heap::push_char`] or [`Heap::push_from`], then call [`Heap::finish_str`]
+    /// with the returned mark.
+    pub fn begin_str(&self) -> usize {
+        self.arena.len()
+    }
+
+    /// Appends text to the string being built.
+    pub fn push_str(&mut self, text: &str) {
+        self.arena.push_str(text);
+    }
+
+    /// Appends a char to the string being built.
+    pub fn push_char(&mut self, c: char) {
+        self.arena.push(c);
+    }
+
+    /// Appends the text of another string to the string being built.
+    pub fn push_from(&mut self, s: Str) {
+        let (start, end) = (s.start as usize, (s.start + s.len) as usize);
+        match s.base {
+            StrBase::Arena => self.arena.extend_from_within(start..end),
+            StrBase::Body => self.arena.push_str(&self.body[start..end]),
+            StrBase::Source => self.arena.push_str(&self.source[start..end]),
+        }
+    }
+
+    /// The string built since `mark` (from [`Heap::begin_str`]).
+    pub fn finish_str(&self, mark: usize) -> Str {
+        Str {
+            base: StrBase::Arena,
+            start: mark as u32,
+            len: (self.arena.len() - mark) as u32,
+        }
+    }
+
+    /// Direct access to the arena for writers that build a string in place
+    /// (between [`Heap::begin_str`] and [`Heap::finish_str`]).
+    pub fn arena_mut(&mut self) -> &mut String {
+        &mut self.arena
+    }
+
+    // ------------------------------------------------------------------ big numbers
+
+    /// Stores the text of a `BigInteger` / `BigDecimal`.
+    pub fn alloc_big(&mut self, text: &str) -> BigId {
+        self.bigs.push(text.into());
+        BigId(self.bigs.len() as u32 - 1)
+    }
+
+    /// The text of a `BigInteger` / `BigDecimal`.
+    pub fn big(&self, id: BigId) -> &str {
+        &self.bigs[id.0 as usize]
+    }
+
+    // ------------------------------------------------------------------ lists
+
+    pub fn alloc_list(&mut self, kind: ListKind, items: Vec<Value>) -> ListId {
+        self.lists.push(List { kind, items });
+        ListId(self.lists.len() as u32 - 1)
+    }
+
+    /// A new list value.
+    pub fn new_list(&mut self, kind: ListKind, items: Vec<Value>) -> Value {
+        Value::List(self.alloc_list(kind, items))
+    }
+
+    pub fn list(&self, id: ListId) -> &List {
+        &self.lists[id.0 as usize]
+    }
+
+    pub fn list_mut(&mut self, id: ListId) -> &mut List {
+        &mut self.lists[id.0 as usize]
+    }
+
+    // ------------------------------------------------------------------ maps
+
+    pub fn alloc_map(&mut self, kind: MapKind, entries: Vec<(Value, Value)>) -> MapId {
+        self.maps.push(Map {
+            kind,
+            entries,
+            repeated: None,
+        });
+        MapId(self.maps.len() as u32 - 1)
+    }
+
+    /// A new map value.
+    pub fn new_map(&mut self, kind: MapKind) -> Value {
+        Value::Map(self.alloc_map(kind, Vec::new()))
+    }
+
+    pub fn map(&self, id: MapId) -> &Map {
+        &self.maps[id.0 as usize]
+    }
+
+    pub fn map_mut(&mut self, id: MapId) -> &mut Map {
+        &mut self.maps[id.0 as usize]
+    }
+
+    /// Position of `key` in the map (Java `equals`), if present.
+    pub fn map_find(&self, id: MapId, key: Value) -> Option<usize> {
+        let map = self.map(id);
+        // Fast path for the usual case: a string key.
+        if let Value::Str(k) = key {
+            let k = self.str(k);
+            return map
+                .entries
+                .iter()
+                .position(|(ek, _)| matches!(ek, Value::Str(s) if self.str(*s) == k));
+        }
+        map.entries
+            .iter()
+            .position(|(ek, _)| self.java_equals(*ek, key))
+    }
+
+    /// Position of the string key `key` in the map, if present.
+    pub fn map_find_str(&self, id: MapId, key: &str) -> Option<usize> {
+        self.map(id)
+            .entries
+            .iter()
+            .position(|(ek, _)| matches!(ek, Value::Str(s) if self.str(*s) == key))
+    }
+
+    /// `Map.get(key)`: the value, or `None` when the key is absent.
+    pub fn map_get(&self, id: MapId, key: Value) -> Option<Value> {
+        self.map_find(id, key).map(|i| self.map(id).entries[i].1)
+    }
+
+    /// `Map.get(key)` with a string key.
+    pub fn map_get_str(&self, id: MapId, key: &str) -> Option<Value> {
+        self.map_find_str(id, key).map(|i| self.map(id).entries[i].1)
+    }
+
+    /// `Map.put(key, value)`: returns the previous value (`None` when absent).
+    /// An existing key keeps its position, as in a `LinkedHashMap`. For an
+    /// override map, a second assignment of the same key is recorded.
+    pub fn map_put(&mut self, id: MapId, key: Value, value: Value) -> Option<Value> {
+        match self.map_find(id, key) {
+            Some(i) => {
+                let map = self.map_mut(id);
+                if map.kind == MapKind::Override && map.repeated.is_none() {
+                    map.repeated = Some(key);
+                }
+                Some(std::mem::replace(&mut map.entries[i].1, value))
+            }
+            None => {
+                self.map_mut(id).entries.push((key, value));
+                None
+            }
+        }
+    }
+
+    /// `Map.remove(key)`: returns the removed value.
+    pub fn map_remove(&mut self, id: MapId, key: Value) -> Option<Value> {
+        let i = self.map_find(id, key)?;
+        Some(self.map_mut(id).entries.remove(i).1)
+    }
+
+    // ------------------------------------------------------------------ entries
+
+    pub fn alloc_entry(&mut self, entry: Entry) -> EntryId {
+        self.entries.push(entry);
+        EntryId(self.entries.len() as u32 - 1)
+    }
+
+    pub fn entry(&self, id: EntryId) -> &Entry {
+        &self.entries[id.0 as usize]
+    }
+
+    pub fn entry_mut(&mut self, id: EntryId) -> &mut Entry {
+        &mut self.entries[id.0 as usize]
+    }
+
+    // ------------------------------------------------------------------ equality
+
+    /// Java's `a.equals(b)` (type-strict: `Integer(1)` is not `Long(1)`, a
+    /// `List` equals any `List` with equal elements, a `Map` any `Map` with
+    /// equal mappings; arrays compare by identity).
+    pub fn java_equals(&self, a: Value, b: Value) -> bool {
+        self.java_equals_depth(a, b, 0)
+    }
+
+    fn java_equals_depth(&self, a: Value, b: Value, depth: u32) -> bool {
+        if depth > 200 {
+            return false;
+        }
+        match (a, b) {
+            (Value::Null, Value::Null) => true,
+            (Value::Bool(x), Value::Bool(y)) => x == y,
+            (Value::Int(x), Value::Int(y)) => x == y,
+            (Value::Long(x), Value::Long(y)) => x == y,
+            // Double.equals compares bits: NaN equals NaN, 0.0 is not -0.0.
+            (Value::Double(x), Value::Double(y)) => x.to_bits() == y.to_bits(),
+            (Value::Float(x), Value::Float(y)) => x.to_bits() == y.to_bits(),
+            (Value::BigInt(x), Value::BigInt(y)) => self.big(x) == self.big(y),
+            (Value::BigDec(x), Value::BigDec(y)) => self.big(x) == self.big(y),
+            (Value::Char(x), Value::Char(y)) => x == y,
+            (Value::Str(x), Value::Str(y)) => self.str(x) == self.str(y),
+            (Value::List(x), Value::List(y)) => {
+                let (lx, ly) = (self.list(x), self.list(y));
+                if lx.kind == ListKind::StringArray || ly.kind == ListKind::StringArray {
+                    return x == y;
+                }
+                let set = |k: ListKind| matches!(k, ListKind::KeySet | ListKind::EntrySet);
+                if set(lx.kind) != set(ly.kind) {
+                    // A Set never equals a List.
+                    return false;
+                }
+                if set(lx.kind) {
+                    return lx.items.len() == ly.items.len()
+                        && lx.items.iter().all(|a| {
+                            ly.items
+                                .iter()
+                                .any(|b| self.java_equals_depth(*a, *b, depth + 1))
+                        });
+                }
+                lx.items.len() == ly.items.len()
+                    && lx
+                        .items
+                        .iter()
+                        .zip(&ly.items)
+                        .all(|(a, b)| self.java_equals_depth(*a, *b, depth + 1))
+            }
+            (Value::Map(x), Value::Map(y)) => {
+                let (mx, my) = (self.map(x), self.map(y));
+                mx.entries.len() == my.entries.len()
+                    && mx.entries.iter().all(|(k, v)| {
+                        my.entries.iter().any(|(k2, v2)| {
+                            self.java_equals_depth(*k, *k2, depth + 1)
+                                && self.java_equals_depth(*v, *v2, depth + 1)
+                        })
+                    })
+            }
+            (Value::Entry(x), Value::Entry(y)) => {
+                let (ex, ey) = (self.entry(x), self.entry(y));
+                self.java_equals_depth(ex.key, ey.key, depth + 1)
+                    && self.java_equals_depth(ex.value, ey.value, depth + 1)
+            }
+            (Value::Host(x), Value::Host(y)) => x == y,
+            _ => false,
+        }
+    }
+}

@@ -1,0 +1,236 @@
+//! The Java object model a template sees, stored in a per-render [`Heap`].
+//!
+//! Velocity hands Java objects around: `Integer`, `Long`, `Double`, `String`,
+//! `ArrayList`, `LinkedHashMap`, json-smart's `JSONArray`, ... A [`Value`] is a
+//! small `Copy` handle to one of them. Scalars live inside the handle; strings,
+//! lists and maps live in the [`Heap`] that belongs to one render, so creating
+//! and copying values costs no reference counting and no per-value allocation
+//! (strings are ranges of a byte arena, of the request body or of the template
+//! source). The heap is dropped when the render ends.
+
+mod heap;
+pub mod print;
+
+pub use heap::{Entry, Heap, List, ListKind, Map, MapKind};
+
+/// Where the bytes of a [`Str`] live.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum StrBase {
+    /// The heap's string arena (strings made while rendering, unescaped JSON strings).
+    Arena,
+    /// The request body (`$input.body`), for JSON strings without escapes.
+    Body,
+    /// The source text of the template being rendered.
+    Source,
+}
+
+/// A string: a range of bytes in one of the [`StrBase`]s, always valid UTF-8.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Str {
+    pub base: StrBase,
+    pub start: u32,
+    pub len: u32,
+}
+
+impl Str {
+    pub const EMPTY: Str = Str {
+        base: StrBase::Arena,
+        start: 0,
+        len: 0,
+    };
+
+    pub fn is_empty(self) -> bool {
+        self.len == 0
+    }
+
+    /// A sub-range of this string, `start..end` in bytes relative to it.
+    pub fn slice(self, start: usize, end: usize) -> Str {
+        debug_assert!(start <= end && end <= self.len as usize);
+        Str {
+            base: self.base,
+            start: self.start + start as u32,
+            len: (end - start) as u32,
+        }
+    }
+}
+
+/// Index of a list in the [`Heap`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ListId(pub u32);
+
+/// Index of a map in the [`Heap`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct MapId(pub u32);
+
+/// Index of a `Map.Entry` in the [`Heap`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct EntryId(pub u32);
+
+/// Index of an arbitrary-precision number's text in the [`Heap`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct BigId(pub u32);
+
+/// Objects that are not plain data: the API Gateway variables and Velocity's own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Host {
+    /// `$input`
+    Input,
+    /// `$util`
+    Util,
+    /// `$foreach` of the loop at this depth (0 = outermost) of the current render.
+    Foreach(u32),
+    /// A `java.lang.Class`, as `getClass()` returns it (the class name).
+    Class(JavaClass),
+}
+
+/// The Java classes whose `Class` object a template can obtain with `getClass()`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum JavaClass {
+    String,
+    Integer,
+    Long,
+    Double,
+    Float,
+    BigInteger,
+    BigDecimal,
+    Boolean,
+    Character,
+    ArrayList,
+    JsonArray,
+    StringArray,
+    LinkedHashMap,
+    KeySet,
+    Values,
+    EntrySet,
+    Entry,
+    Input,
+    Util,
+    Foreach,
+    Class,
+}
+
+impl JavaClass {
+    /// `Class.getName()`.
+    pub fn name(self) -> &'static str {
+        match self {
+            JavaClass::String => "java.lang.String",
+            JavaClass::Integer => "java.lang.Integer",
+            JavaClass::Long => "java.lang.Long",
+            JavaClass::Double => "java.lang.Double",
+            JavaClass::Float => "java.lang.Float",
+            JavaClass::BigInteger => "java.math.BigInteger",
+            JavaClass::BigDecimal => "java.math.BigDecimal",
+            JavaClass::Boolean => "java.lang.Boolean",
+            JavaClass::Character => "java.lang.Character",
+            JavaClass::ArrayList => "java.util.ArrayList",
+            JavaClass::JsonArray => "net.minidev.json.JSONArray",
+            JavaClass::StringArray => "[Ljava.lang.String;",
+            JavaClass::LinkedHashMap => "java.util.LinkedHashMap",
+            JavaClass::KeySet => "java.util.LinkedHashMap$LinkedKeySet",
+            JavaClass::Values => "java.util.LinkedHashMap$LinkedValues",
+            JavaClass::EntrySet => "java.util.LinkedHashMap$LinkedEntrySet",
+            JavaClass::Entry => "java.util.LinkedHashMap$Entry",
+            JavaClass::Input => "com.amazonaws.apigateway.Input",
+            JavaClass::Util => "com.amazonaws.apigateway.Util",
+            JavaClass::Foreach => "org.apache.velocity.runtime.directive.ForeachScope",
+            JavaClass::Class => "java.lang.Class",
+        }
+    }
+
+    /// `Class.getSimpleName()`.
+    pub fn simple_name(self) -> &'static str {
+        match self {
+            JavaClass::StringArray => "String[]",
+            JavaClass::Entry => "Entry",
+            other => {
+                let n = other.name();
+                let n = n.rsplit('.').next().unwrap_or(n);
+                n.rsplit('$').next().unwrap_or(n)
+            }
+        }
+    }
+}
+
+/// A Java value as a template sees it. `Copy`: the data lives in the [`Heap`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Value {
+    /// Java `null`.
+    Null,
+    /// `java.lang.Boolean`
+    Bool(bool),
+    /// `java.lang.Integer`
+    Int(i32),
+    /// `java.lang.Long`
+    Long(i64),
+    /// `java.lang.Double`
+    Double(f64),
+    /// `java.lang.Float` (only from arithmetic on floats, which JSON never yields)
+    Float(f32),
+    /// `java.math.BigInteger` (its decimal digits, in the heap)
+    BigInt(BigId),
+    /// `java.math.BigDecimal` (its text, in the heap)
+    BigDec(BigId),
+    /// `java.lang.Character` (a UTF-16 code unit)
+    Char(u16),
+    /// `java.lang.String`
+    Str(Str),
+    /// A `java.util.List` (or array, or collection view): see [`ListKind`].
+    List(ListId),
+    /// A `java.util.Map`: see [`MapKind`].
+    Map(MapId),
+    /// A `java.util.Map.Entry` from `entrySet()`.
+    Entry(EntryId),
+    /// `$input`, `$util`, `$foreach`, a `Class`.
+    Host(Host),
+}
+
+impl Value {
+    pub fn is_null(self) -> bool {
+        matches!(self, Value::Null)
+    }
+
+    /// Is this a `java.lang.Number`?
+    pub fn is_number(self) -> bool {
+        matches!(
+            self,
+            Value::Int(_)
+                | Value::Long(_)
+                | Value::Double(_)
+                | Value::Float(_)
+                | Value::BigInt(_)
+                | Value::BigDec(_)
+        )
+    }
+
+    /// The Java class of this value (`getClass()`); `None` for null.
+    pub fn class(self, heap: &Heap) -> Option<JavaClass> {
+        Some(match self {
+            Value::Null => return None,
+            Value::Bool(_) => JavaClass::Boolean,
+            Value::Int(_) => JavaClass::Integer,
+            Value::Long(_) => JavaClass::Long,
+            Value::Double(_) => JavaClass::Double,
+            Value::Float(_) => JavaClass::Float,
+            Value::BigInt(_) => JavaClass::BigInteger,
+            Value::BigDec(_) => JavaClass::BigDecimal,
+            Value::Char(_) => JavaClass::Character,
+            Value::Str(_) => JavaClass::String,
+            Value::List(id) => match heap.list(id).kind {
+                ListKind::ArrayList => JavaClass::ArrayList,
+                ListKind::JsonArray => JavaClass::JsonArray,
+                ListKind::StringArray => JavaClass::StringArray,
+                ListKind::KeySet => JavaClass::KeySet,
+                ListKind::Values => JavaClass::Values,
+                ListKind::EntrySet => JavaClass::EntrySet,
+            },
+            Value::Map(_) => JavaClass::LinkedHashMap,
+            Value::Entry(_) => JavaClass::Entry,
+            Value::Host(h) => match h {
+                Host::Input => JavaClass::Input,
+                Host::Util => JavaClass::Util,
+                Host::Foreach(_) => JavaClass::Foreach,
+                Host::Class(_) => JavaClass::Class,
+            },
+        })
+    }
+}

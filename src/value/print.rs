@@ -1,0 +1,251 @@
+//! Java's `String.valueOf` for template values: how Velocity prints them.
+
+use super::{Heap, Host, ListKind, MapKind, Value};
+use std::fmt::Write;
+
+/// Printing stopped: the value nests deeper than Java's stack would allow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooDeep;
+
+/// How deep collections may nest when printed (Java would overflow its stack).
+const MAX_PRINT_DEPTH: u32 = 512;
+
+/// Appends `String.valueOf(v)` to `out`: `null`, `true`, `1`, `1.0`, `[a, b]`,
+/// `{a=1, b=2}`, JSON text for a json-smart array, `""` for `$context` maps.
+pub fn write_java_string(heap: &Heap, v: Value, out: &mut String) -> Result<(), TooDeep> {
+    write_depth(heap, v, out, 0)
+}
+
+/// `String.valueOf(v)` as a new `String`.
+pub fn java_string(heap: &Heap, v: Value) -> Result<String, TooDeep> {
+    let mut s = String::new();
+    write_java_string(heap, v, &mut s)?;
+    Ok(s)
+}
+
+fn write_depth(heap: &Heap, v: Value, out: &mut String, depth: u32) -> Result<(), TooDeep> {
+    if depth > MAX_PRINT_DEPTH {
+        return Err(TooDeep);
+    }
+    match v {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if b { "true" } else { "false" }),
+        Value::Int(i) => {
+            let _ = write!(out, "{i}");
+        }
+        Value::Long(i) => {
+            let _ = write!(out, "{i}");
+        }
+        Value::Double(d) => write_java_double(d, out),
+        Value::Float(f) => write_java_float(f, out),
+        Value::BigInt(id) | Value::BigDec(id) => out.push_str(heap.big(id)),
+        Value::Char(c) => out.push(char::from_u32(c as u32).unwrap_or('\u{FFFD}')),
+        Value::Str(s) => out.push_str(heap.str(s)),
+        Value::List(id) => {
+            let list = heap.list(id);
+            match list.kind {
+                ListKind::JsonArray => {
+                    crate::json::write_json(heap, v, crate::json::JsonStyle::NoCompress, out)
+                        .map_err(|_| TooDeep)?;
+                }
+                ListKind::StringArray => {
+                    // Object.toString of a String[]: the hash is not reproducible.
+                    let _ = write!(out, "[Ljava.lang.String;@{:x}", 0x1b6d_3586u32 ^ id.0);
+                }
+                _ => {
+                    out.push('[');
+                    for (i, item) in list.items.iter().enumerate() {
+                        if i > 0 {
+                            out.push_str(", ");
+                        }
+                        if *item == v {
+                            out.push_str("(this Collection)");
+                        } else {
+                            write_depth(heap, *item, out, depth + 1)?;
+                        }
+                    }
+                    out.push(']');
+                }
+            }
+        }
+        Value::Map(id) => {
+            let map = heap.map(id);
+            if map.kind != MapKind::Plain {
+                return Ok(());
+            }
+            out.push('{');
+            for (i, (k, val)) in map.entries.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                if *k == v {
+                    out.push_str("(this Map)");
+                } else {
+                    write_depth(heap, *k, out, depth + 1)?;
+                }
+                out.push('=');
+                if *val == v {
+                    out.push_str("(this Map)");
+                } else {
+                    write_depth(heap, *val, out, depth + 1)?;
+                }
+            }
+            out.push('}');
+        }
+        Value::Entry(id) => {
+            let e = *heap.entry(id);
+            write_depth(heap, e.key, out, depth + 1)?;
+            out.push('=');
+            write_depth(heap, e.value, out, depth + 1)?;
+        }
+        Value::Host(h) => match h {
+            Host::Input => out.push_str("com.amazonaws.apigateway.Input@1b6d3586"),
+            Host::Util => out.push_str("com.amazonaws.apigateway.Util@4554617c"),
+            // ForeachScope is an (empty) AbstractMap.
+            Host::Foreach(_) => out.push_str("{}"),
+            Host::Class(c) => {
+                out.push_str("class ");
+                out.push_str(c.name());
+            }
+        },
+    }
+    Ok(())
+}
+
+/// Java's `Double.toString(d)`.
+pub fn write_java_double(d: f64, out: &mut String) {
+    if d.is_nan() {
+        out.push_str("NaN");
+    } else if d.is_infinite() {
+        out.push_str(if d > 0.0 { "Infinity" } else { "-Infinity" });
+    } else if d == 0.0 {
+        out.push_str(if d.is_sign_negative() { "-0.0" } else { "0.0" });
+    } else {
+        let sci = format!("{:e}", d.abs());
+        let two = format!("{:.1e}", d.abs());
+        write_java_floating(d < 0.0, d.abs() >= 1e-3 && d.abs() < 1e7, &sci, &two, out);
+    }
+}
+
+/// Java's `Float.toString(f)`.
+pub fn write_java_float(f: f32, out: &mut String) {
+    if f.is_nan() {
+        out.push_str("NaN");
+    } else if f.is_infinite() {
+        out.push_str(if f > 0.0 { "Infinity" } else { "-Infinity" });
+    } else if f == 0.0 {
+        out.push_str(if f.is_sign_negative() { "-0.0" } else { "0.0" });
+    } else {
+        let sci = format!("{:e}", f.abs());
+        let two = format!("{:.1e}", f.abs());
+        write_java_floating(f < 0.0, f.abs() >= 1e-3 && f.abs() < 1e7, &sci, &two, out);
+    }
+}
+
+/// Lays out shortest digits (`sci`, Rust's `{:e}`) as Java does: plain
+/// decimal in `[1e-3, 1e7)`, else `d.dddE±n` with at least two significant
+/// digits (`two`, Rust's `{:.1e}`, is the closest two-digit form).
+fn write_java_floating(negative: bool, plain: bool, sci: &str, two: &str, out: &mut String) {
+    let (mant, exp) = sci.split_once('e').unwrap_or((sci, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let digits: String = mant.chars().filter(|c| *c != '.').collect();
+    if negative {
+        out.push('-');
+    }
+    if plain {
+        if exp >= 0 {
+            let int_len = exp as usize + 1;
+            if digits.len() <= int_len {
+                out.push_str(&digits);
+                for _ in digits.len()..int_len {
+                    out.push('0');
+                }
+                out.push_str(".0");
+            } else {
+                out.push_str(&digits[..int_len]);
+                out.push('.');
+                out.push_str(&digits[int_len..]);
+            }
+        } else {
+            out.push_str("0.");
+            for _ in 0..(-exp - 1) {
+                out.push('0');
+            }
+            out.push_str(&digits);
+        }
+    } else {
+        let (digits, exp) = if digits.len() == 1 {
+            let (m2, e2) = two.split_once('e').unwrap_or((two, "0"));
+            (
+                m2.chars().filter(|c| *c != '.').collect::<String>(),
+                e2.parse().unwrap_or(exp),
+            )
+        } else {
+            (digits, exp)
+        };
+        out.push_str(&digits[..1]);
+        out.push('.');
+        out.push_str(&digits[1..]);
+        out.push('E');
+        let _ = write!(out, "{exp}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(x: f64) -> String {
+        let mut s = String::new();
+        write_java_double(x, &mut s);
+        s
+    }
+
+    /// Expected strings are what OpenJDK 17 prints for `Double.toString`.
+    #[test]
+    fn double_to_string_table() {
+        let table: &[(f64, &str)] = &[
+            (1.0, "1.0"),
+            (100.0, "100.0"),
+            (1e2, "100.0"),
+            (8.95, "8.95"),
+            (0.1 + 0.2, "0.30000000000000004"),
+            (100.0 / 3.0, "33.333333333333336"),
+            (1.0 / 3.0, "0.3333333333333333"),
+            (9999999.0, "9999999.0"),
+            (1e7, "1.0E7"),
+            (1.5e7, "1.5E7"),
+            (0.001, "0.001"),
+            (1e-4, "1.0E-4"),
+            (0.0025, "0.0025"),
+            (1.23456789e8, "1.23456789E8"),
+            (2.5e10, "2.5E10"),
+            (5e-324, "4.9E-324"),
+            (f64::MAX, "1.7976931348623157E308"),
+            (-0.0, "-0.0"),
+            (0.0, "0.0"),
+            (-1.5, "-1.5"),
+            (f64::NAN, "NaN"),
+            (f64::INFINITY, "Infinity"),
+            (f64::NEG_INFINITY, "-Infinity"),
+            (123456.789, "123456.789"),
+            (1e21, "1.0E21"),
+            (3.0, "3.0"),
+            (10.0, "10.0"),
+            (1000.0, "1000.0"),
+        ];
+        for (x, want) in table {
+            assert_eq!(d(*x), *want, "Double.toString({x:e})");
+        }
+    }
+
+    #[test]
+    fn float_to_string() {
+        let mut s = String::new();
+        write_java_float(0.1f32 + 0.2f32, &mut s);
+        assert_eq!(s, "0.3");
+        s.clear();
+        write_java_float(1e10f32, &mut s);
+        assert_eq!(s, "1.0E10");
+    }
+}
