@@ -255,7 +255,15 @@ impl<'h, 'a> Evaluator<'h, 'a> {
                 }
                 Ok(())
             }
-            Token::Scan => self.walk(run, t + 1, model, 0),
+            Token::Scan => {
+                if leaf {
+                    // Only `.` (read as `$..`) gets here.
+                    return Err(runtime(
+                        "java.lang.IllegalStateException: Current path token is a leaf".to_string(),
+                    ));
+                }
+                self.walk(run, t + 1, model, 0)
+            }
             Token::Predicate(filters) => {
                 if is_map(model) {
                     if self.accept(run, filters, model)? {
@@ -379,7 +387,10 @@ impl<'h, 'a> Evaluator<'h, 'a> {
 
     /// The scan predicate for the token after `..`.
     fn scan_matches(&mut self, run: &Run<'_>, pt: usize, model: Value) -> EResult<bool> {
-        Ok(match &run.path.tokens[pt] {
+        let Some(token) = run.path.tokens.get(pt) else {
+            return Ok(false);
+        };
+        Ok(match token {
             Token::Property(props) => match model {
                 Value::Map(id) => props
                     .iter()
