@@ -1,1 +1,3 @@
 //! The API Gateway variables: `$input`, `$util`, `$context`, `$stageVariables`.
+
+pub mod util;
