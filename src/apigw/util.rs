@@ -570,6 +570,82 @@ mod tests {
         }
     }
 
+    /// The corpus cases of util.json that call one function on a literal or on
+    /// `$input.path('P')`, optionally in brackets.
+    #[test]
+    fn corpus_util_cases() {
+        use crate::value::{Heap, Value};
+        let file = format!(
+            "{}/tests/conformance/template/util.json",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let suite: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+        let mut checked = 0;
+        for case in suite["cases"].as_array().unwrap() {
+            let template = case["template"].as_str().unwrap();
+            let (inner, bracketed) =
+                match template.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
+                    Some(inner) => (inner, true),
+                    None => (template, false),
+                };
+            let Some((name, arg)) = inner.strip_prefix("$util.").and_then(|t| t.split_once('('))
+            else {
+                continue;
+            };
+            let Some(arg) = arg.strip_suffix(')') else {
+                continue;
+            };
+            let body = case["input"]["body"].as_str().unwrap_or("");
+            let value: Option<String> = if let Some(path) = arg
+                .strip_prefix("$input.path('")
+                .and_then(|a| a.strip_suffix("')"))
+            {
+                let mut heap = Heap::new(body, "");
+                let doc = crate::json::parse_body(&mut heap).unwrap();
+                match crate::jsonpath::read_str(&mut heap, doc, path).unwrap() {
+                    Value::Null => None,
+                    v => Some(crate::value::print::java_string(&heap, v).unwrap()),
+                }
+            } else if arg.len() >= 2
+                && arg.starts_with('\'')
+                && arg.ends_with('\'')
+                && !arg[1..arg.len() - 1].contains('\'')
+            {
+                Some(arg[1..arg.len() - 1].to_string())
+            } else {
+                continue;
+            };
+            let result: Option<Result<String, UtilError>> = value.map(|v| {
+                let mut out = String::new();
+                match name {
+                    "escapeJavaScript" => escape_javascript(&v, &mut out),
+                    "urlEncode" => url_encode(&v, &mut out),
+                    "base64Encode" => base64_encode(&v, &mut out),
+                    "urlDecode" => return url_decode(&v),
+                    "base64Decode" => return base64_decode(&v),
+                    _ => return Err(error("skip")),
+                }
+                Ok(out)
+            });
+            let got = match result {
+                Some(Err(e)) if e.message == "skip" => continue,
+                Some(Err(_)) => None,
+                Some(Ok(s)) => Some(s),
+                None => Some(String::new()),
+            };
+            let got = got.map(|s| if bracketed { format!("[{s}]") } else { s });
+            assert_eq!(
+                got.as_deref(),
+                case["expect"]["body"].as_str(),
+                "{}: {template}",
+                case["name"]
+            );
+            checked += 1;
+        }
+        assert!(checked >= 25, "only {checked} corpus cases checked");
+    }
+
     /// Differential check against a file of Java results (`UTIL_EXPECT=file.json`, a
     /// list of `{op, s, want}`): `cargo test --lib apigw::util -- --ignored --nocapture`.
     #[test]

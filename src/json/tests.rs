@@ -452,3 +452,95 @@ fn profile_parse_w2() {
         std::hint::black_box(v);
     }
 }
+
+/// Writing values a template builds, and the two styles, against the oracle
+/// (`$input.path` printing a JSONArray uses `NO_COMPRESS`, `$input.json` `LT_COMPRESS`).
+#[test]
+fn writer_styles_and_template_values() {
+    let body = r#"{"arr": [{"k":"a/b"}, "c/d", 1.0, "é\u2028\u0085\u007f", null, true, 1e400, 12345678901234567890, -0.0, 1.5e300, "\"q\"\\"]}"#;
+    let mut heap = Heap::new(body, "");
+    let doc = parse_body(&mut heap).unwrap();
+    let Value::Map(id) = doc else { panic!() };
+    let arr = heap.map(id).entries[0].1;
+    let mut nc = String::new();
+    write_json(&heap, arr, JsonStyle::NoCompress, &mut nc).unwrap();
+    assert_eq!(
+        nc,
+        r#"[{"k":"a\/b"},"c\/d",1.0,"é\u2028\u0085\u007F",null,true,null,12345678901234567890,-0.0,1.5E300,"\"q\"\\"]"#
+    );
+    let mut lt = String::new();
+    write_json(&heap, arr, JsonStyle::Compress, &mut lt).unwrap();
+    assert_eq!(
+        lt,
+        r#"[{"k":"a/b"},"c/d",1.0,"é\u2028\u0085\u007F",null,true,null,12345678901234567890,-0.0,1.5E300,"\"q\"\\"]"#
+    );
+
+    // #set($x = $d.put('l', [1,"a/b",2.5]))#set($x = $d.put(7, 'seven'))#set($x = $d.put('r', [1..3]))
+    let mut heap = Heap::new(r#"{"a":"x/y"}"#, "");
+    let doc = parse_body(&mut heap).unwrap();
+    let Value::Map(id) = doc else { panic!() };
+    let ab = heap.string("a/b");
+    let l = heap.new_list(
+        ListKind::ArrayList,
+        vec![Value::Int(1), ab, Value::Double(2.5)],
+    );
+    let k = heap.string("l");
+    heap.map_put(id, k, l);
+    let seven = heap.string("seven");
+    heap.map_put(id, Value::Int(7), seven);
+    let r = heap.new_list(
+        ListKind::ArrayList,
+        vec![Value::Int(1), Value::Int(2), Value::Int(3)],
+    );
+    let k = heap.string("r");
+    heap.map_put(id, k, r);
+    let mut out = String::new();
+    write_json(&heap, doc, JsonStyle::Compress, &mut out).unwrap();
+    assert_eq!(
+        out,
+        r#"{"a":"x/y","l":[1,"a/b",2.5],"7":"seven","r":[1,2,3]}"#
+    );
+
+    // $util, a Character and $foreach have no properties: `{}`; $input, Class and
+    // Map.Entry make json-smart throw.
+    let mut heap = Heap::new("", "");
+    for (v, want) in [
+        (Value::Host(crate::value::Host::Util), Some("{}")),
+        (Value::Char(u16::from(b'x')), Some("{}")),
+        (Value::Host(crate::value::Host::Foreach(0)), Some("{}")),
+        (Value::Host(crate::value::Host::Input), None),
+        (
+            Value::Host(crate::value::Host::Class(crate::value::JavaClass::String)),
+            None,
+        ),
+        (Value::Float(f32::INFINITY), Some("null")),
+        (Value::Float(1.5), Some("1.5")),
+        (Value::Long(-9_000_000_000), Some("-9000000000")),
+    ] {
+        let mut out = String::new();
+        let got = try_write_json(&heap, v, JsonStyle::Compress, &mut out)
+            .ok()
+            .map(|_| out);
+        assert_eq!(got.as_deref(), want, "{v:?}");
+    }
+    let m = heap.new_map(MapKind::Plain);
+    let Value::Map(id) = m else { panic!() };
+    let k = heap.string("k");
+    let e = heap.alloc_entry(crate::value::Entry {
+        key: k,
+        value: Value::Int(1),
+        map: Some(id),
+    });
+    let mut out = String::new();
+    assert!(matches!(
+        try_write_json(&heap, Value::Entry(e), JsonStyle::Compress, &mut out),
+        Err(WriteError::Unwritable(_))
+    ));
+    // A map that contains itself is too deep, not a crash.
+    heap.map_put(id, k, m);
+    let mut out = String::new();
+    assert_eq!(
+        try_write_json(&heap, m, JsonStyle::Compress, &mut out),
+        Err(WriteError::TooDeep)
+    );
+}

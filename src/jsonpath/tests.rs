@@ -725,3 +725,62 @@ fn differential() {
     eprintln!("{failures} of {} differ", cases.len());
     assert_eq!(failures, 0);
 }
+
+/// The corpus cases that are a single `$input.json('P')` or `$input.path('P')`
+/// (optionally in brackets), checked through parse_body, read and the writers.
+#[test]
+fn corpus_input_cases() {
+    let file = format!(
+        "{}/tests/conformance/template/input.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let suite: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+    let mut checked = 0;
+    for case in suite["cases"].as_array().unwrap() {
+        let template = case["template"].as_str().unwrap();
+        let (inner, bracketed) = match template.strip_prefix('[').and_then(|t| t.strip_suffix(']'))
+        {
+            Some(inner) => (inner, true),
+            None => (template, false),
+        };
+        let (json, rest) = if let Some(r) = inner.strip_prefix("$input.json(") {
+            (true, r)
+        } else if let Some(r) = inner.strip_prefix("$input.path(") {
+            (false, r)
+        } else {
+            continue;
+        };
+        let Some(quoted) = rest.strip_suffix(')') else {
+            continue;
+        };
+        let path = &quoted[1..quoted.len() - 1];
+        if quoted.len() < 2 || path.contains(['\'', '"']) {
+            continue;
+        }
+        let body = case["input"]["body"].as_str().unwrap_or("");
+        let mut heap = Heap::new(body, "");
+        let result = crate::json::parse_body(&mut heap)
+            .map_err(|e| e.to_string())
+            .and_then(|doc| read_str(&mut heap, doc, path).map_err(|e| e.to_string()));
+        let got = match result {
+            Err(_) => None,
+            Ok(v) => {
+                let mut out = String::new();
+                if json {
+                    write_json(&heap, v, JsonStyle::Compress, &mut out).unwrap();
+                } else if !v.is_null() {
+                    crate::value::print::write_java_string(&heap, v, &mut out).unwrap();
+                }
+                Some(if bracketed { format!("[{out}]") } else { out })
+            }
+        };
+        let want = case["expect"]["body"].as_str();
+        assert_eq!(got.as_deref(), want, "{}: {template}", case["name"]);
+        if want.is_none() {
+            assert_eq!(case["expect"]["error"], "eval");
+        }
+        checked += 1;
+    }
+    assert!(checked >= 50, "only {checked} corpus cases checked");
+}
