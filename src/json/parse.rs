@@ -68,10 +68,11 @@ pub fn parse_json(heap: &mut Heap<'_>, text: Str) -> Result<Value, JsonError> {
         bytes: src.as_bytes(),
         text,
         pos: 0,
-        vals: Vec::new(),
-        ents: Vec::new(),
-        frames: Vec::new(),
+        vals: Vec::with_capacity(32),
+        ents: Vec::with_capacity(32),
+        frames: Vec::with_capacity(16),
         indexes: Vec::new(),
+        reserved: false,
     };
     p.parse_root(heap).map_err(|e| *e)
 }
@@ -88,8 +89,16 @@ pub fn parse_body(heap: &mut Heap<'_>) -> Result<Value, JsonError> {
 
 #[derive(Clone, Copy)]
 enum Frame {
-    Array { start: usize },
-    Object { start: usize, key: Value },
+    Array {
+        start: usize,
+    },
+    Object {
+        start: usize,
+        key: Value,
+        /// Bit `len % 64` is set for every key length seen: a key whose bit is
+        /// clear cannot repeat an earlier key.
+        lengths: u64,
+    },
 }
 
 /// Objects with more entries than this find repeated keys through a hash index.
@@ -108,6 +117,8 @@ struct Parser<'s> {
     /// Key indexes of the open large objects (frame position, hash of key -> entry
     /// position), innermost last.
     indexes: Vec<(usize, std::collections::HashMap<u64, usize>)>,
+    /// The arena has been grown for unescaped strings.
+    reserved: bool,
 }
 
 /// Bytes that end a run of plain string characters: `"`, `\` and control characters.
@@ -371,6 +382,7 @@ impl<'s> Parser<'s> {
                         self.frames.push(Frame::Object {
                             start: self.ents.len(),
                             key,
+                            lengths: 0,
                         });
                         continue 'value;
                     }
@@ -435,8 +447,24 @@ impl<'s> Parser<'s> {
                             }
                         }
                     }
-                    Frame::Object { start, key } => {
-                        self.put(heap, start, key, v);
+                    Frame::Object {
+                        start,
+                        key,
+                        lengths,
+                    } => {
+                        let bit = match key {
+                            Value::Str(k) => 1u64 << (k.len % 64),
+                            _ => 0,
+                        };
+                        // (Large objects go through their key index.)
+                        if lengths & bit == 0 && self.ents.len() - start < LINEAR_KEYS {
+                            self.ents.push((key, v));
+                            if let Some(Frame::Object { lengths, .. }) = self.frames.last_mut() {
+                                *lengths |= bit;
+                            }
+                        } else {
+                            self.put(heap, start, key, v);
+                        }
                         self.skip_ws();
                         match self.peek() {
                             Some(b',') => {
@@ -541,22 +569,15 @@ impl<'s> Parser<'s> {
     /// A string at the current position (on its opening quote).
     fn parse_string(&mut self, heap: &mut Heap<'_>) -> PResult<Value> {
         let start = self.pos + 1;
-        let mut p = skip_plain::<false>(self.bytes, start);
-        loop {
-            let Some(&b) = self.bytes.get(p) else {
-                return Err(self.eof("was expecting closing quote for a string value"));
-            };
-            if STRING_STOP[b as usize] {
-                match b {
-                    b'"' => {
-                        self.pos = p + 1;
-                        return Ok(Value::Str(self.text.slice(start, p)));
-                    }
-                    b'\\' => return self.parse_escaped(heap, start, p),
-                    _ => return Err(self.illegal_control(p)),
-                }
+        let p = skip_plain::<false>(self.bytes, start);
+        match self.bytes.get(p) {
+            Some(b'"') => {
+                self.pos = p + 1;
+                Ok(Value::Str(self.text.slice(start, p)))
             }
-            p += 1;
+            Some(b'\\') => self.parse_escaped(heap, start, p),
+            Some(_) => Err(self.illegal_control(p)),
+            None => Err(self.eof("was expecting closing quote for a string value")),
         }
     }
 
@@ -581,6 +602,13 @@ impl<'s> Parser<'s> {
         start: usize,
         first_escape: usize,
     ) -> PResult<Value> {
+        if !self.reserved {
+            // Unescaped text is never longer than its source: one reservation for
+            // what remains (up to 64 KB) instead of repeated growth.
+            self.reserved = true;
+            heap.arena_mut()
+                .reserve((self.bytes.len() - start).min(64 * 1024));
+        }
         let mark = heap.begin_str();
         push_without_del(heap, &self.src[start..first_escape]);
         let mut p = first_escape;
@@ -589,12 +617,6 @@ impl<'s> Parser<'s> {
             // (which json-smart drops).
             let run = p;
             p = skip_plain::<true>(self.bytes, p);
-            while let Some(&b) = self.bytes.get(p) {
-                if STRING_STOP[b as usize] || b == 0x7F {
-                    break;
-                }
-                p += 1;
-            }
             if p > run {
                 heap.push_str(&self.src[run..p]);
             }
@@ -808,25 +830,34 @@ impl<'s> Parser<'s> {
 }
 
 /// The first position at or after `p` that may end a run of plain string
-/// characters (also DEL with `DEL`), skipping 8 bytes at a time where none of them can.
+/// characters (`"`, `\\`, a control character, and DEL with `DEL`), found 8 bytes
+/// at a time; the end of the text if there is none.
 #[inline]
 fn skip_plain<const DEL: bool>(bytes: &[u8], mut p: usize) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
     while let Some(chunk) = bytes.get(p..p + 8) {
         let mut word = [0u8; 8];
         word.copy_from_slice(chunk);
         let x = u64::from_le_bytes(word);
-        let quote = x ^ (ONES * u64::from(b'"'));
-        let backslash = x ^ (ONES * u64::from(b'\\'));
-        let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
-        // Bytes below 0x20 (the high bit of x excludes bytes >= 0x80).
+        // Each test flags its lowest matching byte exactly (higher flags may be
+        // false positives, which the lowest-flag search ignores).
+        let quote = has_zero(x ^ (ONES * u64::from(b'"')));
+        let backslash = has_zero(x ^ (ONES * u64::from(b'\\')));
         let control = x.wrapping_sub(ONES * 0x20) & !x & HIGH;
         let del = if DEL { has_zero(x ^ (ONES * 0x7F)) } else { 0 };
-        if has_zero(quote) | has_zero(backslash) | control | del != 0 {
-            break;
+        let mask = quote | backslash | control | del;
+        if mask != 0 {
+            return p + (mask.trailing_zeros() / 8) as usize;
         }
         p += 8;
+    }
+    while let Some(&b) = bytes.get(p) {
+        if STRING_STOP[b as usize] || (DEL && b == 0x7F) {
+            break;
+        }
+        p += 1;
     }
     p
 }

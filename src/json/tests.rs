@@ -350,15 +350,24 @@ fn large_objects_keep_the_first_position_of_a_repeated_key() {
     for i in 0..100 {
         body.push_str(&format!("\"k{i}\":{i},"));
     }
-    body.push_str("\"k5\":\"five\",\"k99\":null,\"last\":true}");
+    body.push_str(
+        "\"k5\":\"five\",\"k99\":null,\"a-long-new-key\":1,\"a-long-new-key\":2,\"last\":true}",
+    );
     let mut heap = Heap::new(&body, "");
     let v = parse_body(&mut heap).unwrap();
     let Value::Map(id) = v else { panic!() };
     let m = heap.map(id);
-    assert_eq!(m.entries.len(), 101);
+    assert_eq!(m.entries.len(), 102);
     assert!(matches!(m.entries[5].1, Value::Str(_)));
     assert_eq!(m.entries[99].1, Value::Null);
-    assert_eq!(m.entries[100].1, Value::Bool(true));
+    assert_eq!(m.entries[100].1, Value::Int(2));
+    assert_eq!(m.entries[101].1, Value::Bool(true));
+    // Small objects: a key of a new length, then the same key again.
+    let mut heap = Heap::new(r#"{"a":1,"bb":2,"a":3,"bb":4,"ccc":5}"#, "");
+    let v = parse_body(&mut heap).unwrap();
+    let mut out = String::new();
+    write_json(&heap, v, JsonStyle::Compress, &mut out).unwrap();
+    assert_eq!(out, r#"{"a":3,"bb":4,"ccc":5}"#);
 }
 
 /// Rough timing of the bench bodies (best of 10 rounds):
@@ -543,4 +552,79 @@ fn writer_styles_and_template_values() {
         try_write_json(&heap, m, JsonStyle::Compress, &mut out),
         Err(WriteError::TooDeep)
     );
+}
+
+/// Repeated keys in objects of every size, against serde_json's `preserve_order`
+/// maps (which also keep the first position and the last value).
+#[test]
+fn repeated_keys_random() {
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = move |n: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % n
+    };
+    for round in 0..300 {
+        let entries = next(if round % 3 == 0 { 80 } else { 12 }) + 1;
+        let mut body = String::from("{");
+        for i in 0..entries {
+            if i > 0 {
+                body.push(',');
+            }
+            let len = next(6) as usize + 1;
+            let key: String = (0..len).map(|_| (b'a' + next(3) as u8) as char).collect();
+            body.push_str(&format!("\"{key}\":{i}"));
+        }
+        body.push('}');
+        let mut heap = Heap::new(&body, "");
+        let v = parse_body(&mut heap).unwrap();
+        let mut ours = String::new();
+        write_json(&heap, v, JsonStyle::Compress, &mut ours).unwrap();
+        let theirs: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(ours, serde_json::to_string(&theirs).unwrap(), "{body}");
+    }
+}
+
+/// Differential check against a file of Java results (`JSON_EXPECT=file.json`, a
+/// list of `{body, desc, json, nc}`, desc null when Java rejects the body):
+/// `cargo test --lib json::tests::differential -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn differential() {
+    let Ok(file) = std::env::var("JSON_EXPECT") else {
+        return;
+    };
+    let cases: Vec<serde_json::Value> =
+        serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+    let mut failures = 0;
+    for c in &cases {
+        let body = c["body"].as_str().unwrap();
+        let want = c["desc"].as_str().map(|d| {
+            (
+                d.to_string(),
+                c["json"].as_str().unwrap().to_string(),
+                c["nc"].as_str().unwrap().to_string(),
+            )
+        });
+        let mut heap = Heap::new(body, "");
+        let text = heap.body_str(0, body.len());
+        let got = parse_json(&mut heap, text).ok().map(|v| {
+            let mut d = String::new();
+            desc(&heap, v, &mut d);
+            let mut lt = String::new();
+            write_json(&heap, v, JsonStyle::Compress, &mut lt).unwrap();
+            let mut nc = String::new();
+            write_json(&heap, v, JsonStyle::NoCompress, &mut nc).unwrap();
+            // A lone surrogate: Java keeps it (the harness prints `?`), we have U+FFFD.
+            let fix = |s: String| s.replace('\u{fffd}', "?");
+            (fix(d), fix(lt), fix(nc))
+        });
+        if got != want {
+            failures += 1;
+            eprintln!("{body:?}: got {got:?}, want {want:?} {}", c["err"]);
+        }
+    }
+    eprintln!("{failures} of {} differ", cases.len());
+    assert_eq!(failures, 0);
 }
