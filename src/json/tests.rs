@@ -628,3 +628,25 @@ fn differential() {
     eprintln!("{failures} of {} differ", cases.len());
     assert_eq!(failures, 0);
 }
+
+#[test]
+#[ignore]
+fn profile_write_w2() {
+    let path = format!(
+        "{}/benches/workloads/w2.body.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let body = std::fs::read_to_string(path).unwrap();
+    let iters: usize = std::env::var("PROFILE_ITERS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(20000);
+    let mut heap = Heap::new(&body, "");
+    let v = parse_body(&mut heap).unwrap();
+    let mut out = String::new();
+    for _ in 0..iters {
+        out.clear();
+        write_json(&heap, v, JsonStyle::Compress, &mut out).unwrap();
+        std::hint::black_box(&out);
+    }
+}

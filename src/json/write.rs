@@ -4,7 +4,6 @@
 use super::JsonStyle;
 use crate::value::print::{write_java_double, write_java_float, write_java_string};
 use crate::value::{Heap, Host, Value};
-use std::fmt::Write;
 
 /// Why a value cannot be written as JSON.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -45,12 +44,8 @@ pub(super) fn write_value(
     match v {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if b { "true" } else { "false" }),
-        Value::Int(i) => {
-            let _ = write!(out, "{i}");
-        }
-        Value::Long(i) => {
-            let _ = write!(out, "{i}");
-        }
+        Value::Int(i) => push_i64(i64::from(i), out),
+        Value::Long(i) => push_i64(i, out),
         Value::Double(d) => {
             if d.is_infinite() {
                 out.push_str("null");
@@ -129,6 +124,27 @@ pub(super) fn write_value(
         },
     }
     Ok(())
+}
+
+/// Appends the decimal digits of `v` (`Long.toString`).
+pub(crate) fn push_i64(v: i64, out: &mut String) {
+    let mut buf = [0u8; 20];
+    let mut n = v.unsigned_abs();
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    if v < 0 {
+        out.push('-');
+    }
+    for &b in &buf[i..] {
+        out.push(b as char);
+    }
 }
 
 /// Bytes that may need escaping: `"`, `\`, `/`, controls, DEL, and the lead bytes
