@@ -650,3 +650,29 @@ fn profile_write_w2() {
         std::hint::black_box(&out);
     }
 }
+
+/// Random text from JSON's alphabet and some multi-byte characters: never a panic.
+#[test]
+fn random_text_never_panics() {
+    let alphabet = [
+        "{", "}", "[", "]", ",", ":", "\"", "\\", "u", "0", "1", "9", "-", "+", ".", "e", "E", " ",
+        "\n", "t", "r", "true", "null", "false", "a", "é", "日", "😀", "\u{7f}", "\u{1a}", "\u{0}",
+        "\\u", "d8", "00", "\\ud83d", "\\ude00",
+    ];
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    for _ in 0..20_000 {
+        let len = next(24);
+        let text: String = (0..len).map(|_| alphabet[next(alphabet.len())]).collect();
+        let mut heap = Heap::new(&text, "");
+        if let Ok(v) = parse_body(&mut heap) {
+            let mut out = String::new();
+            write_json(&heap, v, JsonStyle::NoCompress, &mut out).unwrap();
+        }
+    }
+}

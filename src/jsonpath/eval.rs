@@ -45,7 +45,22 @@ struct Run<'p> {
     root: Value,
     /// `Option.REQUIRE_PROPERTIES` (set for existence checks in filters).
     require: bool,
+    /// The first result (all a definite path can have) ...
+    first: Option<Value>,
+    /// ... and, for an indefinite path, all of them.
     results: Vec<Value>,
+}
+
+impl Run<'_> {
+    /// `EvaluationContextImpl.addResult`.
+    fn add(&mut self, v: Value) {
+        if self.first.is_none() {
+            self.first = Some(v);
+        }
+        if !self.path.is_definite() {
+            self.results.push(v);
+        }
+    }
 }
 
 pub(crate) struct Evaluator<'h, 'a> {
@@ -101,11 +116,12 @@ impl<'h, 'a> Evaluator<'h, 'a> {
             path,
             root,
             require,
+            first: None,
             results: Vec::new(),
         };
         self.token(&mut run, 0, doc)?;
         if path.is_definite() {
-            run.results.first().copied().ok_or(Fail::NotFound)
+            run.first.ok_or(Fail::NotFound)
         } else {
             Ok(self.heap.new_list(ListKind::JsonArray, run.results))
         }
@@ -119,7 +135,7 @@ impl<'h, 'a> Evaluator<'h, 'a> {
         match &path.tokens[t] {
             Token::Root => {
                 if leaf {
-                    run.results.push(model);
+                    run.add(model);
                     Ok(())
                 } else {
                     self.token(run, t + 1, model)
@@ -154,7 +170,7 @@ impl<'h, 'a> Evaluator<'h, 'a> {
                         }
                     }
                     let map = self.heap.alloc_map(MapKind::Plain, merged);
-                    run.results.push(Value::Map(map));
+                    run.add(Value::Map(map));
                     Ok(())
                 }
             }
@@ -268,7 +284,7 @@ impl<'h, 'a> Evaluator<'h, 'a> {
                 if is_map(model) {
                     if self.accept(run, filters, model)? {
                         if leaf {
-                            run.results.push(model);
+                            run.add(model);
                         } else {
                             self.token(run, t + 1, model)?;
                         }
@@ -310,7 +326,7 @@ impl<'h, 'a> Evaluator<'h, 'a> {
             }
             Some(v) => {
                 if path.is_leaf(t) {
-                    run.results.push(v);
+                    run.add(v);
                     Ok(())
                 } else {
                     self.token(run, t + 1, v)
@@ -329,7 +345,7 @@ impl<'h, 'a> Evaluator<'h, 'a> {
             .and_then(|i| self.heap.list(id).items.get(i).copied())
             .ok_or(Fail::NotFound)?;
         if run.path.is_leaf(t) {
-            run.results.push(item);
+            run.add(item);
             Ok(())
         } else {
             self.token(run, t + 1, item)

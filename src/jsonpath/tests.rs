@@ -784,3 +784,63 @@ fn corpus_input_cases() {
     }
     assert!(checked >= 50, "only {checked} corpus cases checked");
 }
+
+/// Random paths from the path alphabet and some multi-byte characters: never a panic.
+#[test]
+fn random_paths_never_panic() {
+    let alphabet = [
+        "$",
+        "@",
+        ".",
+        "..",
+        "[",
+        "]",
+        "*",
+        "?",
+        "(",
+        ")",
+        "'",
+        ",",
+        ":",
+        "-",
+        "0",
+        "1",
+        "a",
+        "s",
+        "objs",
+        "list",
+        " ",
+        "==",
+        "!=",
+        "<",
+        ">=",
+        "=~",
+        "/",
+        "i",
+        "&&",
+        "||",
+        "!",
+        "length",
+        "é",
+        "😀",
+        "\\",
+        "\"",
+        "[?(@.id == 1)]",
+        "[0]",
+        "[-1:]",
+        "['a','b']",
+    ];
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = move |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    for _ in 0..20_000 {
+        let len = next(10);
+        let path: String = (0..len).map(|_| alphabet[next(alphabet.len())]).collect();
+        let _ = jp(D1, &path);
+        let _ = jp(D3, &path);
+    }
+}
