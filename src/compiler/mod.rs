@@ -1,5 +1,8 @@
 //! Source → tokens → AST: Velocity 1.7's lexer and parser.
 
+pub mod lexer;
+pub mod tokens;
+
 use crate::api::Limits;
 use crate::error::{Error, Result};
 
