@@ -413,16 +413,25 @@ fn float_len(s: &[u8]) -> usize {
     best
 }
 
-/// A string literal ends at the first matching quote (Velocity 1.7's lexer
-/// does not let `\"` continue a string).
+/// `"` ( not-`"` | `""` )* `"` (and the same with `'`): a doubled quote stands
+/// for one quote; Velocity 1.7's lexer does not let `\"` continue a string.
+/// The longest such prefix wins.
 fn string_len(s: &[u8]) -> usize {
-    match s.first() {
-        Some(&q @ (b'"' | b'\'')) => match memchr::memchr(q, &s[1..]) {
-            Some(i) => i + 2,
-            None => 0,
-        },
-        _ => 0,
+    let Some(&q @ (b'"' | b'\'')) = s.first() else {
+        return 0;
+    };
+    let mut i = 1;
+    let mut best = 0;
+    while let Some(j) = memchr::memchr(q, &s[i..]) {
+        let at = i + j;
+        best = at + 1;
+        if s.get(at + 1) == Some(&q) {
+            i = at + 2;
+        } else {
+            return best;
+        }
     }
+    best
 }
 
 impl<'s> Lexer<'s> {
