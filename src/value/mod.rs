@@ -20,8 +20,9 @@ pub enum StrBase {
     Arena,
     /// The request body (`$input.body`), for JSON strings without escapes.
     Body,
-    /// The source text of the template being rendered.
-    Source,
+    /// A template source: 0 is the template being rendered, others are
+    /// interpolated string literals and `#evaluate`d texts.
+    Source(u16),
 }
 
 /// A string: a range of bytes in one of the [`StrBase`]s, always valid UTF-8.
