@@ -88,6 +88,9 @@ fn lexer_matches_velocity_token_manager() {
     if !failures.is_empty() {
         let n = failures.len();
         failures.truncate(15);
-        panic!("{n} of {total} token streams differ:\n{}", failures.join("\n"));
+        panic!(
+            "{n} of {total} token streams differ:\n{}",
+            failures.join("\n")
+        );
     }
 }

@@ -21,18 +21,12 @@ impl Range {
     }
 }
 
-/// A parsed template.
+/// A parsed template (or the template inside an interpolated string literal).
 #[derive(Clone, Debug, Default)]
 pub struct Ast {
     pub root: Block,
-    /// Interned names: variables, properties, methods, macros.
-    pub names: Vec<Box<str>>,
-}
-
-impl Ast {
-    pub fn name(&self, sym: Sym) -> &str {
-        &self.names[sym as usize]
-    }
+    /// The source its ranges refer to (0: the template itself).
+    pub source_id: u16,
 }
 
 pub type Block = Vec<Node>;
@@ -194,8 +188,9 @@ pub struct StringLit {
 
 #[derive(Clone, Debug)]
 pub struct Interpolated {
-    /// The source parsed (the literal's text, plus a space unless it holds `##`).
-    pub source: Box<str>,
+    /// The source parsed (the literal's text, plus a space unless it holds
+    /// `##`): an id in the template's sources.
+    pub source_id: u16,
     pub ast: Ast,
     /// Whether a trailing space was added before parsing.
     pub padded: bool,
@@ -247,6 +242,4 @@ pub enum IntLit {
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum FloatLit {
     Double(f64),
-    /// Out of a double's range: a `BigDecimal` (its text).
-    Big(Range),
 }

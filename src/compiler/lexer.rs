@@ -358,7 +358,11 @@ fn lit(s: &[u8], lit: &[u8]) -> usize {
 /// Length of a keyword that may be followed by `( " " | "\t" )* newline`.
 fn keyword_nl(s: &[u8], word: &[u8]) -> usize {
     let n = lit(s, word);
-    if n == 0 { 0 } else { n + blanks_and_newline(&s[n..]) }
+    if n == 0 {
+        0
+    } else {
+        n + blanks_and_newline(&s[n..])
+    }
 }
 
 fn digits(s: &[u8]) -> usize {
@@ -645,7 +649,10 @@ impl<'s> Lexer<'s> {
             BracketedWord => bracketed_word_len(s),
             Identifier => match s.first() {
                 Some(&b) if is_letter(b) || b == b'_' => {
-                    1 + s[1..].iter().take_while(|b| is_identifier_char(**b)).count()
+                    1 + s[1..]
+                        .iter()
+                        .take_while(|b| is_identifier_char(**b))
+                        .count()
                 }
                 _ => 0,
             },
@@ -758,7 +765,10 @@ impl<'s> Lexer<'s> {
                             end: self.pos as u32,
                         });
                         // backup(1)
-                        let back = self.src[..self.pos].chars().next_back().map_or(1, char::len_utf8);
+                        let back = self.src[..self.pos]
+                            .chars()
+                            .next_back()
+                            .map_or(1, char::len_utf8);
                         self.pos -= back;
                         if kind == Kind::ReferenceTerminator {
                             self.in_reference = false;
@@ -793,7 +803,10 @@ impl<'s> Lexer<'s> {
                 self.switch_to(LexState::InTextblock);
             }
             Kind::FormalCommentStart => {
-                let back = self.src[..self.pos].chars().next_back().map_or(1, char::len_utf8);
+                let back = self.src[..self.pos]
+                    .chars()
+                    .next_back()
+                    .map_or(1, char::len_utf8);
                 self.pos -= back;
                 self.in_comment = true;
                 self.push();
@@ -937,7 +950,10 @@ pub fn image<'s>(src: &'s str, tok: &Token) -> &'s str {
 /// Lexes a whole source standalone (no parser switching states), from the
 /// given state: the token stream Velocity's token manager produces on its own.
 /// Used to compare our lexer with Velocity's.
-pub fn tokenize_from(src: &str, state: LexState) -> (Vec<(Token, LexState)>, Vec<Special>, Option<LexError>) {
+pub fn tokenize_from(
+    src: &str,
+    state: LexState,
+) -> (Vec<(Token, LexState)>, Vec<Special>, Option<LexError>) {
     let mut lx = Lexer::new(src);
     lx.switch_to(state);
     let mut out = Vec::new();
