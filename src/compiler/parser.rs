@@ -14,6 +14,53 @@ use crate::error::{Error, Span};
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 
+/// Each rule of `grammar/vtl.ebnf` and the function of this parser that
+/// implements it (`tests/grammar.rs` keeps the two in step).
+pub const GRAMMAR: &[(&str, &str)] = &[
+    ("process", "parse_template"),
+    ("Statement", "statement_inner"),
+    ("Text", "statement_inner"),
+    ("Comment", "statement_inner"),
+    ("Textblock", "statement_inner"),
+    ("EscapedDirective", "escaped_directive"),
+    ("Escape", "escape"),
+    ("SetDirective", "set_directive"),
+    ("IfStatement", "if_statement"),
+    ("ElseIfStatement", "if_statement"),
+    ("ElseStatement", "if_statement"),
+    ("Block", "block"),
+    ("Directive", "directive"),
+    ("DirectiveArgs", "scan_next_directive_arg"),
+    ("DirectiveArg", "directive_arg"),
+    ("Word", "directive_arg"),
+    ("Reference", "reference_inner"),
+    ("ReferenceHead", "finish_reference"),
+    ("ReferenceModifier", "scan_ref_modifier"),
+    ("Identifier", "reference_inner"),
+    ("Method", "method"),
+    ("Index", "index"),
+    ("IndexParameter", "index"),
+    ("Parameter", "parameter_inner"),
+    ("Map", "map_inner"),
+    ("ObjectArray", "object_array_inner"),
+    ("IntegerRange", "integer_range"),
+    ("Expression", "expression"),
+    ("ConditionalOrExpression", "or_expr"),
+    ("ConditionalAndExpression", "and_expr"),
+    ("EqualityExpression", "equality"),
+    ("RelationalExpression", "relational"),
+    ("AdditiveExpression", "additive"),
+    ("MultiplicativeExpression", "multiplicative"),
+    ("UnaryExpression", "unary_inner"),
+    ("PrimaryExpression", "primary"),
+    ("StringLiteral", "string_literal"),
+    ("IntegerLiteral", "integer_literal"),
+    ("FloatingPointLiteral", "float_literal"),
+    ("Exponent", "exponent_len"),
+    ("True", "primary"),
+    ("False", "primary"),
+];
+
 /// Names of the directives Velocity 1.7 registers, and whether each takes a block.
 fn directive_kind(name: &str) -> Option<bool> {
     Some(match name {
@@ -118,6 +165,10 @@ pub struct Parser<'s, 'sh> {
     shared: &'sh mut Shared,
     source_id: u16,
     macro_names: HashSet<String>,
+    /// The first error Velocity reports when it initialises the parsed tree
+    /// (after parsing succeeds): arguments a directive cannot work with, a
+    /// string literal that does not parse.
+    init_error: Option<Error>,
     depth: usize,
     max_depth: usize,
     // lookahead scan state (indexes into `buf`)
@@ -138,6 +189,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             shared,
             source_id,
             macro_names: HashSet::new(),
+            init_error: None,
             depth: 0,
             max_depth,
             scan_pos: 0,
@@ -670,6 +722,9 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             return Err(err);
         }
         merge_text(&mut root, self.src);
+        if let Some(e) = self.init_error {
+            return Err(e);
+        }
         Ok(Ast {
             root,
             source_id: self.source_id,
@@ -1028,14 +1083,12 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             ("foreach", _) => match block {
                 Some(body) => Node::Foreach(Box::new(self.foreach_node(range, args, body)?)),
                 None => {
-                    return Err(Error::eval(
-                        "`#foreach` needs arguments: `#foreach($item in $list)`",
-                    )
-                    .with_span(Span::of(
-                        self.src,
-                        range.start as usize,
-                        range.end as usize,
-                    )));
+                    let span = Span::of(self.src, range.start as usize, range.end as usize);
+                    self.init_error(
+                        Error::eval("`#foreach` needs arguments: `#foreach($item in $list)`")
+                            .with_span(span),
+                    );
+                    return Ok(());
                 }
             },
             ("macro", _) => {
@@ -1062,14 +1115,12 @@ impl<'s, 'sh> Parser<'s, 'sh> {
                             .intern(java_substring(&s, 1, s.encode_utf16().count()))
                     }
                     None => {
-                        return Err(Error::eval(
-                            "`#define` needs a reference: `#define($name) ... #end`",
-                        )
-                        .with_span(Span::of(
-                            self.src,
-                            range.start as usize,
-                            range.end as usize,
-                        )));
+                        let span = Span::of(self.src, range.start as usize, range.end as usize);
+                        self.init_error(
+                            Error::eval("`#define` needs a reference: `#define($name) ... #end`")
+                                .with_span(span),
+                        );
+                        return Ok(());
                     }
                 };
                 if args.len() != 1 {
@@ -1082,6 +1133,19 @@ impl<'s, 'sh> Parser<'s, 'sh> {
                 }))
             }
             ("literal", _) => {
+                if block.is_none() {
+                    self.init_error(
+                        Error::eval(
+                            "`#literal` needs parentheses and a block: `#literal() ... #end`",
+                        )
+                        .with_span(Span::of(
+                            self.src,
+                            range.start as usize,
+                            range.end as usize,
+                        )),
+                    );
+                    return Ok(());
+                }
                 let text = match &block {
                     Some(_) => {
                         // The block's literal: its tokens' text (after the `)`).
@@ -1106,17 +1170,20 @@ impl<'s, 'sh> Parser<'s, 'sh> {
                 Node::Literal(Box::new(Text::Owned(text.into())))
             }
             ("evaluate", _) => {
+                let span = Span::of(self.src, range.start as usize, range.end as usize);
                 if args.len() != 1 {
-                    return Err(Error::parse(
+                    self.init_error(Error::parse(
                         "`#evaluate()` requires exactly one argument",
-                        Span::of(self.src, range.start as usize, range.end as usize),
+                        span,
                     ));
+                    return Ok(());
                 }
                 if !matches!(args[0], Expr::Str(_) | Expr::Ref(_)) {
-                    return Err(Error::parse(
+                    self.init_error(Error::parse(
                         "the argument of `#evaluate()` must be a string literal or a reference",
-                        Span::of(self.src, range.start as usize, range.end as usize),
+                        span,
                     ));
+                    return Ok(());
                 }
                 Node::Evaluate(Box::new(ArgsNode {
                     range,
@@ -1160,6 +1227,14 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         };
         out.push(node);
         Ok(())
+    }
+
+    /// Records an error of Velocity's initialisation phase (reported only if
+    /// the whole template parses).
+    fn init_error(&mut self, e: Error) {
+        if self.init_error.is_none() {
+            self.init_error = Some(e);
+        }
     }
 
     fn foreach_node(&mut self, range: Range, args: Vec<Expr>, body: Block) -> PResult<ForeachNode> {
@@ -1687,21 +1762,23 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             self.shared.sources.push(source.clone());
             let max_depth = self.max_depth.saturating_sub(self.depth);
             let sub = Parser::new(&source, self.shared, id as u16, max_depth);
-            let ast = sub.parse_template().map_err(|e| {
-                let inner = e.message().to_string();
-                let kind = e.kind();
-                let mut err = Error::new(kind, format!("in the string literal: {inner}"))
-                    .with_span(self.span_of(&t));
-                if let Some(h) = e.help() {
-                    err = err.with_help(h.to_string());
+            match sub.parse_template() {
+                Ok(ast) => Some(Box::new(Interpolated {
+                    source_id: id as u16,
+                    ast,
+                    padded,
+                })),
+                Err(e) => {
+                    let mut err =
+                        Error::new(e.kind(), format!("in the string literal: {}", e.message()))
+                            .with_span(self.span_of(&t));
+                    if let Some(h) = e.help() {
+                        err = err.with_help(h.to_string());
+                    }
+                    self.init_error(err);
+                    None
                 }
-                err
-            })?;
-            Some(Box::new(Interpolated {
-                source_id: id as u16,
-                ast,
-                padded,
-            }))
+            }
         } else {
             None
         };
