@@ -41,8 +41,8 @@ fn add_mag(a: &[u32], b: &[u32]) -> Vec<u32> {
     let (a, b) = if a.len() >= b.len() { (a, b) } else { (b, a) };
     let mut out = Vec::with_capacity(a.len() + 1);
     let mut carry = 0u64;
-    for i in 0..a.len() {
-        let s = a[i] as u64 + *b.get(i).unwrap_or(&0) as u64 + carry;
+    for (i, x) in a.iter().enumerate() {
+        let s = *x as u64 + *b.get(i).unwrap_or(&0) as u64 + carry;
         out.push(s as u32);
         carry = s >> 32;
     }
@@ -56,8 +56,8 @@ fn add_mag(a: &[u32], b: &[u32]) -> Vec<u32> {
 fn sub_mag(a: &[u32], b: &[u32]) -> Vec<u32> {
     let mut out = Vec::with_capacity(a.len());
     let mut borrow = 0i64;
-    for i in 0..a.len() {
-        let mut d = a[i] as i64 - *b.get(i).unwrap_or(&0) as i64 - borrow;
+    for (i, x) in a.iter().enumerate() {
+        let mut d = *x as i64 - *b.get(i).unwrap_or(&0) as i64 - borrow;
         if d < 0 {
             d += 1 << 32;
             borrow = 1;
@@ -319,7 +319,7 @@ impl BigInt {
         Ok(BigInt { neg: false, mag })
     }
 
-    pub fn cmp(&self, o: &BigInt) -> Ordering {
+    pub fn compare(&self, o: &BigInt) -> Ordering {
         match (self.neg, o.neg) {
             (false, true) => Ordering::Greater,
             (true, false) => Ordering::Less,
@@ -536,9 +536,9 @@ impl BigDec {
         }))
     }
 
-    pub fn cmp(&self, o: &BigDec) -> Result<Ordering, TooLarge> {
+    pub fn compare(&self, o: &BigDec) -> Result<Ordering, TooLarge> {
         let s = self.scale.max(o.scale);
-        Ok(self.rescaled(s)?.cmp(&o.rescaled(s)?))
+        Ok(self.rescaled(s)?.compare(&o.rescaled(s)?))
     }
 
     pub fn is_zero(&self) -> bool {

@@ -261,11 +261,10 @@ pub(crate) fn format(
                     _ => java_string(heap, arg)
                         .map_err(|_| JavaException::new(ex::STACK_OVERFLOW, ""))?,
                 };
-                if let Some(p) = precision {
-                    if let Some((k, _)) = t.char_indices().nth(p) {
+                if let Some(p) = precision
+                    && let Some((k, _)) = t.char_indices().nth(p) {
                         t.truncate(k);
                     }
-                }
                 t
             }
             b'c' => {
@@ -323,7 +322,7 @@ pub(crate) fn format(
                         precision.unwrap_or(0).to_string(),
                     ));
                 }
-                let hex = conv.to_ascii_lowercase() == b'x';
+                let hex = conv.eq_ignore_ascii_case(&b'x');
                 let (digits, neg, big) = match arg {
                     Value::Null => {
                         pad(
@@ -491,7 +490,7 @@ fn group(int_digits: &str) -> String {
     let n = int_digits.len();
     let mut s = String::with_capacity(n + n / 3);
     for (i, c) in int_digits.chars().enumerate() {
-        if i > 0 && (n - i) % 3 == 0 {
+        if i > 0 && (n - i).is_multiple_of(3) {
             s.push(',');
         }
         s.push(c);
@@ -773,7 +772,7 @@ mod tests {
             ("%X", &[Value::Int(-1)], "FFFFFFFF"),
             ("%#x", &[Value::Int(255)], "0xff"),
             ("%o", &[Value::Int(8)], "10"),
-            ("%08.3f", &[Value::Double(3.14159)], "0003.142"),
+            ("%08.3f", &[Value::Double(2.56789)], "0002.568"),
             ("%.2f", &[Value::Double(0.125)], "0.13"),
             ("%.1f", &[Value::Double(0.15)], "0.2"),
             ("%.0f", &[Value::Double(2.5)], "3"),

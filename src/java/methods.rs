@@ -801,11 +801,10 @@ fn call_entry(
         "setValue(Object)" => {
             let new = args.first().copied().unwrap_or(Value::Null);
             heap.entry_mut(id).value = new;
-            if let Some(m) = e.map {
-                if let Some(i) = heap.map_find(m, e.key) {
+            if let Some(m) = e.map
+                && let Some(i) = heap.map_find(m, e.key) {
                     heap.map_mut(m).entries[i].1 = new;
                 }
-            }
             e.value
         }
         _ => return Ok(Call::NotFound),

@@ -139,11 +139,10 @@ fn base(a: &Num, b: &Num) -> Base {
 /// fits, else Long.
 fn wrap(value: i64, a: &Num, b: &Num) -> Value {
     let both_int = matches!(a, Num::Int(_)) && matches!(b, Num::Int(_));
-    if both_int {
-        if let Ok(i) = i32::try_from(value) {
+    if both_int
+        && let Ok(i) = i32::try_from(value) {
             return Value::Int(i);
         }
-    }
     Value::Long(value)
 }
 
@@ -297,7 +296,7 @@ pub fn compare(heap: &Heap, a: Value, b: Value) -> Result<Option<Ordering>, Java
         return Ok(None);
     };
     let o = match base(&x, &y) {
-        Base::BigInteger => x.to_bigint().cmp(&y.to_bigint()),
+        Base::BigInteger => x.to_bigint().compare(&y.to_bigint()),
         Base::Long => x.long_value().cmp(&y.long_value()),
         Base::Float => {
             let (f1, f2) = (x.float_value(), y.float_value());
@@ -319,7 +318,7 @@ pub fn compare(heap: &Heap, a: Value, b: Value) -> Result<Option<Ordering>, Java
                 Ordering::Equal
             }
         }
-        Base::BigDecimal => x.to_bigdec()?.cmp(&y.to_bigdec()?).map_err(too_large)?,
+        Base::BigDecimal => x.to_bigdec()?.compare(&y.to_bigdec()?).map_err(too_large)?,
     };
     Ok(Some(o))
 }
@@ -733,7 +732,7 @@ fn call_big_integer(
         "valueOf(long)" => big_int_value(heap, &BigInt::from_i64(arg_i64(a(0)))),
         "max(BigInteger)" | "min(BigInteger)" => {
             let o = other(heap)?;
-            let pick_self = (b.cmp(&o) == Ordering::Greater) == sig.starts_with("max");
+            let pick_self = (b.compare(&o) == Ordering::Greater) == sig.starts_with("max");
             big_int_value(heap, if pick_self { b } else { &o })
         }
         "longValueExact()" => match b.to_i64() {

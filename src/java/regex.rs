@@ -172,15 +172,14 @@ impl JavaRegex {
         let mut last: Option<(usize, usize)> = None;
         loop {
             let mut next = from;
-            if let Some((a, b)) = last {
-                if a == b {
+            if let Some((a, b)) = last
+                && a == b {
                     // Empty match: step over one character.
                     match s.get(b..).and_then(|r| r.chars().next()) {
                         Some(c) => next = b + c.len_utf8(),
                         None => return Ok(()),
                     }
                 }
-            }
             let Some((a, b)) = self.find_at(s, next)? else {
                 return Ok(());
             };
@@ -719,15 +718,14 @@ impl<'p> Translator<'p> {
 
     /// A literal character, with Java's case folding.
     fn literal(&mut self, c: u32, flags: u8) {
-        if self.literal_only {
-            if let Some(ch) = char::from_u32(c) {
+        if self.literal_only
+            && let Some(ch) = char::from_u32(c) {
                 if flags & CASE_INSENSITIVE == 0 {
                     self.literal_text.push(ch);
                 } else {
                     self.literal_only = false;
                 }
             }
-        }
         if flags & CASE_INSENSITIVE != 0 {
             if flags & (UNICODE_CASE | UNICODE_CLASS) != 0 {
                 self.out.push_str("(?i:");
@@ -735,8 +733,8 @@ impl<'p> Translator<'p> {
                 self.out.push(')');
                 return;
             }
-            if let Some(ch) = char::from_u32(c) {
-                if ch.is_ascii_alphabetic() {
+            if let Some(ch) = char::from_u32(c)
+                && ch.is_ascii_alphabetic() {
                     let _ = write!(
                         self.out,
                         "[{}{}]",
@@ -745,7 +743,6 @@ impl<'p> Translator<'p> {
                     );
                     return;
                 }
-            }
         }
         push_char_escaped(&mut self.out, c);
     }
@@ -769,7 +766,8 @@ impl<'p> Translator<'p> {
                 let min = self
                     .number()
                     .ok_or_else(|| self.err("Illegal repetition", brace))?;
-                let q = match self.peek() {
+                
+                match self.peek() {
                     Some('}') => {
                         self.pos += 1;
                         format!("{{{min}}}")
@@ -794,8 +792,7 @@ impl<'p> Translator<'p> {
                         }
                     }
                     _ => return Err(self.err("Unclosed counted closure", self.pos)),
-                };
-                q
+                }
             }
             _ => return Ok(()),
         };
@@ -1338,12 +1335,11 @@ impl Translator<'_> {
                 if let Some(b) = d(self, 0) {
                     v = v * 8 + b;
                     self.pos += 1;
-                    if a <= 3 {
-                        if let Some(c2) = d(self, 0) {
+                    if a <= 3
+                        && let Some(c2) = d(self, 0) {
                             v = v * 8 + c2;
                             self.pos += 1;
                         }
-                    }
                 }
                 Ok(ClassAtom::Char(v))
             }
@@ -1380,13 +1376,12 @@ impl Translator<'_> {
                 {
                     let save = self.pos;
                     self.pos += 2;
-                    if let Some(lo) = self.hex_digits(4) {
-                        if (0xDC00..0xE000).contains(&lo) {
+                    if let Some(lo) = self.hex_digits(4)
+                        && (0xDC00..0xE000).contains(&lo) {
                             return Ok(ClassAtom::Char(
                                 0x10000 + ((v - 0xD800) << 10) + (lo - 0xDC00),
                             ));
                         }
-                    }
                     self.pos = save;
                 }
                 if (0xD800..0xE000).contains(&v) {
@@ -1629,11 +1624,10 @@ impl Translator<'_> {
                 "assigned" => Some("^\\p{Cn}"),
                 _ => None,
             };
-            if name.starts_with("Is") {
-                if let Some(b) = binary {
+            if name.starts_with("Is")
+                && let Some(b) = binary {
                     return Ok(format!("[{b}]"));
                 }
-            }
             if !script.is_empty()
                 && script
                     .chars()

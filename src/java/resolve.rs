@@ -119,12 +119,11 @@ fn convertible(formal: Ty, actual: Option<Ty>, possible_vararg: bool) -> bool {
     if widened {
         return true;
     }
-    if possible_vararg {
-        if let Some(fc) = formal.component() {
+    if possible_vararg
+        && let Some(fc) = formal.component() {
             let a = actual.component().unwrap_or(actual);
             return convertible(fc, Some(a), false);
         }
-    }
     false
 }
 
@@ -145,12 +144,11 @@ fn strict_convertible(formal: Ty, actual: Ty, possible_vararg: bool) -> bool {
     if widened {
         return true;
     }
-    if possible_vararg {
-        if let Some(fc) = formal.component() {
+    if possible_vararg
+        && let Some(fc) = formal.component() {
             let a = actual.component().unwrap_or(actual);
             return strict_convertible(fc, a, false);
         }
-    }
     false
 }
 

@@ -135,11 +135,10 @@ pub(crate) fn substring(
             if start <= stop {
                 out.push_str(text.get(start..stop).unwrap_or(""));
             }
-            if let Pos::Mid(_) = e {
-                if begin != end_i {
+            if let Pos::Mid(_) = e
+                && begin != end_i {
                     out.push('\u{FFFD}');
                 }
-            }
             Ok(heap.string(&out))
         }
     }
