@@ -262,9 +262,10 @@ pub(crate) fn format(
                         .map_err(|_| JavaException::new(ex::STACK_OVERFLOW, ""))?,
                 };
                 if let Some(p) = precision
-                    && let Some((k, _)) = t.char_indices().nth(p) {
-                        t.truncate(k);
-                    }
+                    && let Some((k, _)) = t.char_indices().nth(p)
+                {
+                    t.truncate(k);
+                }
                 t
             }
             b'c' => {

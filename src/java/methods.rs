@@ -802,9 +802,10 @@ fn call_entry(
             let new = args.first().copied().unwrap_or(Value::Null);
             heap.entry_mut(id).value = new;
             if let Some(m) = e.map
-                && let Some(i) = heap.map_find(m, e.key) {
-                    heap.map_mut(m).entries[i].1 = new;
-                }
+                && let Some(i) = heap.map_find(m, e.key)
+            {
+                heap.map_mut(m).entries[i].1 = new;
+            }
             e.value
         }
         _ => return Ok(Call::NotFound),
@@ -1057,3 +1058,501 @@ fn class_ty(c: JavaClass) -> Option<Ty> {
 
 #[allow(dead_code)]
 fn unused(_: Table) {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::value::MapKind;
+
+    /// The outcome of a call as the oracle prints it inside `[...]`:
+    /// the value's text, "" for void/not found/null, or `ERR:<class>`.
+    fn show(heap: &mut Heap, r: Result<Call, JavaException>) -> String {
+        match r {
+            Ok(Call::Value(Value::Null)) | Ok(Call::Void) | Ok(Call::NotFound) => String::new(),
+            Ok(Call::Value(v)) => java_string(heap, v).unwrap_or_default(),
+            Err(e) => format!("ERR:{}", e.class),
+        }
+    }
+
+    struct T<'a> {
+        heap: Heap<'a>,
+        re: RegexCache,
+    }
+
+    impl T<'_> {
+        fn new() -> Self {
+            T {
+                heap: Heap::new("", ""),
+                re: RegexCache::new(),
+            }
+        }
+        fn s(&mut self, t: &str) -> Value {
+            self.heap.string(t)
+        }
+        fn list(&mut self, items: Vec<Value>) -> Value {
+            self.heap.new_list(ListKind::ArrayList, items)
+        }
+        fn map(&mut self, kv: &[(&str, Value)]) -> Value {
+            let entries = kv.iter().map(|(k, v)| (self.heap.string(k), *v)).collect();
+            Value::Map(self.heap.alloc_map(MapKind::Plain, entries))
+        }
+        fn call(&mut self, recv: Value, name: &str, args: &[Value]) -> String {
+            let r = call_method(&mut self.heap, recv, name, args, &mut self.re);
+            show(&mut self.heap, r)
+        }
+        fn prop(&mut self, recv: Value, name: &str) -> String {
+            match get_property(&mut self.heap, recv, name) {
+                Ok(Some(v)) if !v.is_null() => java_string(&self.heap, v).unwrap_or_default(),
+                Ok(_) => String::new(),
+                Err(e) => format!("ERR:{}", e.class),
+            }
+        }
+    }
+
+    use Value::{Bool as B, Double as D, Int as I};
+
+    /// Expectations from the oracle (Velocity 1.7 on JDK 17): see
+    /// shared/conformance/template/strings.json and collections.json, and probes.
+    #[test]
+    fn string_methods() {
+        let mut t = T::new();
+        let hw = t.s("Hello, World");
+        let cases: Vec<(&str, Vec<Value>, &str)> = vec![
+            ("length", vec![], "12"),
+            ("substring", vec![I(0), I(5)], "Hello"),
+            (
+                "substring",
+                vec![I(50)],
+                "ERR:java.lang.StringIndexOutOfBoundsException",
+            ),
+            ("indexOf", vec![t.s("o")], "4"),
+            ("indexOf", vec![t.s("zz")], "-1"),
+            ("lastIndexOf", vec![t.s("o")], "8"),
+            ("contains", vec![t.s("World")], "true"),
+            ("contains", vec![t.s("world")], "false"),
+            ("startsWith", vec![t.s("Hell")], "true"),
+            ("endsWith", vec![t.s("!")], "false"),
+            ("toUpperCase", vec![], "HELLO, WORLD"),
+            ("toLowerCase", vec![], "hello, world"),
+            ("replace", vec![t.s("World"), t.s("There")], "Hello, There"),
+            ("equals", vec![t.s("Hello, World")], "true"),
+            ("equalsIgnoreCase", vec![t.s("hello, world")], "true"),
+            ("isEmpty", vec![], "false"),
+            ("charAt", vec![I(4)], "o"),
+            ("concat", vec![t.s("!")], "Hello, World!"),
+            ("toString", vec![], "Hello, World"),
+            ("substring", vec![t.s("1")], ""),
+            ("empty", vec![], ""),
+        ];
+        for (name, args, want) in cases {
+            assert_eq!(t.call(hw, name, &args), want, "{name}{args:?}");
+        }
+        let cases: Vec<(&str, &str, Vec<Value>, &str)> = vec![
+            ("日本", "length", vec![], "2"),
+            ("straße", "toUpperCase", vec![], "STRASSE"),
+            ("ß", "equalsIgnoreCase", vec![t.s("SS")], "false"),
+            ("  \t padded \n ", "trim", vec![], "padded"),
+            (
+                "a1b22c333",
+                "replaceAll",
+                vec![t.s("[0-9]+"), t.s("#")],
+                "a#b#c#",
+            ),
+            (
+                "2024-01-31",
+                "replaceAll",
+                vec![t.s(r"(\d+)-(\d+)-(\d+)"), t.s("$3/$2/$1")],
+                "31/01/2024",
+            ),
+            (
+                "a  b\tc",
+                "replaceAll",
+                vec![t.s(r"\s+"), t.s("_")],
+                "a_b_c",
+            ),
+            ("a\\sb", "replaceAll", vec![t.s(r"\\s"), t.s("X")], "aXb"),
+            ("aaa", "replaceFirst", vec![t.s("a"), t.s("b")], "baa"),
+            ("a.b", "replace", vec![t.s("."), t.s("-")], "a-b"),
+            ("a.b", "replaceAll", vec![t.s("."), t.s("-")], "---"),
+            (
+                "a.b",
+                "replaceFirst",
+                vec![t.s(r"(\w)"), t.s("[$1]")],
+                "[a].b",
+            ),
+            ("abc123", "matches", vec![t.s("[a-z]+[0-9]+")], "true"),
+            ("b", "compareTo", vec![t.s("a")], "1"),
+            ("x", "compareTo", vec![t.s("xy")], "-1"),
+            ("x", "compareTo", vec![t.s("a")], "23"),
+            (
+                "abc",
+                "compareTo",
+                vec![I(5)],
+                "ERR:java.lang.ClassCastException",
+            ),
+            ("x", "lastIndexOf", vec![t.s("")], "1"),
+            ("x", "indexOf", vec![t.s(""), I(5)], "1"),
+            ("x", "contains", vec![t.s("")], "true"),
+            ("abc", "indexOf", vec![I(98)], "1"),
+            ("abc", "hashCode", vec![], "96354"),
+            (
+                "abc",
+                "charAt",
+                vec![I(3)],
+                "ERR:java.lang.StringIndexOutOfBoundsException",
+            ),
+            ("a😀b", "length", vec![], "4"),
+            ("a😀b", "indexOf", vec![t.s("b")], "3"),
+            ("a😀b", "codePointAt", vec![I(1)], "128512"),
+            ("a😀b", "substring", vec![I(0), I(2)], "a\u{FFFD}"),
+            ("a😀b", "substring", vec![I(1), I(3)], "😀"),
+            ("  hi  ", "strip", vec![], "hi"),
+            ("  hi  ", "repeat", vec![I(2)], "  hi    hi  "),
+            ("  hi  ", "isBlank", vec![], "false"),
+            ("  hi  ", "indent", vec![I(2)], "    hi  \n"),
+            ("ABC", "compareToIgnoreCase", vec![t.s("abd")], "-1"),
+            (
+                "ABC",
+                "regionMatches",
+                vec![B(true), I(0), t.s("ab"), I(0), I(2)],
+                "true",
+            ),
+            ("ABC", "contentEquals", vec![t.s("ABC")], "true"),
+            ("", "format", vec![t.s("%05d"), I(42)], "00042"),
+            (
+                "x",
+                "format",
+                vec![t.s("%s|%5.2f|%x"), t.s("a"), D(3.14158), I(255)],
+                "a| 3.14|ff",
+            ),
+            (
+                "x",
+                "format",
+                vec![t.s("%d"), D(2.5)],
+                "ERR:java.util.IllegalFormatConversionException",
+            ),
+            ("", "valueOf", vec![I(12)], "12"),
+            ("x", "valueOf", vec![D(1.5)], "1.5"),
+            ("x", "valueOf", vec![B(true)], "true"),
+            ("x", "valueOf", vec![Value::Long(2147483648)], "2147483648"),
+            ("x", "copyValueOf", vec![t.s("ab")], ""),
+            (
+                "x",
+                "join",
+                vec![t.s("-"), t.s("a"), t.s("b"), t.s("c")],
+                "a-b-c",
+            ),
+            ("x", "compare", vec![t.s("a"), t.s("b")], "-1"),
+            (
+                "x",
+                "wait",
+                vec![],
+                "ERR:java.lang.IllegalMonitorStateException",
+            ),
+        ];
+        for (recv, name, args, want) in cases {
+            let r = t.s(recv);
+            assert_eq!(t.call(r, name, &args), want, "{recv:?}.{name}{args:?}");
+        }
+        let (sa, sb) = (t.s("a"), t.s("b"));
+        let ab = t.list(vec![sa, sb]);
+        let x = t.s("x");
+        let dash = t.s("-");
+        assert_eq!(t.call(x, "join", &[dash, ab]), "a-b");
+        let nums = t.list(vec![I(1), I(2)]);
+        assert_eq!(
+            t.call(x, "join", &[dash, nums]),
+            "ERR:java.lang.ClassCastException"
+        );
+        let hello = t.s("Hello");
+        assert_eq!(t.prop(hello, "empty"), "false");
+        assert_eq!(t.prop(hello, "size"), "");
+        assert_eq!(t.prop(hello, "blank"), "false");
+        let class = call_method(&mut t.heap, hello, "getClass", &[], &mut t.re).unwrap();
+        let Call::Value(class) = class else { panic!() };
+        assert_eq!(t.prop(class, "simpleName"), "String");
+        assert_eq!(t.prop(class, "name"), "java.lang.String");
+        // Static methods through a Class object.
+        let i = I(5);
+        let c = call_method(&mut t.heap, i, "getClass", &[], &mut t.re).unwrap();
+        let Call::Value(c) = c else { panic!() };
+        let n43 = t.s("43");
+        assert_eq!(t.call(c, "parseInt", &[n43]), "43");
+    }
+
+    #[test]
+    fn split_results() {
+        let mut t = T::new();
+        let cases: Vec<(&str, &str, Option<i32>, &str)> = vec![
+            ("a,b,c", ",", None, "3|b"),
+            ("a,b,,", ",", None, "2|b"),
+            ("a.b.c", ".", None, "0|"),
+            ("a.b.c", r"\.", None, "3|b"),
+            ("a=b=c", "=", Some(2), "2|b=c"),
+            ("a,b,,c,,", ",", None, "4|b"),
+            ("a,b,,c,,", ",", Some(-1), "6|b"),
+        ];
+        for (src, re, limit, want) in cases {
+            let s = t.s(src);
+            let p = t.s(re);
+            let mut args = vec![p];
+            if let Some(l) = limit {
+                args.push(I(l));
+            }
+            let r = call_method(&mut t.heap, s, "split", &args, &mut t.re).unwrap();
+            let Call::Value(arr) = r else { panic!() };
+            let size = t.call(arr, "size", &[]);
+            let second = t.call(arr, "get", &[I(1)]);
+            let second = if second.starts_with("ERR") {
+                String::new()
+            } else {
+                second
+            };
+            assert_eq!(format!("{size}|{second}"), want, "{src:?}.split({re:?})");
+        }
+        // String[] through ArrayListWrapper.
+        let src = t.s("a,b");
+        let comma = t.s(",");
+        let Call::Value(arr) = call_method(&mut t.heap, src, "split", &[comma], &mut t.re).unwrap()
+        else {
+            panic!()
+        };
+        let a = t.s("a");
+        let b = t.s("b");
+        let z = t.s("z");
+        let c = t.s("c");
+        assert_eq!(t.call(arr, "contains", &[a]), "true");
+        assert_eq!(t.call(arr, "set", &[I(0), z]), "a");
+        assert_eq!(t.call(arr, "get", &[I(0)]), "z");
+        assert_eq!(t.call(arr, "isEmpty", &[]), "false");
+        assert_eq!(t.call(arr, "indexOf", &[b]), "1");
+        assert_eq!(
+            t.call(arr, "add", &[c]),
+            "ERR:java.lang.UnsupportedOperationException"
+        );
+        assert_eq!(
+            t.call(arr, "set", &[I(0), I(5)]),
+            "ERR:java.lang.IllegalArgumentException"
+        );
+        assert_eq!(
+            t.call(arr, "get", &[I(5)]),
+            "ERR:java.lang.ArrayIndexOutOfBoundsException"
+        );
+        let class = t.prop(arr, "class");
+        assert_eq!(class, "class [Ljava.lang.String;");
+    }
+
+    #[test]
+    fn list_methods() {
+        let mut t = T::new();
+        let l = t.list(vec![I(1), I(2), I(3)]);
+        let two = t.s("2");
+        let x = t.s("x");
+        assert_eq!(t.call(l, "size", &[]), "3");
+        assert_eq!(t.call(l, "get", &[I(0)]), "1");
+        assert_eq!(
+            t.call(l, "get", &[I(9)]),
+            "ERR:java.lang.IndexOutOfBoundsException"
+        );
+        assert_eq!(
+            t.call(l, "get", &[I(-1)]),
+            "ERR:java.lang.IndexOutOfBoundsException"
+        );
+        assert_eq!(t.call(l, "contains", &[I(2)]), "true");
+        assert_eq!(t.call(l, "contains", &[two]), "false");
+        assert_eq!(t.call(l, "indexOf", &[I(3)]), "2");
+        assert_eq!(t.call(l, "remove", &[I(1)]), "2");
+        assert_eq!(java_string(&t.heap, l).unwrap(), "[1, 3]");
+        assert_eq!(t.call(l, "remove", &[x]), "false");
+        assert_eq!(
+            t.call(l, "remove", &[I(5)]),
+            "ERR:java.lang.IndexOutOfBoundsException"
+        );
+        assert_eq!(t.prop(l, "size"), "");
+        assert_eq!(t.prop(l, "empty"), "false");
+        let e = t.list(vec![]);
+        assert_eq!(t.call(e, "add", &[I(1)]), "true");
+        assert_eq!(t.call(e, "add", &[I(0), I(2)]), "");
+        assert_eq!(java_string(&t.heap, e).unwrap(), "[2, 1]");
+        assert_eq!(t.call(e, "set", &[I(0), I(5)]), "2");
+        assert_eq!(java_string(&t.heap, e).unwrap(), "[5, 1]");
+        assert_eq!(t.call(e, "clear", &[]), "");
+        assert_eq!(java_string(&t.heap, e).unwrap(), "[]");
+        let l = t.list(vec![I(3), I(1), I(2)]);
+        let sub = t.list(vec![I(1), I(2)]);
+        let same = t.list(vec![I(3), I(1), I(2)]);
+        assert_eq!(t.call(l, "subList", &[I(0), I(2)]), "[3, 1]");
+        assert_eq!(t.call(l, "lastIndexOf", &[I(9)]), "-1");
+        assert_eq!(t.call(l, "containsAll", &[sub]), "true");
+        assert_eq!(t.call(l, "hashCode", &[]), "32707");
+        assert_eq!(t.call(l, "equals", &[same]), "true");
+        let l4 = t.list(vec![I(1), I(2), I(3), I(4)]);
+        assert_eq!(t.call(l4, "subList", &[I(1), I(3)]), "[2, 3]");
+        assert_eq!(t.call(l4, "getClass", &[]), "class java.util.ArrayList");
+    }
+
+    #[test]
+    fn map_methods() {
+        let mut t = T::new();
+        let m = t.map(&[("a", I(1)), ("b", I(2))]);
+        let (a, z, c) = (t.s("a"), t.s("z"), t.s("c"));
+        assert_eq!(t.call(m, "get", &[a]), "1");
+        assert_eq!(t.call(m, "get", &[z]), "");
+        assert_eq!(t.call(m, "put", &[a, I(10)]), "1");
+        assert_eq!(t.prop(m, "a"), "10");
+        assert_eq!(t.call(m, "put", &[c, I(3)]), "");
+        assert_eq!(t.call(m, "size", &[]), "3");
+        assert_eq!(t.call(m, "keySet", &[]), "[a, b, c]");
+        assert_eq!(t.call(m, "values", &[]), "[10, 2, 3]");
+        assert_eq!(t.call(m, "containsKey", &[a]), "true");
+        assert_eq!(t.call(m, "containsKey", &[z]), "false");
+        assert_eq!(t.call(m, "getOrDefault", &[z, I(0)]), "0");
+        assert_eq!(t.prop(m, "class"), "class java.util.LinkedHashMap");
+        assert_eq!(t.prop(m, "size"), "");
+        let m2 = t.map(&[("a", I(1)), ("empty", I(5))]);
+        assert_eq!(t.prop(m2, "empty"), "5");
+        assert_eq!(t.call(m2, "isEmpty", &[]), "false");
+        let m3 = t.map(&[("a", I(1))]);
+        let b = t.s("b");
+        assert_eq!(t.call(m3, "getOrDefault", &[b, I(7)]), "7");
+        assert_eq!(t.call(m3, "putIfAbsent", &[a, I(5)]), "1");
+        assert_eq!(t.call(m3, "putIfAbsent", &[c, I(5)]), "");
+        assert_eq!(t.call(m3, "remove", &[a]), "1");
+        assert_eq!(t.call(m3, "containsValue", &[I(5)]), "true");
+        assert_eq!(java_string(&t.heap, m3).unwrap(), "{c=5}");
+        // Entries write through.
+        let m4 = t.map(&[("a", I(1)), ("b", I(2))]);
+        let Call::Value(Value::List(es)) =
+            call_method(&mut t.heap, m4, "entrySet", &[], &mut t.re).unwrap()
+        else {
+            panic!()
+        };
+        let items = t.heap.list(es).items.clone();
+        let mut out = String::new();
+        for e in items {
+            let k = t.prop(e, "key");
+            let v = t.prop(e, "value");
+            let old = t.call(e, "setValue", &[I(9)]);
+            out.push_str(&format!("[{k}={v} {old}]"));
+        }
+        assert_eq!(
+            format!("{out}{}", java_string(&t.heap, m4).unwrap()),
+            "[a=1 1][b=2 2]{a=9, b=9}"
+        );
+        // keySet() is a Set.
+        let m5 = t.map(&[("b", I(1)), ("a", I(2))]);
+        let Call::Value(k) = call_method(&mut t.heap, m5, "keySet", &[], &mut t.re).unwrap() else {
+            panic!()
+        };
+        let Call::Value(k2) = call_method(&mut t.heap, m5, "keySet", &[], &mut t.re).unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(t.call(k, "contains", &[a]), "true");
+        assert_eq!(t.call(k, "hashCode", &[]), "195");
+        assert_eq!(t.call(k, "equals", &[k2]), "true");
+        assert_eq!(
+            t.call(k, "add", &[c]),
+            "ERR:java.lang.UnsupportedOperationException"
+        );
+    }
+
+    #[test]
+    fn number_and_boolean_methods() {
+        let mut t = T::new();
+        let five = I(5);
+        assert_eq!(t.call(five, "toString", &[]), "5");
+        assert_eq!(t.call(five, "hashCode", &[]), "5");
+        assert_eq!(t.call(five, "doubleValue", &[]), "5.0");
+        assert_eq!(t.call(five, "compareTo", &[I(3)]), "1");
+        assert_eq!(
+            t.call(five, "compareTo", &[D(3.0)]),
+            "ERR:java.lang.ClassCastException"
+        );
+        assert_eq!(t.call(five, "equals", &[I(5)]), "true");
+        assert_eq!(t.call(five, "byteValue", &[]), "5");
+        assert_eq!(t.prop(five, "class"), "class java.lang.Integer");
+        let (n42, ff, n7, x) = (t.s("42"), t.s("ff"), t.s("7"), t.s("x"));
+        assert_eq!(t.call(I(0), "parseInt", &[n42]), "42");
+        assert_eq!(t.call(I(0), "parseInt", &[ff, I(16)]), "255");
+        assert_eq!(t.call(I(0), "valueOf", &[n7]), "7");
+        assert_eq!(t.call(I(0), "toHexString", &[I(-1)]), "ffffffff");
+        assert_eq!(t.call(I(0), "max", &[I(3), I(9)]), "9");
+        assert_eq!(
+            t.call(I(0), "parseInt", &[x]),
+            "ERR:java.lang.NumberFormatException"
+        );
+        let d = D(2.5);
+        assert_eq!(t.call(d, "intValue", &[]), "2");
+        assert_eq!(t.call(d, "longValue", &[]), "2");
+        assert_eq!(t.call(d, "isNaN", &[]), "false");
+        assert_eq!(t.call(d, "toString", &[]), "2.5");
+        assert_eq!(t.call(d, "hashCode", &[]), "1074003968");
+        let d = D(1.5);
+        let (s25, s1e3) = (t.s(" 2.5 "), t.s("1e3"));
+        assert_eq!(t.call(d, "compareTo", &[D(2.5)]), "-1");
+        assert_eq!(t.call(d, "equals", &[D(1.5)]), "true");
+        assert_eq!(t.call(d, "parseDouble", &[s25]), "2.5");
+        assert_eq!(t.call(d, "valueOf", &[s1e3]), "1000.0");
+        assert_eq!(t.call(d, "isInfinite", &[]), "false");
+        let b = B(true);
+        let tr = t.s("TRUE");
+        assert_eq!(t.call(b, "booleanValue", &[]), "true");
+        assert_eq!(t.call(b, "toString", &[]), "true");
+        assert_eq!(t.call(b, "compareTo", &[B(false)]), "1");
+        assert_eq!(t.call(b, "hashCode", &[]), "1231");
+        assert_eq!(t.call(b, "parseBoolean", &[tr]), "true");
+    }
+
+    #[test]
+    fn arithmetic_as_mathutils() {
+        let mut h = Heap::new("", "");
+        let show = |h: &mut Heap, v: Result<Option<Value>, JavaException>| -> String {
+            match v {
+                Ok(Some(v)) => format!(
+                    "{}:{}",
+                    java_string(h, v).unwrap(),
+                    v.class(h).unwrap().simple_name()
+                ),
+                Ok(None) => "null".into(),
+                Err(e) => format!("ERR:{}", e.class),
+            }
+        };
+        // Oracle: #set($r = $a OP $b)[$r][$r.class.simpleName]
+        let r = number::divide(&mut h, I(10), I(4));
+        assert_eq!(show(&mut h, r), "2:Integer");
+        let r = number::divide(&mut h, I(10), D(4.0));
+        assert_eq!(show(&mut h, r), "2.5:Double");
+        let r = number::add(&mut h, I(2147483647), I(1));
+        assert_eq!(show(&mut h, r), "2147483648:Long");
+        let r = number::modulo(&mut h, I(10), I(3));
+        assert_eq!(show(&mut h, r), "1:Integer");
+        let r = number::divide(&mut h, I(10), I(0));
+        assert_eq!(show(&mut h, r), "null");
+        let big = Value::Long(i64::MAX);
+        let r = number::add(&mut h, big, I(1));
+        let s = show(&mut h, r);
+        assert_eq!(s, "9223372036854775808:BigInteger");
+        let Ok(Some(b)) = number::add(&mut h, big, I(1)) else {
+            panic!()
+        };
+        let r = number::subtract(&mut h, b, I(1));
+        assert_eq!(show(&mut h, r), "9223372036854775807:BigInteger");
+        let r = number::multiply(&mut h, big, big);
+        assert_eq!(
+            show(&mut h, r),
+            "85070591730234615847396907784232501249:BigInteger"
+        );
+        let r = number::add(&mut h, I(1), Value::Long(1));
+        assert_eq!(show(&mut h, r), "2:Long");
+        assert_eq!(
+            number::compare(&h, I(1), D(1.0)).unwrap(),
+            Some(Ordering::Equal)
+        );
+        assert_eq!(
+            number::compare(&h, D(f64::NAN), I(1)).unwrap(),
+            Some(Ordering::Equal)
+        );
+        assert_eq!(number::compare(&h, I(1), Value::Bool(true)).unwrap(), None);
+    }
+}

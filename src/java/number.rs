@@ -139,10 +139,9 @@ fn base(a: &Num, b: &Num) -> Base {
 /// fits, else Long.
 fn wrap(value: i64, a: &Num, b: &Num) -> Value {
     let both_int = matches!(a, Num::Int(_)) && matches!(b, Num::Int(_));
-    if both_int
-        && let Ok(i) = i32::try_from(value) {
-            return Value::Int(i);
-        }
+    if both_int && let Ok(i) = i32::try_from(value) {
+        return Value::Int(i);
+    }
     Value::Long(value)
 }
 

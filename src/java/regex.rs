@@ -173,13 +173,14 @@ impl JavaRegex {
         loop {
             let mut next = from;
             if let Some((a, b)) = last
-                && a == b {
-                    // Empty match: step over one character.
-                    match s.get(b..).and_then(|r| r.chars().next()) {
-                        Some(c) => next = b + c.len_utf8(),
-                        None => return Ok(()),
-                    }
+                && a == b
+            {
+                // Empty match: step over one character.
+                match s.get(b..).and_then(|r| r.chars().next()) {
+                    Some(c) => next = b + c.len_utf8(),
+                    None => return Ok(()),
                 }
+            }
             let Some((a, b)) = self.find_at(s, next)? else {
                 return Ok(());
             };
@@ -719,13 +720,14 @@ impl<'p> Translator<'p> {
     /// A literal character, with Java's case folding.
     fn literal(&mut self, c: u32, flags: u8) {
         if self.literal_only
-            && let Some(ch) = char::from_u32(c) {
-                if flags & CASE_INSENSITIVE == 0 {
-                    self.literal_text.push(ch);
-                } else {
-                    self.literal_only = false;
-                }
+            && let Some(ch) = char::from_u32(c)
+        {
+            if flags & CASE_INSENSITIVE == 0 {
+                self.literal_text.push(ch);
+            } else {
+                self.literal_only = false;
             }
+        }
         if flags & CASE_INSENSITIVE != 0 {
             if flags & (UNICODE_CASE | UNICODE_CLASS) != 0 {
                 self.out.push_str("(?i:");
@@ -734,15 +736,16 @@ impl<'p> Translator<'p> {
                 return;
             }
             if let Some(ch) = char::from_u32(c)
-                && ch.is_ascii_alphabetic() {
-                    let _ = write!(
-                        self.out,
-                        "[{}{}]",
-                        ch.to_ascii_lowercase(),
-                        ch.to_ascii_uppercase()
-                    );
-                    return;
-                }
+                && ch.is_ascii_alphabetic()
+            {
+                let _ = write!(
+                    self.out,
+                    "[{}{}]",
+                    ch.to_ascii_lowercase(),
+                    ch.to_ascii_uppercase()
+                );
+                return;
+            }
         }
         push_char_escaped(&mut self.out, c);
     }
@@ -766,7 +769,7 @@ impl<'p> Translator<'p> {
                 let min = self
                     .number()
                     .ok_or_else(|| self.err("Illegal repetition", brace))?;
-                
+
                 match self.peek() {
                     Some('}') => {
                         self.pos += 1;
@@ -1336,10 +1339,11 @@ impl Translator<'_> {
                     v = v * 8 + b;
                     self.pos += 1;
                     if a <= 3
-                        && let Some(c2) = d(self, 0) {
-                            v = v * 8 + c2;
-                            self.pos += 1;
-                        }
+                        && let Some(c2) = d(self, 0)
+                    {
+                        v = v * 8 + c2;
+                        self.pos += 1;
+                    }
                 }
                 Ok(ClassAtom::Char(v))
             }
@@ -1377,11 +1381,12 @@ impl Translator<'_> {
                     let save = self.pos;
                     self.pos += 2;
                     if let Some(lo) = self.hex_digits(4)
-                        && (0xDC00..0xE000).contains(&lo) {
-                            return Ok(ClassAtom::Char(
-                                0x10000 + ((v - 0xD800) << 10) + (lo - 0xDC00),
-                            ));
-                        }
+                        && (0xDC00..0xE000).contains(&lo)
+                    {
+                        return Ok(ClassAtom::Char(
+                            0x10000 + ((v - 0xD800) << 10) + (lo - 0xDC00),
+                        ));
+                    }
                     self.pos = save;
                 }
                 if (0xD800..0xE000).contains(&v) {
@@ -1625,9 +1630,10 @@ impl Translator<'_> {
                 _ => None,
             };
             if name.starts_with("Is")
-                && let Some(b) = binary {
-                    return Ok(format!("[{b}]"));
-                }
+                && let Some(b) = binary
+            {
+                return Ok(format!("[{b}]"));
+            }
             if !script.is_empty()
                 && script
                     .chars()

@@ -119,11 +119,10 @@ fn convertible(formal: Ty, actual: Option<Ty>, possible_vararg: bool) -> bool {
     if widened {
         return true;
     }
-    if possible_vararg
-        && let Some(fc) = formal.component() {
-            let a = actual.component().unwrap_or(actual);
-            return convertible(fc, Some(a), false);
-        }
+    if possible_vararg && let Some(fc) = formal.component() {
+        let a = actual.component().unwrap_or(actual);
+        return convertible(fc, Some(a), false);
+    }
     false
 }
 
@@ -144,11 +143,10 @@ fn strict_convertible(formal: Ty, actual: Ty, possible_vararg: bool) -> bool {
     if widened {
         return true;
     }
-    if possible_vararg
-        && let Some(fc) = formal.component() {
-            let a = actual.component().unwrap_or(actual);
-            return strict_convertible(fc, a, false);
-        }
+    if possible_vararg && let Some(fc) = formal.component() {
+        let a = actual.component().unwrap_or(actual);
+        return strict_convertible(fc, a, false);
+    }
     false
 }
 

@@ -136,9 +136,10 @@ pub(crate) fn substring(
                 out.push_str(text.get(start..stop).unwrap_or(""));
             }
             if let Pos::Mid(_) = e
-                && begin != end_i {
-                    out.push('\u{FFFD}');
-                }
+                && begin != end_i
+            {
+                out.push('\u{FFFD}');
+            }
             Ok(heap.string(&out))
         }
     }
