@@ -484,18 +484,31 @@ struct Translator<'p> {
     out: String,
     groups: usize,
     names: Vec<(String, usize)>,
-    /// (position in `out`, group number) of each numeric back reference.
-    backrefs: Vec<(usize, usize, usize)>,
+    /// Whether `out` holds back reference placeholders.
+    has_backrefs: bool,
     literal_only: bool,
     literal_text: String,
     depth: u32,
     atom_start_override: Option<usize>,
 }
 
+/// Placeholders for numeric back references in the translated pattern
+/// (private-use chars, which literals never emit raw).
+const BACKREF: char = '\u{E000}';
+const BACKREF_CI: char = '\u{E001}';
+const BACKREF_END: char = '\u{E002}';
+
 fn push_char_escaped(out: &mut String, c: u32) {
     match char::from_u32(c) {
         Some(ch) if ch.is_ascii_alphanumeric() || ch == '_' => out.push(ch),
-        Some(ch) if !ch.is_ascii() && !ch.is_whitespace() && !ch.is_control() => out.push(ch),
+        Some(ch)
+            if !ch.is_ascii()
+                && !ch.is_whitespace()
+                && !ch.is_control()
+                && !('\u{E000}'..='\u{F8FF}').contains(&ch) =>
+        {
+            out.push(ch)
+        }
         _ => {
             let _ = write!(out, "\\x{{{c:X}}}");
         }
@@ -519,7 +532,7 @@ impl<'p> Translator<'p> {
             out: String::with_capacity(src.len() * 2),
             groups: 0,
             names: Vec::new(),
-            backrefs: Vec::new(),
+            has_backrefs: false,
             literal_only: true,
             literal_text: String::new(),
             depth: 0,
@@ -550,12 +563,30 @@ impl<'p> Translator<'p> {
             // An unmatched ')'.
             return Err(self.err("Unmatched closing ')'", self.pos.saturating_sub(1)));
         }
-        // Back references to groups that do not exist never match (as in Java).
-        let total = self.groups;
-        for &(start, end, n) in self.backrefs.iter().rev() {
-            if n > total {
-                self.out.replace_range(start..end, "(?!)");
+        // Back references were written as placeholders (the group count is
+        // known only now): one to a group that does not exist never matches,
+        // as in Java.
+        if self.has_backrefs {
+            let total = self.groups;
+            let mut out = String::with_capacity(self.out.len());
+            let mut rest = self.out.as_str();
+            while let Some(i) = rest.find([BACKREF, BACKREF_CI]) {
+                out.push_str(&rest[..i]);
+                let ci = rest[i..].starts_with(BACKREF_CI);
+                let after = &rest[i + BACKREF.len_utf8()..];
+                let end = after.find(BACKREF_END).unwrap_or(after.len());
+                let n: usize = after[..end].parse().unwrap_or(usize::MAX);
+                if n > total {
+                    out.push_str("[a&&b]");
+                } else if ci {
+                    let _ = write!(out, "(?i:\\{n})");
+                } else {
+                    let _ = write!(out, "(?:\\{n})");
+                }
+                rest = after.get(end + BACKREF_END.len_utf8()..).unwrap_or("");
             }
+            out.push_str(rest);
+            self.out = out;
         }
         Ok(())
     }
@@ -1022,13 +1053,13 @@ impl<'p> Translator<'p> {
                     n = next;
                     self.pos += 1;
                 }
-                let s = self.out.len();
-                if flags & CASE_INSENSITIVE != 0 {
-                    let _ = write!(self.out, "(?i:\\{n})");
+                let mark = if flags & CASE_INSENSITIVE != 0 {
+                    BACKREF_CI
                 } else {
-                    let _ = write!(self.out, "(?:\\{n})");
-                }
-                self.backrefs.push((s, self.out.len(), n));
+                    BACKREF
+                };
+                let _ = write!(self.out, "{mark}{n}{BACKREF_END}");
+                self.has_backrefs = true;
                 Ok(true)
             }
             'k' => {
@@ -2125,6 +2156,12 @@ mod tests {
             ("S", "é", "aébéc", "0", "<a>|<b>|<c>"),
             ("S", "[,;]", "a,b;c", "0", "<a>|<b>|<c>"),
             ("S", "\\d", "a1b2c3", "0", "<a>|<b>|<c>"),
+            ("F", "(a)\\1+", "aaaab", "", "0-4"),
+            ("F", "(a)(?:\\2)?b", "ab", "", "0-2"),
+            ("F", "(?i)(a)\\1", "aA", "", "0-2"),
+            ("F", "(a)(b)?\\2*c", "ac", "", "0-2"),
+            ("M", "(a)\\2+", "aa", "", "false"),
+            ("M", "(é)\\1+", "ééé", "", "true"),
         ];
         let mut failures = Vec::new();
         for (kind, p, input, arg, want) in table {
@@ -2141,5 +2178,33 @@ mod tests {
             failures.len(),
             failures.join("\n")
         );
+    }
+
+    #[test]
+    fn catastrophic_patterns_end_quickly() {
+        let subject = format!("{}c", "a".repeat(50));
+        // Delegated to the regex crate: linear, no match.
+        let re = JavaRegex::new("(a+)+b").unwrap();
+        assert_eq!(re.matches(&subject), Ok(false));
+        // Needs backtracking (a back reference): the limit ends it with an error or an answer.
+        let start = std::time::Instant::now();
+        let re = JavaRegex::new("(a*)*\\1b").unwrap();
+        let _ = re.find(&subject);
+        assert!(start.elapsed().as_secs() < 5);
+    }
+
+    #[test]
+    fn cache_keeps_recent_patterns() {
+        let mut c = RegexCache::new();
+        assert!(c.get("a+").is_ok());
+        assert_eq!(
+            c.get("(").unwrap_err().class,
+            "java.util.regex.PatternSyntaxException"
+        );
+        for i in 0..40 {
+            assert!(c.get(&format!("x{i}")).is_ok());
+        }
+        assert!(c.entries.len() <= RegexCache::CAPACITY);
+        assert!(c.get("a+").unwrap().matches("aaa").unwrap());
     }
 }
