@@ -2207,4 +2207,32 @@ mod tests {
         assert!(c.entries.len() <= RegexCache::CAPACITY);
         assert!(c.get("a+").unwrap().matches("aaa").unwrap());
     }
+
+    #[test]
+    fn random_patterns_never_panic() {
+        let atoms = [
+            "a", "\\", "(", ")", "[", "]", "^", "$", "*", "+", "?", "{", "}", "{2}", "{1,", ",",
+            "|", "\\Q", "\\E", "\\1", "\\k<n>", "(?<n>", "(?i)", "(?x)", "#", " ", "&&", "-",
+            "\\p{L}", "\\x{41}", "\\u00e9", "é", "😀", ".", "\\b", "(?=", "(?<=", "(?>", "\\0",
+            "\\c", "\\",
+        ];
+        let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut cache = RegexCache::new();
+        for _ in 0..3000 {
+            let mut p = String::new();
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let n = (seed % 8) as usize + 1;
+            for k in 0..n {
+                let i = ((seed >> (k * 5)) as usize) % atoms.len();
+                p.push_str(atoms[i]);
+            }
+            if let Ok(re) = cache.get(&p) {
+                let _ = re.find("aé😀 b\n");
+                let _ = re.split("a,b", 0);
+                let _ = re.replace_all("aaa", "$0");
+            }
+        }
+    }
 }
