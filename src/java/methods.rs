@@ -14,7 +14,7 @@
 
 use super::jdk::{JMethod, Ty};
 use super::regex::RegexCache;
-use super::resolve::{self, Table};
+use super::resolve;
 use super::{JavaException, ex, number, string};
 use crate::value::print::java_string;
 use crate::value::{Entry, Heap, Host, JavaClass, ListKind, MapId, MapKind, Value};
@@ -404,11 +404,7 @@ fn collection_items(heap: &Heap, v: Value) -> Result<Vec<Value>, JavaException> 
 }
 
 fn contains(heap: &Heap, items: &[Value], x: Value) -> bool {
-    items.iter().any(|e| heap.java_equals(*x_ref(&x), *e))
-}
-
-fn x_ref(x: &Value) -> &Value {
-    x
+    items.iter().any(|e| heap.java_equals(x, *e))
 }
 
 // ---------------------------------------------------------------------------
@@ -1055,9 +1051,6 @@ fn class_ty(c: JavaClass) -> Option<Ty> {
         _ => return None,
     })
 }
-
-#[allow(dead_code)]
-fn unused(_: Table) {}
 
 #[cfg(test)]
 mod tests {

@@ -6,7 +6,7 @@
 //! surrogate pair (e.g. `substring` in the middle of an emoji) holds U+FFFD
 //! for the lone half, since UTF-8 cannot hold a lone surrogate.
 
-use super::methods::{Call, arg_i32, arg_i64, string_arg};
+use super::methods::{Call, arg_i32, arg_i64};
 use super::regex::RegexCache;
 use super::{JavaException, ex};
 use crate::value::{Heap, ListKind, Str, Value};
@@ -928,10 +928,4 @@ pub(crate) fn call(
         _ => return Ok(Call::NotFound),
     };
     Ok(Call::Value(v))
-}
-
-/// The string an argument holds when a `String` parameter took it.
-#[allow(dead_code)]
-pub(crate) fn arg_str<'h>(heap: &'h Heap, v: Value) -> Option<&'h str> {
-    string_arg(heap, v)
 }
