@@ -771,7 +771,7 @@ impl<'a> Ctx<'a> {
             Expr::Range(a, b) => {
                 let a = self.eval(a, env)?;
                 let b = self.eval(b, env)?;
-                match ops::range_bounds(&self.heap, a, b) {
+                match ops::range_bounds(&mut self.heap, a, b) {
                     Some((l, r)) => ItemIter::Range {
                         next: l,
                         last: r,
@@ -1203,7 +1203,7 @@ impl<'a> Ctx<'a> {
     /// not exist, returns null or returns nothing reads as "".
     fn call(&mut self, target: Value, name: &str, args: &[Value], env: Env) -> Result<Value> {
         let r = match target {
-            Value::Host(h) => self.call_host(h, name, args, env)?,
+            Value::Host(h) if !matches!(h, Host::Class(_)) => self.call_host(h, name, args, env)?,
             _ => {
                 if let Some(v) = self.call_special(target, name, args, env)? {
                     Some(v)
@@ -1243,7 +1243,7 @@ impl<'a> Ctx<'a> {
     /// A property (`$a.b`); `None` when it does not exist.
     fn property(&mut self, target: Value, name: &str, env: Env) -> Result<Option<Value>> {
         match target {
-            Value::Host(h) => self.property_host(h, name, env),
+            Value::Host(h) if !matches!(h, Host::Class(_)) => self.property_host(h, name, env),
             _ => {
                 crate::java::methods::get_property(&mut self.heap, target, name).map_err(java_error)
             }

@@ -35,7 +35,7 @@ pub(crate) fn value(ctx: &mut Ctx, e: &Expr, env: Env) -> Result<Value> {
         Expr::Range(a, b) => {
             let a = value(ctx, a, env)?;
             let b = value(ctx, b, env)?;
-            match range_bounds(&ctx.heap, a, b) {
+            match range_bounds(&mut ctx.heap, a, b) {
                 None => Value::Null,
                 Some((l, r)) => {
                     let n = (l.wrapping_sub(r)).unsigned_abs() as usize + 1;
@@ -94,50 +94,62 @@ pub(crate) fn value(ctx: &mut Ctx, e: &Expr, env: Env) -> Result<Value> {
                 ctx.heap.push_from(rs);
                 Value::Str(ctx.heap.finish_str(mark))
             } else {
-                arith(&mut ctx.heap, l, r, number::add)
+                arith(&mut ctx.heap, l, r, number::add)?
             }
         }
         Expr::Sub(a, b, _) => {
             let l = value(ctx, a, env)?;
             let r = value(ctx, b, env)?;
-            arith(&mut ctx.heap, l, r, number::subtract)
+            arith(&mut ctx.heap, l, r, number::subtract)?
         }
         Expr::Mul(a, b, _) => {
             let l = value(ctx, a, env)?;
             let r = value(ctx, b, env)?;
-            arith(&mut ctx.heap, l, r, number::multiply)
+            arith(&mut ctx.heap, l, r, number::multiply)?
         }
         Expr::Div(a, b, _) => {
             let l = value(ctx, a, env)?;
             let r = value(ctx, b, env)?;
-            arith(&mut ctx.heap, l, r, number::divide)
+            arith(&mut ctx.heap, l, r, number::divide)?
         }
         Expr::Mod(a, b, _) => {
             let l = value(ctx, a, env)?;
             let r = value(ctx, b, env)?;
-            arith(&mut ctx.heap, l, r, number::modulo)
+            arith(&mut ctx.heap, l, r, number::modulo)?
         }
     })
 }
 
+type MathOp =
+    fn(&mut Heap, Value, Value) -> std::result::Result<Option<Value>, crate::java::JavaException>;
+
 /// Math on two numbers; null when either side is not a number (or for a
 /// division by zero).
-fn arith(
-    heap: &mut Heap,
-    l: Value,
-    r: Value,
-    op: fn(&mut Heap, Value, Value) -> Option<Value>,
-) -> Value {
+fn arith(heap: &mut Heap, l: Value, r: Value, op: MathOp) -> Result<Value> {
     if l.is_number() && r.is_number() {
-        op(heap, l, r).unwrap_or(Value::Null)
+        Ok(op(heap, l, r)
+            .map_err(super::java_error)?
+            .unwrap_or(Value::Null))
     } else {
-        Value::Null
+        Ok(Value::Null)
+    }
+}
+
+/// `Number.intValue()`.
+fn int_value(heap: &mut Heap, v: Value) -> Option<i32> {
+    if !v.is_number() {
+        return None;
+    }
+    let mut regexes = crate::java::RegexCache::new();
+    match crate::java::call_method(heap, v, "intValue", &[], &mut regexes) {
+        Ok(crate::java::Call::Value(Value::Int(i))) => Some(i),
+        _ => None,
     }
 }
 
 /// `[l..r]`: both ends must be numbers (`intValue()` of each).
-pub(crate) fn range_bounds(heap: &Heap, a: Value, b: Value) -> Option<(i32, i32)> {
-    Some((number::int_value(heap, a)?, number::int_value(heap, b)?))
+pub(crate) fn range_bounds(heap: &mut Heap, a: Value, b: Value) -> Option<(i32, i32)> {
+    Some((int_value(heap, a)?, int_value(heap, b)?))
 }
 
 /// The truth of an expression (Velocity's `evaluate()`): only references,
@@ -195,7 +207,7 @@ fn compare(ctx: &mut Ctx, a: &Expr, b: &Expr, env: Env) -> Result<Option<Orderin
     let l = value(ctx, a, env)?;
     let r = value(ctx, b, env)?;
     if l.is_number() && r.is_number() {
-        Ok(number::compare(&ctx.heap, l, r))
+        number::compare(&ctx.heap, l, r).map_err(super::java_error)
     } else {
         Ok(None)
     }
@@ -223,7 +235,8 @@ fn related_classes(heap: &Heap, l: Value, r: Value) -> bool {
 /// `equals`; anything else by `toString()`.
 pub(crate) fn equals(ctx: &mut Ctx, l: Value, r: Value, env: Env) -> Result<bool> {
     if l.is_number() && r.is_number() {
-        return Ok(number::compare(&ctx.heap, l, r) == Some(Ordering::Equal));
+        let c = number::compare(&ctx.heap, l, r).map_err(super::java_error)?;
+        return Ok(c == Some(Ordering::Equal));
     }
     if !l.is_null() && !r.is_null() && related_classes(&ctx.heap, l, r) {
         return Ok(ctx.heap.java_equals(l, r));
