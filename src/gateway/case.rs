@@ -132,7 +132,11 @@ impl CaseRequest {
                 .iter()
                 .map(|(k, v)| (k.clone(), vec![v.clone()]))
                 .collect(),
-            headers: self.header.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect::<Headers>(),
+            headers: self
+                .header
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect::<Headers>(),
             body: self.body.clone(),
             context: self.context.clone(),
             stage_variables: self.stage_variables.clone(),
@@ -170,7 +174,9 @@ impl GatewayExpect {
         };
         let headers = match v.get("headers") {
             None | Some(Json::Null) => None,
-            Some(Json::Object(m)) => Some(m.iter().map(|(k, v)| (k.clone(), param_text(v))).collect()),
+            Some(Json::Object(m)) => {
+                Some(m.iter().map(|(k, v)| (k.clone(), param_text(v))).collect())
+            }
             Some(_) => return Err("expect.headers: expected an object".into()),
         };
         let body = match v.get("body") {
@@ -178,7 +184,11 @@ impl GatewayExpect {
             Some(Json::String(s)) => Some(s.clone()),
             Some(_) => return Err("expect.body: expected a string".into()),
         };
-        Ok(GatewayExpect { status, headers, body })
+        Ok(GatewayExpect {
+            status,
+            headers,
+            body,
+        })
     }
 
     /// How the response differs from the expectation (empty: it passes).
@@ -231,6 +241,83 @@ impl Integration {
     }
 }
 
+impl Integration {
+    /// The integration in the case format's shape (`responses` listed, each
+    /// with its `selectionPattern`), which [`Integration::from_json`] reads back.
+    pub fn to_json(&self) -> Json {
+        let templates = |t: &super::model::Templates| -> Json {
+            Json::Object(
+                t.iter()
+                    .map(|(k, v)| {
+                        let text = v.as_ref().map_or("", |t| t.source());
+                        (k.clone(), Json::String(text.to_string()))
+                    })
+                    .collect(),
+            )
+        };
+        let strings = |m: &IndexMap<String, String>| -> Json {
+            Json::Object(
+                m.iter()
+                    .map(|(k, v)| (k.clone(), Json::String(v.clone())))
+                    .collect(),
+            )
+        };
+        let mut o = serde_json::Map::new();
+        o.insert(
+            "type".into(),
+            Json::String(self.integration_type.name().into()),
+        );
+        if let Some(u) = &self.uri {
+            o.insert("uri".into(), u.clone());
+        }
+        if let Some(m) = &self.http_method {
+            o.insert("httpMethod".into(), Json::String(m.clone()));
+        }
+        if !self.request_templates.is_empty() {
+            o.insert(
+                "requestTemplates".into(),
+                templates(&self.request_templates),
+            );
+        }
+        if !self.request_parameters.is_empty() {
+            o.insert(
+                "requestParameters".into(),
+                strings(&self.request_parameters),
+            );
+        }
+        o.insert(
+            "passthroughBehavior".into(),
+            Json::String(self.passthrough_behavior.name().into()),
+        );
+        if let Some(c) = self.content_handling {
+            o.insert("contentHandling".into(), Json::String(c.name().into()));
+        }
+        let responses = self
+            .responses
+            .iter()
+            .map(|r| {
+                let mut ro = serde_json::Map::new();
+                ro.insert("statusCode".into(), Json::String(r.status_code.clone()));
+                if let Some(p) = &r.selection_pattern {
+                    ro.insert("selectionPattern".into(), Json::String(p.source().into()));
+                }
+                if !r.response_templates.is_empty() {
+                    ro.insert("responseTemplates".into(), templates(&r.response_templates));
+                }
+                if !r.response_parameters.is_empty() {
+                    ro.insert("responseParameters".into(), strings(&r.response_parameters));
+                }
+                if let Some(c) = r.content_handling {
+                    ro.insert("contentHandling".into(), Json::String(c.name().into()));
+                }
+                Json::Object(ro)
+            })
+            .collect();
+        o.insert("responses".into(), Json::Array(responses));
+        Json::Object(o)
+    }
+}
+
 impl<'de> Deserialize<'de> for Integration {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Integration, D::Error> {
         let v = Json::deserialize(d)?;
@@ -260,7 +347,9 @@ impl BackendResponse {
         if let Some(Json::Object(m)) = v.get("headers") {
             for (k, val) in m {
                 match val {
-                    Json::Array(items) => items.iter().for_each(|i| headers.append(k, param_text(i))),
+                    Json::Array(items) => {
+                        items.iter().for_each(|i| headers.append(k, param_text(i)))
+                    }
                     other => headers.append(k, param_text(other)),
                 }
             }
@@ -269,14 +358,22 @@ impl BackendResponse {
             None | Some(Json::Null) => String::new(),
             Some(b) => param_text(b),
         };
-        Ok(BackendResponse { status, headers, body })
+        Ok(BackendResponse {
+            status,
+            headers,
+            body,
+        })
     }
 }
 
 impl GatewayCase {
     /// Reads a gateway case. The error says which field is wrong.
     pub fn from_json(v: &Json) -> Result<GatewayCase, String> {
-        let name = v.get("name").and_then(Json::as_str).unwrap_or("").to_string();
+        let name = v
+            .get("name")
+            .and_then(Json::as_str)
+            .unwrap_or("")
+            .to_string();
         let integration = match v.get("integration") {
             None | Some(Json::Null) => None,
             Some(i) => Some(Integration::from_json(i).map_err(|e| format!("integration.{e}"))?),
@@ -288,9 +385,10 @@ impl GatewayCase {
         };
         let lambda = match v.get("lambda") {
             None | Some(Json::Null) => None,
-            Some(l) => Some(LambdaOutcome::from_case_json(l).ok_or(
-                "lambda: expected {\"result\": ...} or {\"error\": {...}}",
-            )?),
+            Some(l) => Some(
+                LambdaOutcome::from_case_json(l)
+                    .ok_or("lambda: expected {\"result\": ...} or {\"error\": {...}}")?,
+            ),
         };
         let http = match v.get("http") {
             None | Some(Json::Null) => None,
@@ -355,16 +453,18 @@ pub fn run_case(case: &GatewayCase, api: Option<&ApiDefinition>) -> Result<Execu
         .request
         .method_request(route_key.as_ref().map(|(m, p)| (m.as_str(), p.as_str())));
     let outcome = match integration.integration_type {
-        IntegrationType::Aws | IntegrationType::AwsProxy => BackendOutcome::Lambda(
-            case.lambda
-                .clone()
-                .ok_or(CaseError::MissingOutcome(integration.integration_type, "lambda"))?,
-        ),
-        IntegrationType::Http | IntegrationType::HttpProxy => BackendOutcome::Http(
-            case.http
-                .clone()
-                .ok_or(CaseError::MissingOutcome(integration.integration_type, "http"))?,
-        ),
+        IntegrationType::Aws | IntegrationType::AwsProxy => {
+            BackendOutcome::Lambda(case.lambda.clone().ok_or(CaseError::MissingOutcome(
+                integration.integration_type,
+                "lambda",
+            ))?)
+        }
+        IntegrationType::Http | IntegrationType::HttpProxy => {
+            BackendOutcome::Http(case.http.clone().ok_or(CaseError::MissingOutcome(
+                integration.integration_type,
+                "http",
+            ))?)
+        }
         // Never invoked.
         IntegrationType::Mock => BackendOutcome::Lambda(LambdaOutcome::Result(Json::Null)),
     };
@@ -378,8 +478,12 @@ mod tests {
 
     #[test]
     fn concrete_paths() {
-        let params: IndexMap<String, String> =
-            [("id".to_string(), "7".to_string()), ("proxy".to_string(), "a/b".to_string())].into_iter().collect();
+        let params: IndexMap<String, String> = [
+            ("id".to_string(), "7".to_string()),
+            ("proxy".to_string(), "a/b".to_string()),
+        ]
+        .into_iter()
+        .collect();
         assert_eq!(concrete_path("/pets/{id}", &params), "/pets/7");
         assert_eq!(concrete_path("/{proxy+}", &params), "/a/b");
         assert_eq!(concrete_path("/x/{other}", &params), "/x/{other}");
@@ -387,7 +491,9 @@ mod tests {
 
     #[test]
     fn expect_differences() {
-        let e = GatewayExpect::from_json(&json!({"status": 400, "headers": {"x-a": "1"}, "body": "b"})).unwrap();
+        let e =
+            GatewayExpect::from_json(&json!({"status": 400, "headers": {"x-a": "1"}, "body": "b"}))
+                .unwrap();
         let mut r = HttpResponse::new(400, "b");
         r.headers.set("X-A", "1");
         assert!(e.differences(&r).is_empty());
@@ -399,14 +505,29 @@ mod tests {
     #[test]
     fn case_errors() {
         let run = |v: Json| run_case(&GatewayCase::from_json(&v).unwrap(), None);
-        assert_eq!(run(json!({"name": "x"})).err(), Some(CaseError::NoIntegration));
-        assert_eq!(run(json!({"route": "GET /a"})).err(), Some(CaseError::NoApi("GET /a".into())));
-        assert_eq!(run(json!({"route": "nope"})).err(), Some(CaseError::BadRoute("nope".into())));
+        assert_eq!(
+            run(json!({"name": "x"})).err(),
+            Some(CaseError::NoIntegration)
+        );
+        assert_eq!(
+            run(json!({"route": "GET /a"})).err(),
+            Some(CaseError::NoApi("GET /a".into()))
+        );
+        assert_eq!(
+            run(json!({"route": "nope"})).err(),
+            Some(CaseError::BadRoute("nope".into()))
+        );
         assert_eq!(
             run(json!({"integration": {"type": "AWS"}})).err(),
             Some(CaseError::MissingOutcome(IntegrationType::Aws, "lambda"))
         );
-        let e = GatewayCase::from_json(&json!({"integration": {"type": "AWS", "responses": [{"statusCode": "200"}, {}]}})).unwrap_err();
-        assert_eq!(e, "integration.responses[1].statusCode: missing (the method response status)");
+        let e = GatewayCase::from_json(
+            &json!({"integration": {"type": "AWS", "responses": [{"statusCode": "200"}, {}]}}),
+        )
+        .unwrap_err();
+        assert_eq!(
+            e,
+            "integration.responses[1].statusCode: missing (the method response status)"
+        );
     }
 }

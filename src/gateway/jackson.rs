@@ -95,7 +95,10 @@ mod tests {
     #[test]
     fn writes_like_jackson() {
         let table: &[(&str, &str)] = &[
-            (r#"{"a": 1, "b": [true, null]}"#, r#"{"a":1,"b":[true,null]}"#),
+            (
+                r#"{"a": 1, "b": [true, null]}"#,
+                r#"{"a":1,"b":[true,null]}"#,
+            ),
             (r#"{"z": 1, "a": 2}"#, r#"{"z":1,"a":2}"#),
             ("12.5", "12.5"),
             ("1.0", "1.0"),

@@ -51,15 +51,13 @@ where
             };
             trace.integration_request = Some(ir.clone());
             match invoke(&ir) {
-                BackendOutcome::Lambda(outcome) => {
-                    match proxy_response(&outcome) {
-                        Ok(r) => r,
-                        Err(e) => {
-                            trace.notes.push(e.to_string());
-                            HttpResponse::bad_gateway()
-                        }
+                BackendOutcome::Lambda(outcome) => match proxy_response(&outcome) {
+                    Ok(r) => r,
+                    Err(e) => {
+                        trace.notes.push(e.to_string());
+                        HttpResponse::bad_gateway()
                     }
-                }
+                },
                 BackendOutcome::Http(_) => wrong_kind(integration, trace),
             }
         }

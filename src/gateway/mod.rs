@@ -43,8 +43,7 @@ pub use request::{
     map_request_parameter, mock_status_code,
 };
 pub use response::{
-    IntegrationOutput, choose_response_template, map_response_parameter, respond,
-    select_response,
+    IntegrationOutput, choose_response_template, map_response_parameter, respond, select_response,
 };
 pub use routing::{RouteMatch, RouteMiss, parse_route_key};
 

@@ -185,7 +185,9 @@ impl PartialEq for MappingTemplate {
 
 impl fmt::Debug for MappingTemplate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("MappingTemplate").field(&self.source).finish()
+        f.debug_tuple("MappingTemplate")
+            .field(&self.source)
+            .finish()
     }
 }
 
@@ -429,7 +431,9 @@ impl Headers {
 
     /// The last value of a header.
     pub fn get_last(&self, name: &str) -> Option<&str> {
-        self.get_all(name).and_then(|v| v.last()).map(String::as_str)
+        self.get_all(name)
+            .and_then(|v| v.last())
+            .map(String::as_str)
     }
 
     /// Sets a header to one value: any header of that name (any spelling) is

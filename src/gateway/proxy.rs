@@ -142,7 +142,11 @@ fn string_map<'a>(it: impl Iterator<Item = (&'a str, &'a str)>) -> Json {
     let m: Map<String, Json> = it
         .map(|(k, v)| (k.to_string(), Json::String(v.to_string())))
         .collect();
-    if m.is_empty() { Json::Null } else { Json::Object(m) }
+    if m.is_empty() {
+        Json::Null
+    } else {
+        Json::Object(m)
+    }
 }
 
 fn multi_map<'a>(it: impl Iterator<Item = (&'a str, &'a [String])>) -> Json {
@@ -152,7 +156,11 @@ fn multi_map<'a>(it: impl Iterator<Item = (&'a str, &'a [String])>) -> Json {
             (k.to_string(), Json::Array(values))
         })
         .collect();
-    if m.is_empty() { Json::Null } else { Json::Object(m) }
+    if m.is_empty() {
+        Json::Null
+    } else {
+        Json::Object(m)
+    }
 }
 
 /// The Lambda proxy request event (payload format 1.0) for a method request.
@@ -165,7 +173,10 @@ pub fn proxy_event(request: &MethodRequest) -> Json {
     let mut e = Map::new();
     e.insert("resource".into(), Json::String(request.resource.clone()));
     e.insert("path".into(), Json::String(request.path.clone()));
-    e.insert("httpMethod".into(), Json::String(request.http_method.clone()));
+    e.insert(
+        "httpMethod".into(),
+        Json::String(request.http_method.clone()),
+    );
     e.insert(
         "headers".into(),
         string_map(
@@ -175,7 +186,10 @@ pub fn proxy_event(request: &MethodRequest) -> Json {
                 .filter_map(|(k, v)| v.last().map(|l| (k, l.as_str()))),
         ),
     );
-    e.insert("multiValueHeaders".into(), multi_map(request.headers.iter()));
+    e.insert(
+        "multiValueHeaders".into(),
+        multi_map(request.headers.iter()),
+    );
     e.insert(
         "queryStringParameters".into(),
         string_map(
@@ -242,7 +256,11 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn run(result: Json) -> Result<(u16, Vec<(String, String)>, String), MalformedProxyResponse> {
+    /// Status, headers joined by `,`, body.
+    type Hs = Vec<(String, String)>;
+    type Outcome = (u16, Hs, String);
+
+    fn run(result: Json) -> Result<Outcome, MalformedProxyResponse> {
         proxy_response(&LambdaOutcome::Result(result)).map(|r| {
             let body = r.body_text().into_owned();
             (r.status, r.headers.joined().into_iter().collect(), body)
@@ -252,24 +270,66 @@ mod tests {
     #[test]
     fn valid_results() {
         let h = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
-            pairs.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+            pairs
+                .iter()
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect()
         };
         // (result, status, headers joined by ",", body); DECISIONS #21-#22.
-        let table: Vec<(Json, u16, Vec<(String, String)>, &str)> = vec![
-            (json!({"statusCode": 201, "body": "created"}), 201, h(&[]), "created"),
+        let table: Vec<(Json, u16, Hs, &str)> = vec![
+            (
+                json!({"statusCode": 201, "body": "created"}),
+                201,
+                h(&[]),
+                "created",
+            ),
             (json!({"statusCode": "202", "body": "x"}), 202, h(&[]), "x"),
             (json!({}), 200, h(&[]), ""),
             (json!({"body": "no status"}), 200, h(&[]), "no status"),
             (json!({"statusCode": 204, "body": null}), 204, h(&[]), ""),
-            (json!({"statusCode": 200, "isBase64Encoded": true, "body": "aGk="}), 200, h(&[]), "aGk="),
-            (json!({"statusCode": 200, "headers": {"A": "1", "B": 2, "C": true, "D": null}}), 200, h(&[("A", "1"), ("B", "2"), ("C", "true")]), ""),
-            (json!({"multiValueHeaders": {"Set-Cookie": ["a=1", "b=2"]}}), 200, h(&[("Set-Cookie", "a=1,b=2")]), ""),
-            (json!({"headers": {"X-A": "single"}, "multiValueHeaders": {"X-A": ["m1", "m2"]}}), 200, h(&[("X-A", "m1,m2,single")]), ""),
-            (json!({"multiValueHeaders": {"tesT-Multi": ["value-multi"]}, "headers": {"test-multi": "value-solo"}}), 200, h(&[("tesT-Multi", "value-multi,value-solo")]), ""),
-            (json!({"headers": {"X": "v"}, "multiValueHeaders": {"x": ["v"]}}), 200, h(&[("x", "v")]), ""),
+            (
+                json!({"statusCode": 200, "isBase64Encoded": true, "body": "aGk="}),
+                200,
+                h(&[]),
+                "aGk=",
+            ),
+            (
+                json!({"statusCode": 200, "headers": {"A": "1", "B": 2, "C": true, "D": null}}),
+                200,
+                h(&[("A", "1"), ("B", "2"), ("C", "true")]),
+                "",
+            ),
+            (
+                json!({"multiValueHeaders": {"Set-Cookie": ["a=1", "b=2"]}}),
+                200,
+                h(&[("Set-Cookie", "a=1,b=2")]),
+                "",
+            ),
+            (
+                json!({"headers": {"X-A": "single"}, "multiValueHeaders": {"X-A": ["m1", "m2"]}}),
+                200,
+                h(&[("X-A", "m1,m2,single")]),
+                "",
+            ),
+            (
+                json!({"multiValueHeaders": {"tesT-Multi": ["value-multi"]}, "headers": {"test-multi": "value-solo"}}),
+                200,
+                h(&[("tesT-Multi", "value-multi,value-solo")]),
+                "",
+            ),
+            (
+                json!({"headers": {"X": "v"}, "multiValueHeaders": {"x": ["v"]}}),
+                200,
+                h(&[("x", "v")]),
+                "",
+            ),
         ];
         for (result, status, headers, body) in table {
-            assert_eq!(run(result.clone()), Ok((status, headers, body.to_string())), "{result}");
+            assert_eq!(
+                run(result.clone()),
+                Ok((status, headers, body.to_string())),
+                "{result}"
+            );
         }
     }
 
@@ -322,13 +382,18 @@ mod tests {
             })
         );
         request.path_parameters.insert("id".into(), "7".into());
-        request.querystring.insert("q".into(), vec!["1".into(), "2".into()]);
+        request
+            .querystring
+            .insert("q".into(), vec!["1".into(), "2".into()]);
         request.headers.append("H", "a");
         request.headers.append("h", "b");
         request.body = Some("{}".into());
         let e = proxy_event(&request);
         assert_eq!(e["queryStringParameters"], json!({"q": "2"}));
-        assert_eq!(e["multiValueQueryStringParameters"], json!({"q": ["1", "2"]}));
+        assert_eq!(
+            e["multiValueQueryStringParameters"],
+            json!({"q": ["1", "2"]})
+        );
         assert_eq!(e["headers"], json!({"H": "b"}));
         assert_eq!(e["multiValueHeaders"], json!({"H": ["a", "b"]}));
         assert_eq!(e["pathParameters"], json!({"id": "7"}));

@@ -91,7 +91,11 @@ mod tests {
     #[test]
     fn full_match_like_java() {
         let table: &[(&str, &str, bool)] = &[
-            ("Bad Request: .*", "Bad Request: You submitted invalid input", true),
+            (
+                "Bad Request: .*",
+                "Bad Request: You submitted invalid input",
+                true,
+            ),
             ("Invalid", "Invalid input", false),
             ("Invalid.*", "Invalid input", true),
             ("Invalid*", "Invalidd", true),

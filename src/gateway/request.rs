@@ -65,13 +65,11 @@ pub fn choose_request_template<'a>(
     behavior: PassthroughBehavior,
 ) -> RequestTemplateChoice<'a> {
     let media_type = content_type.unwrap_or("application/json");
-    let found = templates
-        .get_key_value(media_type)
-        .or_else(|| {
-            templates
-                .iter()
-                .find(|(k, _)| k.eq_ignore_ascii_case(media_type))
-        });
+    let found = templates.get_key_value(media_type).or_else(|| {
+        templates
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(media_type))
+    });
     match found {
         Some((key, Some(t))) => RequestTemplateChoice::Template(key, t),
         Some((_, None)) => RequestTemplateChoice::Passthrough,
@@ -341,14 +339,24 @@ mod tests {
                 RequestTemplateChoice::Passthrough => C::P,
                 RequestTemplateChoice::Unsupported => C::U,
             };
-            assert_eq!(&got, want, "{:?} {ct:?} {b:?}", t.keys().collect::<Vec<_>>());
+            assert_eq!(
+                &got,
+                want,
+                "{:?} {ct:?} {b:?}",
+                t.keys().collect::<Vec<_>>()
+            );
         }
     }
 
     #[test]
     fn empty_template_is_passthrough() {
-        let t: Templates = [("application/json".to_string(), None)].into_iter().collect();
-        assert_eq!(choose_request_template(&t, None, Never), RequestTemplateChoice::Passthrough);
+        let t: Templates = [("application/json".to_string(), None)]
+            .into_iter()
+            .collect();
+        assert_eq!(
+            choose_request_template(&t, None, Never),
+            RequestTemplateChoice::Passthrough
+        );
     }
 
     #[test]
@@ -365,16 +373,30 @@ mod tests {
         );
         integration.passthrough_behavior = WhenNoMatch;
         request.path_parameters.insert("id".into(), "7".into());
-        request.querystring.insert("q".into(), vec!["1".into(), "2".into()]);
+        request
+            .querystring
+            .insert("q".into(), vec!["1".into(), "2".into()]);
         request.headers.append("X-In", "h");
         for (k, v) in [
             ("integration.request.path.pid", "method.request.path.id"),
-            ("integration.request.querystring.q1", "method.request.querystring.q"),
-            ("integration.request.querystring.qm", "method.request.multivaluequerystring.q"),
-            ("integration.request.header.X-Out", "method.request.header.x-in"),
+            (
+                "integration.request.querystring.q1",
+                "method.request.querystring.q",
+            ),
+            (
+                "integration.request.querystring.qm",
+                "method.request.multivaluequerystring.q",
+            ),
+            (
+                "integration.request.header.X-Out",
+                "method.request.header.x-in",
+            ),
             ("integration.request.header.X-B", "method.request.body.a.b"),
             ("integration.request.header.X-L", "'lit'"),
-            ("integration.request.header.X-None", "method.request.header.nope"),
+            (
+                "integration.request.header.X-None",
+                "method.request.header.nope",
+            ),
         ] {
             integration.request_parameters.insert(k.into(), v.into());
         }

@@ -212,9 +212,9 @@ pub fn respond(
 ) -> HttpResponse {
     trace.selection_value = Some(output.selection_value.clone());
     let Some((index, response)) = select_response(responses, &output.selection_value, trace) else {
-        trace.notes.push(
-            "no integration response matches and there is no default response".to_string(),
-        );
+        trace
+            .notes
+            .push("no integration response matches and there is no default response".to_string());
         return HttpResponse::internal_server_error();
     };
     trace.selected_response = Some(index);
@@ -323,7 +323,10 @@ mod tests {
 
     #[test]
     fn selection_without_default_and_invalid_pattern() {
-        let rs = vec![R::new("400").with_pattern("(bad"), R::new("401").with_pattern("x")];
+        let rs = vec![
+            R::new("400").with_pattern("(bad"),
+            R::new("401").with_pattern("x"),
+        ];
         let mut trace = Trace::default();
         assert!(select_response(&rs, "(bad", &mut trace).is_none());
         assert_eq!(trace.notes.len(), 1);
@@ -334,9 +337,15 @@ mod tests {
         let rs = vec![R::new("200"), R::new("500").with_pattern(".*")];
         let mut trace = Trace::default();
         let out = IntegrationOutput::lambda(&LambdaOutcome::Result(json!({"a": 1})));
-        assert_eq!(select_response(&rs, &out.selection_value, &mut trace).map(|x| x.0), Some(1));
+        assert_eq!(
+            select_response(&rs, &out.selection_value, &mut trace).map(|x| x.0),
+            Some(1)
+        );
         let rs = vec![R::new("200"), R::new("500").with_pattern(".+")];
-        assert_eq!(select_response(&rs, &out.selection_value, &mut trace).map(|x| x.0), Some(0));
+        assert_eq!(
+            select_response(&rs, &out.selection_value, &mut trace).map(|x| x.0),
+            Some(0)
+        );
     }
 
     fn templates(list: &[(&str, &str)]) -> Templates {
@@ -372,7 +381,8 @@ mod tests {
     #[test]
     fn accept_header_first_media_type() {
         let mut req = MethodRequest::default();
-        req.headers.append("accept", "application/xml;q=0.9, application/json");
+        req.headers
+            .append("accept", "application/xml;q=0.9, application/json");
         assert_eq!(req.accept(), Some("application/xml"));
         req.headers.set("Accept", "");
         assert_eq!(req.accept(), None);
@@ -397,10 +407,22 @@ mod tests {
             ("'static'", Some("static")),
             ("''", Some("")),
             ("integration.response.body.errorType", Some("Error")),
-            ("integration.response.body.errorMessage.errorType", Some("InternalServerError")),
-            ("integration.response.body.errorMessage.httpStatus", Some("500")),
-            ("integration.response.body.errorMessage.trace", Some("{\"function\":\"abc()\",\"line\":123}")),
-            ("integration.response.body.errorMessage.trace.function", Some("abc()")),
+            (
+                "integration.response.body.errorMessage.errorType",
+                Some("InternalServerError"),
+            ),
+            (
+                "integration.response.body.errorMessage.httpStatus",
+                Some("500"),
+            ),
+            (
+                "integration.response.body.errorMessage.trace",
+                Some("{\"function\":\"abc()\",\"line\":123}"),
+            ),
+            (
+                "integration.response.body.errorMessage.trace.function",
+                Some("abc()"),
+            ),
             ("integration.response.body.nope", None),
             ("integration.response.body.errorType.x", None),
             ("integration.response.header.X-Up", Some("u2")),
@@ -440,18 +462,42 @@ mod tests {
         ];
         let req = MethodRequest::default();
         let mut trace = Trace::default();
-        let out = respond(&rs, &IntegrationOutput::lambda(&LambdaOutcome::error("Bad input", "Error")), &req, None, &mut trace);
+        let out = respond(
+            &rs,
+            &IntegrationOutput::lambda(&LambdaOutcome::error("Bad input", "Error")),
+            &req,
+            None,
+            &mut trace,
+        );
         assert_eq!(out.status, 400);
-        assert_eq!(out.body_text(), r#"{"errorMessage":"Bad input","errorType":"Error"}"#);
-        assert_eq!(out.headers.joined().into_iter().collect::<Vec<_>>(), vec![("x-kind".to_string(), "again".to_string())]);
+        assert_eq!(
+            out.body_text(),
+            r#"{"errorMessage":"Bad input","errorType":"Error"}"#
+        );
+        assert_eq!(
+            out.headers.joined().into_iter().collect::<Vec<_>>(),
+            vec![("x-kind".to_string(), "again".to_string())]
+        );
         assert!(!trace.rendered_template);
 
-        let out = respond(&rs, &IntegrationOutput::lambda(&LambdaOutcome::Result(json!("hi"))), &req, None, &mut trace);
+        let out = respond(
+            &rs,
+            &IntegrationOutput::lambda(&LambdaOutcome::Result(json!("hi"))),
+            &req,
+            None,
+            &mut trace,
+        );
         assert_eq!((out.status, out.body_text().as_ref()), (200, "\"hi\""));
         assert_eq!(out.headers.get("X-A"), Some("a"));
 
         // No match and no default: 500.
-        let out = respond(&rs[1..], &IntegrationOutput::lambda(&LambdaOutcome::Result(json!(1))), &req, None, &mut trace);
+        let out = respond(
+            &rs[1..],
+            &IntegrationOutput::lambda(&LambdaOutcome::Result(json!(1))),
+            &req,
+            None,
+            &mut trace,
+        );
         assert_eq!(out, HttpResponse::internal_server_error());
     }
 
@@ -463,12 +509,30 @@ mod tests {
             headers: [("x-a".to_string(), "o".to_string())].into_iter().collect(),
         };
         let mut trace = Trace::default();
-        let out = respond(&rs, &IntegrationOutput::mock(Some(200)), &MethodRequest::default(), Some(&carried), &mut trace);
+        let out = respond(
+            &rs,
+            &IntegrationOutput::mock(Some(200)),
+            &MethodRequest::default(),
+            Some(&carried),
+            &mut trace,
+        );
         assert_eq!(out.status, 201);
-        assert_eq!(out.headers.joined().get("x-a").map(String::as_str), Some("o"));
+        assert_eq!(
+            out.headers.joined().get("x-a").map(String::as_str),
+            Some("o")
+        );
         assert_eq!(out.headers.len(), 1);
-        let bad = ResponseOverride { status: Some(600), headers: Default::default() };
-        let out = respond(&rs, &IntegrationOutput::mock(Some(200)), &MethodRequest::default(), Some(&bad), &mut trace);
+        let bad = ResponseOverride {
+            status: Some(600),
+            headers: Default::default(),
+        };
+        let out = respond(
+            &rs,
+            &IntegrationOutput::mock(Some(200)),
+            &MethodRequest::default(),
+            Some(&bad),
+            &mut trace,
+        );
         assert_eq!(out.status, 200);
     }
 
@@ -477,9 +541,18 @@ mod tests {
         let mut r = R::new("200");
         r.content_handling = Some(ContentHandling::ConvertToBinary);
         let mut trace = Trace::default();
-        let out = respond(&[r.clone()], &IntegrationOutput::lambda(&LambdaOutcome::Result(json!("x"))), &MethodRequest::default(), None, &mut trace);
+        let out = respond(
+            &[r.clone()],
+            &IntegrationOutput::lambda(&LambdaOutcome::Result(json!("x"))),
+            &MethodRequest::default(),
+            None,
+            &mut trace,
+        );
         assert_eq!(out, HttpResponse::internal_server_error());
-        let output = IntegrationOutput { body: "aGk=".into(), ..IntegrationOutput::default() };
+        let output = IntegrationOutput {
+            body: "aGk=".into(),
+            ..IntegrationOutput::default()
+        };
         let out = respond(&[r], &output, &MethodRequest::default(), None, &mut trace);
         assert_eq!(out.body, b"hi");
     }

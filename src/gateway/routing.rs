@@ -13,7 +13,10 @@ pub fn parse_route_key(key: &str) -> Option<(String, String)> {
     if method.is_empty() || !path.starts_with('/') {
         return None;
     }
-    Some((method.to_ascii_uppercase(), normalize_path(path).to_string()))
+    Some((
+        method.to_ascii_uppercase(),
+        normalize_path(path).to_string(),
+    ))
 }
 
 /// `/pets/` → `/pets`; `/` stays `/`.
@@ -51,13 +54,15 @@ fn segments(template: &str) -> Vec<Seg<'_>> {
     template
         .split('/')
         .filter(|s| !s.is_empty())
-        .map(|s| match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-            Some(name) => match name.strip_suffix('+') {
-                Some(greedy) => Seg::Greedy(greedy),
-                None => Seg::Param(name),
+        .map(
+            |s| match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                Some(name) => match name.strip_suffix('+') {
+                    Some(greedy) => Seg::Greedy(greedy),
+                    None => Seg::Param(name),
+                },
+                None => Seg::Literal(s),
             },
-            None => Seg::Literal(s),
-        })
+        )
         .collect()
 }
 
@@ -173,7 +178,10 @@ mod tests {
 
     #[test]
     fn route_keys() {
-        assert_eq!(parse_route_key("get /pets/{id}/"), Some(("GET".into(), "/pets/{id}".into())));
+        assert_eq!(
+            parse_route_key("get /pets/{id}/"),
+            Some(("GET".into(), "/pets/{id}".into()))
+        );
         assert_eq!(parse_route_key("ANY  /"), Some(("ANY".into(), "/".into())));
         assert_eq!(parse_route_key("/pets"), None);
         assert_eq!(parse_route_key("GET pets"), None);
@@ -198,7 +206,8 @@ mod tests {
         .map(route)
         .collect();
         // (method, path, chosen route, parameters)
-        let table: &[(&str, &str, &str, &[(&str, &str)])] = &[
+        type Params<'a> = &'a [(&'a str, &'a str)];
+        let table: &[(&str, &str, &str, Params)] = &[
             ("GET", "/", "GET /", &[]),
             ("GET", "/pets", "GET /pets", &[]),
             ("GET", "/pets/", "GET /pets", &[]),
@@ -208,34 +217,74 @@ mod tests {
             ("GET", "/pets/a%20b", "GET /pets/{id}", &[("id", "a b")]),
             ("GET", "/pets/7?x=1", "GET /pets/{id}", &[("id", "7")]),
             ("PUT", "/pets/7/toys", "ANY /pets/{id}/toys", &[("id", "7")]),
-            ("DELETE", "/pets/7/toys", "DELETE /pets/{id}/toys", &[("id", "7")]),
-            ("GET", "/pets/7/toys/1", "GET /{proxy+}", &[("proxy", "pets/7/toys/1")]),
+            (
+                "DELETE",
+                "/pets/7/toys",
+                "DELETE /pets/{id}/toys",
+                &[("id", "7")],
+            ),
+            (
+                "GET",
+                "/pets/7/toys/1",
+                "GET /{proxy+}",
+                &[("proxy", "pets/7/toys/1")],
+            ),
             ("GET", "/other", "GET /{proxy+}", &[("proxy", "other")]),
-            ("PATCH", "/files/x/y.txt", "ANY /files/{path+}", &[("path", "x/y.txt")]),
+            (
+                "PATCH",
+                "/files/x/y.txt",
+                "ANY /files/{path+}",
+                &[("path", "x/y.txt")],
+            ),
             ("GET", "/a/b", "GET /a/{b}", &[("b", "b")]),
             ("GET", "/z/b", "GET /{a}/b", &[("a", "z")]),
         ];
         for (method, path, want, params) in table {
-            let m = route_request(&routes, method, path).unwrap_or_else(|e| panic!("{method} {path}: {e:?}"));
+            let m = route_request(&routes, method, path)
+                .unwrap_or_else(|e| panic!("{method} {path}: {e:?}"));
             assert_eq!(m.route.key(), *want, "{method} {path}");
-            let got: Vec<(&str, &str)> = m.path_parameters.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let got: Vec<(&str, &str)> = m
+                .path_parameters
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
             assert_eq!(got, params.to_vec(), "{method} {path}");
         }
     }
 
     #[test]
     fn misses() {
-        let routes: Vec<Route> = ["GET /pets", "POST /pets", "GET /pets/{id}"].into_iter().map(route).collect();
-        assert_eq!(route_request(&routes, "GET", "/"), Err(RouteMiss::NoResource));
-        assert_eq!(route_request(&routes, "GET", "/pets/1/2"), Err(RouteMiss::NoResource));
+        let routes: Vec<Route> = ["GET /pets", "POST /pets", "GET /pets/{id}"]
+            .into_iter()
+            .map(route)
+            .collect();
+        assert_eq!(
+            route_request(&routes, "GET", "/"),
+            Err(RouteMiss::NoResource)
+        );
+        assert_eq!(
+            route_request(&routes, "GET", "/pets/1/2"),
+            Err(RouteMiss::NoResource)
+        );
         assert_eq!(
             route_request(&routes, "DELETE", "/pets"),
-            Err(RouteMiss::NoMethod { allowed: vec!["GET".into(), "POST".into()] })
+            Err(RouteMiss::NoMethod {
+                allowed: vec!["GET".into(), "POST".into()]
+            })
         );
         // A resource without the method does not fall back to a greedy one.
-        let routes: Vec<Route> = ["POST /pets", "ANY /{proxy+}"].into_iter().map(route).collect();
-        assert!(matches!(route_request(&routes, "GET", "/pets"), Err(RouteMiss::NoMethod { .. })));
-        assert_eq!(route_request(&routes, "GET", "/").err(), Some(RouteMiss::NoResource));
+        let routes: Vec<Route> = ["POST /pets", "ANY /{proxy+}"]
+            .into_iter()
+            .map(route)
+            .collect();
+        assert!(matches!(
+            route_request(&routes, "GET", "/pets"),
+            Err(RouteMiss::NoMethod { .. })
+        ));
+        assert_eq!(
+            route_request(&routes, "GET", "/").err(),
+            Some(RouteMiss::NoResource)
+        );
     }
 
     #[test]

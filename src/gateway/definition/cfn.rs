@@ -27,10 +27,7 @@ pub(crate) fn is_sam(doc: &Json) -> bool {
 
 /// The logical ID a `{"Ref": "X"}` names.
 fn ref_name(v: &Json) -> Option<&str> {
-    v.as_object()
-        .filter(|m| m.len() == 1)?
-        .get("Ref")?
-        .as_str()
+    v.as_object().filter(|m| m.len() == 1)?.get("Ref")?.as_str()
 }
 
 /// `{"Fn::GetAtt": ["Api", "RootResourceId"]}` (or `"Api.RootResourceId"`) → `Api`.
@@ -53,7 +50,10 @@ fn resource_path(
     depth: usize,
 ) -> Result<String, Problem> {
     if depth > MAX_RESOURCE_DEPTH {
-        return Err(Problem::new(loc, "the resource parents form a cycle or are nested too deeply"));
+        return Err(Problem::new(
+            loc,
+            "the resource parents form a cycle or are nested too deeply",
+        ));
     }
     if root_resource_of(id).is_some() {
         return Ok("/".to_string());
@@ -69,10 +69,16 @@ fn resource_path(
     };
     let res_loc = join("Resources", name);
     let Some(res) = resources.get(name) else {
-        return Err(Problem::new(loc, format!("no resource {name:?} in Resources")));
+        return Err(Problem::new(
+            loc,
+            format!("no resource {name:?} in Resources"),
+        ));
     };
     if res.get("Type").and_then(Json::as_str) != Some("AWS::ApiGateway::Resource") {
-        return Err(Problem::new(loc, format!("{name:?} is not an AWS::ApiGateway::Resource")));
+        return Err(Problem::new(
+            loc,
+            format!("{name:?} is not an AWS::ApiGateway::Resource"),
+        ));
     }
     let props_loc = join(&res_loc, "Properties");
     let props = object(res.get("Properties").unwrap_or(&Json::Null), &props_loc)?;
@@ -103,7 +109,10 @@ fn required_text(props: &Map<String, Json>, key: &str, loc: &str) -> Result<Stri
 
 fn method_of(s: &str, loc: &str) -> Result<String, Problem> {
     method_name(s.trim()).ok_or_else(|| {
-        Problem::new(loc, format!("unknown method {s:?} (GET, PUT, POST, DELETE, OPTIONS, HEAD, PATCH or ANY)"))
+        Problem::new(
+            loc,
+            format!("unknown method {s:?} (GET, PUT, POST, DELETE, OPTIONS, HEAD, PATCH or ANY)"),
+        )
     })
 }
 
@@ -119,7 +128,8 @@ pub(crate) fn read(
     def: &mut ApiDefinition,
 ) -> Result<(), LoadError> {
     let in_file = |p: Problem| p.in_file(file);
-    let resources = object(doc.get("Resources").unwrap_or(&Json::Null), "Resources").map_err(in_file)?;
+    let resources =
+        object(doc.get("Resources").unwrap_or(&Json::Null), "Resources").map_err(in_file)?;
     let mut events = Vec::new();
     for (id, res) in resources {
         let loc = join("Resources", id);
@@ -136,18 +146,34 @@ pub(crate) fn read(
         let props_or_empty = props.unwrap_or(&empty);
         match ty {
             "AWS::Serverless::Api" | "AWS::ApiGateway::RestApi" => {
-                let body_key = if ty == "AWS::Serverless::Api" { "DefinitionBody" } else { "Body" };
-                let uri_key = if ty == "AWS::Serverless::Api" { "DefinitionUri" } else { "BodyS3Location" };
+                let body_key = if ty == "AWS::Serverless::Api" {
+                    "DefinitionBody"
+                } else {
+                    "Body"
+                };
+                let uri_key = if ty == "AWS::Serverless::Api" {
+                    "DefinitionUri"
+                } else {
+                    "BodyS3Location"
+                };
                 let body_loc = join(&props_loc, body_key);
                 match props_or_empty.get(body_key) {
                     None | Some(Json::Null) => {}
-                    Some(Json::Object(m)) if intrinsic_name(m).is_some() => def.warnings.push(format!(
-                        "{body_loc}: {} is not expanded; its routes are not known",
-                        intrinsic_name(m).unwrap_or("")
-                    )),
+                    Some(Json::Object(m)) if intrinsic_name(m).is_some() => {
+                        def.warnings.push(format!(
+                            "{body_loc}: {} is not expanded; its routes are not known",
+                            intrinsic_name(m).unwrap_or("")
+                        ))
+                    }
                     Some(body) => {
-                        openapi::read(body, &body_loc, Some(id), &mut def.routes, &mut def.warnings)
-                            .map_err(in_file)?;
+                        openapi::read(
+                            body,
+                            &body_loc,
+                            Some(id),
+                            &mut def.routes,
+                            &mut def.warnings,
+                        )
+                        .map_err(in_file)?;
                     }
                 }
                 let uri_loc = join(&props_loc, uri_key);
@@ -155,7 +181,9 @@ pub(crate) fn read(
                     None | Some(Json::Null) => {}
                     Some(Json::String(uri)) if !uri.starts_with("s3://") => {
                         let Some(path) = resolve(base, uri) else {
-                            def.warnings.push(format!("{uri_loc}: {uri:?} not read (no directory to read it from)"));
+                            def.warnings.push(format!(
+                                "{uri_loc}: {uri:?} not read (no directory to read it from)"
+                            ));
                             continue;
                         };
                         let name = path.display().to_string();
@@ -190,8 +218,13 @@ pub(crate) fn read(
                 let integration = match props_or_empty.get("Integration") {
                     None | Some(Json::Null) => None,
                     Some(i) => Some(
-                        parse_integration(i, &PASCAL, &join(&props_loc, "Integration"), &mut def.warnings)
-                            .map_err(in_file)?,
+                        parse_integration(
+                            i,
+                            &PASCAL,
+                            &join(&props_loc, "Integration"),
+                            &mut def.warnings,
+                        )
+                        .map_err(in_file)?,
                     ),
                 };
                 let api = props_or_empty
@@ -221,21 +254,31 @@ pub(crate) fn read(
                     let ev = object(ev, &ev_loc).map_err(in_file)?;
                     let ev_type = ev.get("Type").and_then(Json::as_str).unwrap_or("");
                     if ev_type == "HttpApi" {
-                        def.warnings.push(format!("{ev_loc}: HttpApi events (HTTP APIs) are not modelled"));
+                        def.warnings.push(format!(
+                            "{ev_loc}: HttpApi events (HTTP APIs) are not modelled"
+                        ));
                         continue;
                     }
                     if ev_type != "Api" {
                         continue;
                     }
                     let p_loc = join(&ev_loc, "Properties");
-                    let p = object(ev.get("Properties").unwrap_or(&Json::Null), &p_loc).map_err(in_file)?;
+                    let p = object(ev.get("Properties").unwrap_or(&Json::Null), &p_loc)
+                        .map_err(in_file)?;
                     let path = required_text(p, "Path", &p_loc).map_err(in_file)?;
                     if !path.starts_with('/') {
-                        return Err(Problem::new(&join(&p_loc, "Path"), "a path must start with `/`").in_file(file));
+                        return Err(Problem::new(
+                            &join(&p_loc, "Path"),
+                            "a path must start with `/`",
+                        )
+                        .in_file(file));
                     }
                     let method_loc = join(&p_loc, "Method");
-                    let method = method_of(&required_text(p, "Method", &p_loc).map_err(in_file)?, &method_loc)
-                        .map_err(in_file)?;
+                    let method = method_of(
+                        &required_text(p, "Method", &p_loc).map_err(in_file)?,
+                        &method_loc,
+                    )
+                    .map_err(in_file)?;
                     let api = p
                         .get("RestApiId")
                         .and_then(ref_name)

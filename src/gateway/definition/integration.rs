@@ -139,7 +139,9 @@ fn parse_content_handling(v: &Json, loc: &str) -> Result<Option<ContentHandling>
     ContentHandling::parse(&s).map(Some).ok_or_else(|| {
         Problem::new(
             loc,
-            format!("unknown contentHandling {s:?} (expected CONVERT_TO_TEXT or CONVERT_TO_BINARY)"),
+            format!(
+                "unknown contentHandling {s:?} (expected CONVERT_TO_TEXT or CONVERT_TO_BINARY)"
+            ),
         )
     })
 }
@@ -147,7 +149,11 @@ fn parse_content_handling(v: &Json, loc: &str) -> Result<Option<ContentHandling>
 /// A mapping template value: a string, null (no template), or a
 /// CloudFormation `Fn::Sub` whose text is used with `${!Name}` unescaped and
 /// the variables it lists substituted (others left as written; a warning says so).
-fn template_text(v: &Json, loc: &str, warnings: &mut Vec<String>) -> Result<Option<String>, Problem> {
+fn template_text(
+    v: &Json,
+    loc: &str,
+    warnings: &mut Vec<String>,
+) -> Result<Option<String>, Problem> {
     match v {
         Json::Null => Ok(None),
         Json::String(s) => Ok(Some(s.clone())),
@@ -182,7 +188,10 @@ fn template_text(v: &Json, loc: &str, warnings: &mut Vec<String>) -> Result<Opti
         }
         other => Err(Problem::new(
             loc,
-            format!("expected a mapping template (a string), found {}", kind(other)),
+            format!(
+                "expected a mapping template (a string), found {}",
+                kind(other)
+            ),
         )),
     }
 }
@@ -270,7 +279,10 @@ fn response(
     let status_loc = join(loc, names.status_code);
     let status_code = match m.get(names.status_code) {
         None | Some(Json::Null) => {
-            return Err(Problem::new(&status_loc, "missing (the method response status)"));
+            return Err(Problem::new(
+                &status_loc,
+                "missing (the method response status)",
+            ));
         }
         Some(s) => text(s, &status_loc)?,
     };
@@ -356,7 +368,13 @@ pub(crate) fn parse_integration(
         Json::Null => {}
         Json::Array(items) => {
             for (i, r) in items.iter().enumerate() {
-                responses.push(response(r, None, names, &index(&responses_loc, i), warnings)?);
+                responses.push(response(
+                    r,
+                    None,
+                    names,
+                    &index(&responses_loc, i),
+                    warnings,
+                )?);
             }
         }
         v => {
@@ -411,12 +429,22 @@ mod tests {
         let table: &[(&str, &str, &[&str])] = &[
             ("plain $input.body", "plain $input.body", &[]),
             ("${!Literal} ${Table}", "${Literal} pets", &[]),
-            ("${AWS::Region}/${Table}", "${AWS::Region}/pets", &["AWS::Region"]),
+            (
+                "${AWS::Region}/${Table}",
+                "${AWS::Region}/pets",
+                &["AWS::Region"],
+            ),
             ("open ${", "open ${", &[]),
         ];
         for (src, want, unresolved) in table {
             let (out, u) = substitute(src, vars.as_object());
-            assert_eq!((out.as_str(), u.iter().map(String::as_str).collect::<Vec<_>>()), (*want, unresolved.to_vec()));
+            assert_eq!(
+                (
+                    out.as_str(),
+                    u.iter().map(String::as_str).collect::<Vec<_>>()
+                ),
+                (*want, unresolved.to_vec())
+            );
         }
     }
 
@@ -424,15 +452,51 @@ mod tests {
     fn errors_name_the_field() {
         let cases: &[(Json, &str, &str)] = &[
             (json!({}), "i.type", "missing"),
-            (json!({"type": "LAMBDA"}), "i.type", "unknown integration type"),
-            (json!({"type": "aws", "responses": {"default": {}}}), "i.responses.default.statusCode", "missing"),
-            (json!({"type": "aws", "responses": {"(x": {"statusCode": "400"}}}), "i.responses.(x", "invalid selection pattern"),
-            (json!({"type": "aws", "responses": [{"statusCode": "abc"}]}), "i.responses[0].statusCode", "not an HTTP status"),
-            (json!({"type": "aws", "requestTemplates": {"application/json": 1}}), "i.requestTemplates.application/json", "mapping template"),
-            (json!({"type": "aws", "requestTemplates": {"application/json": {"Fn::GetAtt": ["a", "b"]}}}), "i.requestTemplates.application/json", "intrinsic"),
-            (json!({"type": "aws", "passthroughBehavior": "sometimes"}), "i.passthroughBehavior", "unknown passthroughBehavior"),
-            (json!({"type": "aws", "responses": "x"}), "i.responses", "expected an object"),
-            (json!({"type": "aws", "contentHandling": "ZIP"}), "i.contentHandling", "unknown contentHandling"),
+            (
+                json!({"type": "LAMBDA"}),
+                "i.type",
+                "unknown integration type",
+            ),
+            (
+                json!({"type": "aws", "responses": {"default": {}}}),
+                "i.responses.default.statusCode",
+                "missing",
+            ),
+            (
+                json!({"type": "aws", "responses": {"(x": {"statusCode": "400"}}}),
+                "i.responses.(x",
+                "invalid selection pattern",
+            ),
+            (
+                json!({"type": "aws", "responses": [{"statusCode": "abc"}]}),
+                "i.responses[0].statusCode",
+                "not an HTTP status",
+            ),
+            (
+                json!({"type": "aws", "requestTemplates": {"application/json": 1}}),
+                "i.requestTemplates.application/json",
+                "mapping template",
+            ),
+            (
+                json!({"type": "aws", "requestTemplates": {"application/json": {"Fn::GetAtt": ["a", "b"]}}}),
+                "i.requestTemplates.application/json",
+                "intrinsic",
+            ),
+            (
+                json!({"type": "aws", "passthroughBehavior": "sometimes"}),
+                "i.passthroughBehavior",
+                "unknown passthroughBehavior",
+            ),
+            (
+                json!({"type": "aws", "responses": "x"}),
+                "i.responses",
+                "expected an object",
+            ),
+            (
+                json!({"type": "aws", "contentHandling": "ZIP"}),
+                "i.contentHandling",
+                "unknown contentHandling",
+            ),
         ];
         for (v, loc, msg) in cases {
             let e = parse_integration(v, &CAMEL, "i", &mut Vec::new()).unwrap_err();
@@ -458,8 +522,17 @@ mod tests {
         assert_eq!(i.responses.len(), 2);
         assert!(i.responses[0].is_default());
         assert_eq!(i.responses[0].status_code, "200");
-        assert_eq!(i.responses[1].selection_pattern.as_ref().map(|p| p.source()), Some("Bad.*"));
-        assert_eq!(i.responses[1].response_templates.get("application/json"), Some(&None));
+        assert_eq!(
+            i.responses[1]
+                .selection_pattern
+                .as_ref()
+                .map(|p| p.source()),
+            Some("Bad.*")
+        );
+        assert_eq!(
+            i.responses[1].response_templates.get("application/json"),
+            Some(&None)
+        );
         let cfn = json!({
             "Type": "MOCK",
             "RequestTemplates": {"application/json": "{\"statusCode\": 200}"},

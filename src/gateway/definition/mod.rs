@@ -115,7 +115,8 @@ const METHODS: [&str; 7] = ["get", "put", "post", "delete", "options", "head", "
 
 /// `get` → `GET`, `x-amazon-apigateway-any-method` / `any` → `ANY`.
 pub(crate) fn method_name(key: &str) -> Option<String> {
-    if key.eq_ignore_ascii_case("x-amazon-apigateway-any-method") || key.eq_ignore_ascii_case("any") {
+    if key.eq_ignore_ascii_case("x-amazon-apigateway-any-method") || key.eq_ignore_ascii_case("any")
+    {
         Some("ANY".to_string())
     } else {
         METHODS
@@ -134,7 +135,9 @@ fn looks_like_json(name: &str, text: &str) -> bool {
     if lower.ends_with(".yaml") || lower.ends_with(".yml") {
         return false;
     }
-    text.trim_start_matches('\u{feff}').trim_start().starts_with('{')
+    text.trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with('{')
 }
 
 /// JSON or YAML text to JSON.
@@ -184,7 +187,11 @@ impl ApiDefinition {
         ApiDefinition::from_json_in(doc, name, None)
     }
 
-    fn from_json_in(doc: Json, name: &str, base: Option<&Path>) -> Result<ApiDefinition, LoadError> {
+    fn from_json_in(
+        doc: Json,
+        name: &str,
+        base: Option<&Path>,
+    ) -> Result<ApiDefinition, LoadError> {
         let mut def = ApiDefinition {
             file: name.to_string(),
             ..ApiDefinition::default()

@@ -16,7 +16,10 @@ pub(crate) fn format(doc: &Json, loc: &str) -> Result<DefinitionFormat, Problem>
         if version.starts_with("3.") {
             return Ok(DefinitionFormat::OpenApi3);
         }
-        return Err(Problem::new(&vloc, format!("unsupported OpenAPI version {version:?} (3.x expected)")));
+        return Err(Problem::new(
+            &vloc,
+            format!("unsupported OpenAPI version {version:?} (3.x expected)"),
+        ));
     }
     if let Some(v) = m.get("swagger") {
         let vloc = join(loc, "swagger");
@@ -24,7 +27,10 @@ pub(crate) fn format(doc: &Json, loc: &str) -> Result<DefinitionFormat, Problem>
         if version == "2.0" || version == "2" {
             return Ok(DefinitionFormat::Swagger2);
         }
-        return Err(Problem::new(&vloc, format!("unsupported Swagger version {version:?} (2.0 expected)")));
+        return Err(Problem::new(
+            &vloc,
+            format!("unsupported Swagger version {version:?} (2.0 expected)"),
+        ));
     }
     Err(Problem::new(loc, "neither `openapi` nor `swagger` is set"))
 }
@@ -65,7 +71,12 @@ pub(crate) fn read(
                     warnings.push(format!("{op_loc}: no {INTEGRATION}"));
                     None
                 }
-                Some(i) => Some(parse_integration(i, &CAMEL, &join(&op_loc, INTEGRATION), warnings)?),
+                Some(i) => Some(parse_integration(
+                    i,
+                    &CAMEL,
+                    &join(&op_loc, INTEGRATION),
+                    warnings,
+                )?),
             };
             let operation_id = match op.get("operationId") {
                 None | Some(Json::Null) => None,
