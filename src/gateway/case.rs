@@ -3,7 +3,7 @@
 //! expected HTTP response.
 
 use super::definition::ApiDefinition;
-use super::definition::integration::{CAMEL, parse_integration};
+use super::definition::integration::{CASE, parse_integration};
 use super::model::{
     BackendOutcome, BackendResponse, Headers, HttpResponse, Integration, IntegrationType,
     LambdaOutcome, MethodRequest,
@@ -231,7 +231,7 @@ impl Integration {
     /// case-format shape. The error names the field
     /// (`responses[1].statusCode: missing ...`).
     pub fn from_json(v: &Json) -> Result<Integration, String> {
-        parse_integration(v, &CAMEL, "", &mut Vec::new()).map_err(|p| {
+        parse_integration(v, &CASE, "", &mut Vec::new()).map_err(|p| {
             if p.location.is_empty() {
                 p.message
             } else {

@@ -523,9 +523,10 @@ pub struct MethodRequest {
 }
 
 impl MethodRequest {
-    /// The value of a multi-valued query parameter as a template sees it
-    /// (the last one, as in the proxy event's `queryStringParameters`).
-    pub(crate) fn invocation(&self, body: String) -> crate::Invocation {
+    /// What a mapping template of this request sees, with `body` as
+    /// `$input.body`. A repeated query parameter or header gives its last
+    /// value, as in the proxy event's `queryStringParameters` and `headers`.
+    pub fn invocation(&self, body: String) -> crate::Invocation {
         crate::Invocation {
             body,
             path: self.path_parameters.clone(),
