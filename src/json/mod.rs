@@ -14,7 +14,12 @@ pub enum JsonStyle {
 }
 
 /// Appends `v` as JSON text to `out`.
-pub fn write_json(_heap: &Heap, _v: Value, _style: JsonStyle, out: &mut String) -> Result<(), TooDeep> {
+pub fn write_json(
+    _heap: &Heap,
+    _v: Value,
+    _style: JsonStyle,
+    out: &mut String,
+) -> Result<(), TooDeep> {
     out.push_str("[]");
     Ok(())
 }

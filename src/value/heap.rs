@@ -103,8 +103,16 @@ impl<'a> Heap<'a> {
     /// Rough count of bytes held by the heap (for memory limits).
     pub fn approx_size(&self) -> usize {
         self.arena.len()
-            + self.lists.iter().map(|l| l.items.len() * 16 + 32).sum::<usize>()
-            + self.maps.iter().map(|m| m.entries.len() * 32 + 48).sum::<usize>()
+            + self
+                .lists
+                .iter()
+                .map(|l| l.items.len() * 16 + 32)
+                .sum::<usize>()
+            + self
+                .maps
+                .iter()
+                .map(|m| m.entries.len() * 32 + 48)
+                .sum::<usize>()
             + self.entries.len() * 40
             + self.bigs.iter().map(|b| b.len() + 16).sum::<usize>()
     }
@@ -283,7 +291,8 @@ impl<'a> Heap<'a> {
 
     /// `Map.get(key)` with a string key.
     pub fn map_get_str(&self, id: MapId, key: &str) -> Option<Value> {
-        self.map_find_str(id, key).map(|i| self.map(id).entries[i].1)
+        self.map_find_str(id, key)
+            .map(|i| self.map(id).entries[i].1)
     }
 
     /// `Map.put(key, value)`: returns the previous value (`None` when absent).
