@@ -35,7 +35,7 @@ pub fn run(term: &mut Term, args: &CheckArgs) -> u8 {
                 &[],
                 Some("check the templates as .vtl files for now"),
             );
-            let painted = diag::paint(term.err_style, &d);
+            let painted = diag::paint(term.err_style, &format!("{d}\n"));
             term.err(&painted);
             unreadable = true;
             continue;
@@ -43,7 +43,7 @@ pub fn run(term: &mut Term, args: &CheckArgs) -> u8 {
         let source = match input::read_text(path) {
             Ok(s) => s,
             Err(input::InputError(d)) => {
-                let painted = diag::paint(term.err_style, &d);
+                let painted = diag::paint(term.err_style, &format!("{d}\n"));
                 term.err(&painted);
                 unreadable = true;
                 continue;
@@ -60,7 +60,11 @@ pub fn run(term: &mut Term, args: &CheckArgs) -> u8 {
     let plural = |n: usize| if n == 1 { "template" } else { "templates" };
     if failed > 0 {
         let d = diag::plain(
-            &format!("{failed} of {checked} {} failed to parse", plural(checked)),
+            &format!(
+                "{failed} of {checked} {} {} errors",
+                plural(checked),
+                if failed == 1 { "has" } else { "have" }
+            ),
             &[],
             None,
         );

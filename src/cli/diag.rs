@@ -103,8 +103,17 @@ pub fn plain(message: &str, notes: &[String], help: Option<&str>) -> String {
 }
 
 /// A template error, rendered by the library, for the template `source` called `name`.
+///
+/// An error without a position (a limit, say) still names the template.
 pub fn template(error: &apigw_vtl::Error, source: &str, name: &str) -> String {
-    error.render(source, name)
+    let text = error.render(source, name);
+    if error.span().is_some() {
+        return text;
+    }
+    match text.split_once('\n') {
+        Some((first, rest)) => format!("{first}\n --> {name}\n{rest}"),
+        None => format!("{text}\n --> {name}\n"),
+    }
 }
 
 fn floor_char(s: &str, mut i: usize) -> usize {
@@ -190,6 +199,15 @@ mod tests {
         let lib = e.render(src, "f.json");
         let ours = located("parse: m", src, "f.json", at..at + 5, &[], None);
         assert_eq!(lib, ours);
+    }
+
+    #[test]
+    fn template_errors_without_a_position_name_the_template() {
+        let e = apigw_vtl::Error::limit("too big").with_help("split it");
+        assert_eq!(
+            template(&e, "x", "t.vtl"),
+            "error: limit: too big\n --> t.vtl\nhelp: split it\n"
+        );
     }
 
     #[test]

@@ -92,8 +92,9 @@ pub fn run(term: &mut Term, args: &TestArgs) -> u8 {
     }
 }
 
+/// A diagnostic on standard error, followed by a blank line as rustc does.
 fn report_err(term: &mut Term, d: &str) {
-    let painted = diag::paint(term.err_style, d);
+    let painted = diag::paint(term.err_style, &format!("{d}\n"));
     term.err(&painted);
 }
 
@@ -432,8 +433,8 @@ fn explain(
                 actual: None,
             } => {
                 out.push_str(&format!(
-                    "  expected a {} error, but the template rendered:\n",
-                    expected.name()
+                    "  expected {} error, but the template rendered:\n",
+                    expected.with_article()
                 ));
                 if let Actual::Output { body, .. } = actual {
                     out.push_str(&format!("    body: {}\n", diff::quote(body)));
@@ -444,9 +445,9 @@ fn explain(
                 actual: Some(got),
             } => {
                 out.push_str(&format!(
-                    "  expected a {} error, but the template failed with a {} error:\n",
-                    expected.name(),
-                    got.name()
+                    "  expected {} error, but the template failed with {} error:\n",
+                    expected.with_article(),
+                    got.with_article()
                 ));
                 if let Actual::Error(e) = actual {
                     out.push_str(&error_block(e));
@@ -497,4 +498,121 @@ fn indent(text: &str, prefix: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use apigw_vtl::runner::Suite;
+    use apigw_vtl::{Error, Span};
+
+    const PLAIN: Style = Style { color: false };
+
+    fn args() -> TestArgs {
+        TestArgs {
+            suites: vec![],
+            filter: None,
+            update: false,
+            verbose: false,
+            api: None,
+        }
+    }
+
+    fn case(json: &str) -> Case {
+        let text = format!("{{\"cases\": [{json}]}}");
+        Suite::from_json(&text).unwrap().cases.remove(0).unwrap()
+    }
+
+    fn out(body: &str, status: Option<i64>) -> Actual {
+        Actual::Output {
+            body: body.into(),
+            status,
+            headers: Default::default(),
+        }
+    }
+
+    fn explained(c: &Case, actual: &Actual) -> String {
+        let m = apigw_vtl::runner::compare(c.expect.as_ref(), actual);
+        explain(PLAIN, c, "f.json :: n", actual, &m, &args(), "f.json")
+    }
+
+    #[test]
+    fn explains_each_kind_of_difference() {
+        let c =
+            case(r#"{"name": "n", "template": "t", "expect": {"body": "a\nb\n", "status": 200}}"#);
+        assert_eq!(
+            explained(&c, &out("a\nc\n", None)),
+            concat!(
+                "  body:\n",
+                "    - expected + actual\n",
+                "        1 | a\n",
+                "    -   2 | b\n",
+                "    +   2 | c\n",
+                "  status: expected 200, actual null (not set)\n",
+            )
+        );
+        let c = case(r#"{"name": "n", "template": "t", "expect": {"error": "parse"}}"#);
+        assert_eq!(
+            explained(&c, &out("x\n", Some(400))),
+            "  expected a parse error, but the template rendered:\n    body: \"x\\n\"\n"
+        );
+        let src = "ok\n#if(true)x";
+        let c = case(&format!(
+            r#"{{"name": "n", "template": {}, "expect": {{"error": "eval"}}}}"#,
+            serde_json::to_string(src).unwrap()
+        ));
+        let e = Error::parse("`#if` is not closed", Span::of(src, 3, 6))
+            .with_help("close it with `#end`");
+        assert_eq!(
+            explained(&c, &Actual::Error(e.clone())),
+            concat!(
+                "  expected an eval error, but the template failed with a parse error:\n",
+                "    error: parse: `#if` is not closed\n",
+                "     --> f.json :: n:2:1\n",
+                "      |\n",
+                "    2 | #if(true)x\n",
+                "      | ^^^\n",
+                "    help: close it with `#end`\n",
+            )
+        );
+        let c = case(&format!(
+            r#"{{"name": "n", "template": {}, "expect": {{"body": ""}}}}"#,
+            serde_json::to_string(src).unwrap()
+        ));
+        assert!(
+            explained(&c, &Actual::Error(e))
+                .starts_with("  expected a rendering, but the template failed:\n    error: parse:")
+        );
+    }
+
+    #[test]
+    fn a_case_without_expect_shows_what_to_record() {
+        let c = case(r#"{"name": "n", "template": "t"}"#);
+        assert_eq!(
+            explained(&c, &out("x", None)),
+            concat!(
+                "  the case has no `expect`; the actual result is:\n",
+                "    {\"body\":\"x\",\"status\":null,\"headers\":{}}\n",
+                "  help: `apigw-vtl test --update f.json` records it\n",
+            )
+        );
+    }
+
+    #[test]
+    fn malformed_cases_are_drawn_in_the_file() {
+        let text = "{\"cases\": [\n  {\"name\": \"n\", \"template\": 1}\n]}";
+        let suite = Suite::from_json(text).unwrap();
+        let e = suite.cases[0].as_ref().unwrap_err();
+        assert_eq!(
+            case_error(e, text, "f.json"),
+            concat!(
+                "error: invalid case: `template` must be a string, found a number\n",
+                " --> f.json:2:29\n",
+                "  |\n",
+                "2 |   {\"name\": \"n\", \"template\": 1}\n",
+                "  |                             ^\n",
+                "note: in case \"n\" (cases[0].template)\n",
+            )
+        );
+    }
 }

@@ -166,7 +166,9 @@ impl Ctx<'_> {
                             .get(target.span.end..self.line_end(target.span.end))
                             .unwrap_or("");
                         let indent = format!("{}  ", self.line_indent(target.span.start));
-                        if in_flow || !rest_of_line.trim().is_empty() {
+                        if yaml::is_plain_word(s) {
+                            s.clone()
+                        } else if in_flow || !rest_of_line.trim().is_empty() {
                             yaml::quoted(s)
                         } else {
                             yaml::block_string(s, &indent)
@@ -258,7 +260,13 @@ fn json_inline(v: &Value) -> String {
 /// JSON as YAML flow (strings quoted the YAML way, which is JSON's plus
 /// escapes for what YAML cannot hold raw).
 fn yaml_inline(v: &Value) -> String {
-    inline(v, &yaml::quoted)
+    inline(v, &|s| {
+        if yaml::is_plain_word(s) {
+            s.to_owned()
+        } else {
+            yaml::quoted(s)
+        }
+    })
 }
 
 fn inline(v: &Value, quote: &dyn Fn(&str) -> String) -> String {
@@ -467,7 +475,7 @@ mod tests {
         let text = "cases:\n- {name: a, template: x}\n";
         assert_eq!(
             update(text, Format::Yaml, &out("a\nb", None, &[])),
-            "cases:\n- {name: a, template: x, expect: {\"body\": \"a\\nb\", \"status\": null, \"headers\": {}}}\n"
+            "cases:\n- {name: a, template: x, expect: {body: \"a\\nb\", status: null, headers: {}}}\n"
         );
         let text = "cases:\n- name: a\n  template: x\n";
         assert_eq!(
@@ -496,7 +504,7 @@ mod tests {
         let text = "cases:\n  - template: x\n    expect:\n      error: parse\n    # after\n  - template: y\n    expect: {error: parse}\n";
         assert_eq!(
             update(text, Format::Yaml, &out("", None, &[("K", "v")])),
-            "cases:\n  - template: x\n    expect:\n      body: \"\"\n      status: null\n      headers:\n        K: v\n    # after\n  - template: y\n    expect: {\"body\": \"\", \"status\": null, \"headers\": {\"K\": \"v\"}}\n"
+            "cases:\n  - template: x\n    expect:\n      body: \"\"\n      status: null\n      headers:\n        K: v\n    # after\n  - template: y\n    expect: {body: \"\", status: null, headers: {K: v}}\n"
         );
     }
 

@@ -96,14 +96,17 @@ impl Mismatch {
             Mismatch::Error {
                 expected,
                 actual: None,
-            } => format!("expected a {} error, but it rendered", expected.name()),
+            } => format!(
+                "expected {} error, but it rendered",
+                expected.with_article()
+            ),
             Mismatch::Error {
                 expected,
                 actual: Some(a),
             } => format!(
-                "expected a {} error, got a {} error",
-                expected.name(),
-                a.name()
+                "expected {} error, got {} error",
+                expected.with_article(),
+                a.with_article()
             ),
             Mismatch::Failed => match actual {
                 Actual::Error(e) => format!("expected a rendering, got {e}"),

@@ -72,6 +72,14 @@ impl Category {
         }
     }
 
+    /// The name with its article: "a parse", "an eval".
+    pub fn with_article(self) -> &'static str {
+        match self {
+            Category::Parse => "a parse",
+            Category::Eval => "an eval",
+        }
+    }
+
     /// The category of a library error (`limit` is `eval`; see [`Category::Eval`]).
     pub fn of(error: &crate::Error) -> Category {
         match error.kind() {
@@ -346,6 +354,14 @@ fn read_invocation(
     Ok(inv)
 }
 
+/// A path within its case: `cases[3].input.body` -> `input.body`.
+fn relative(path: &str) -> &str {
+    match path.split_once("].") {
+        Some((head, rest)) if head.starts_with("cases[") => rest,
+        _ => path,
+    }
+}
+
 fn shorten(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
         s.to_owned()
@@ -373,7 +389,8 @@ fn string_map(
             path,
             node,
             format!(
-                "expected an object of names to string values, found {}",
+                "`{}` must be an object of names to strings, found {}",
+                relative(path),
                 node.describe()
             ),
         ));
@@ -384,10 +401,15 @@ fn string_map(
                 map.insert(m.key.clone(), s.clone());
             }
             _ => {
+                let at = join_key(path, &m.key);
                 let mut e = ctx.err(
-                    &join_key(path, &m.key),
+                    &at,
                     &m.value,
-                    format!("values here must be strings, found {}", m.value.describe()),
+                    format!(
+                        "`{}` must be a string, found {}",
+                        relative(&at),
+                        m.value.describe()
+                    ),
                 );
                 if matches!(m.value.value, NodeValue::Number(_) | NodeValue::Bool(_)) {
                     let json = m.value.to_json().to_string();
@@ -593,7 +615,7 @@ mod tests {
             (
                 r#"{"name": "n", "template": "x", "input": {"params": {"path": {"id": 7}}}}"#,
                 "cases[0].input.params.path.id",
-                "values here must be strings, found a number",
+                "`input.params.path.id` must be a string, found a number",
             ),
             (
                 r#"{"name": "n", "template": "x", "input": {"context": []}}"#,
@@ -618,7 +640,7 @@ mod tests {
             (
                 r#"{"name": "n", "template": "x", "expect": {"headers": {"X": 1}}}"#,
                 "cases[0].expect.headers.X",
-                "values here must be strings, found a number",
+                "`expect.headers.X` must be a string, found a number",
             ),
             (
                 r#"{"name": "n", "template": "x", "expect": []}"#,
