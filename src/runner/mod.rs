@@ -16,9 +16,9 @@
 //! ```
 //! use apigw_vtl::runner::{Outcome, Suite, run_case};
 //!
-//! let suite = Suite::from_json(r#"{"cases": [
+//! let suite = Suite::from_json(r##"{"cases": [
 //!     {"name": "unclosed-if", "template": "#if(true)x", "expect": {"error": "parse"}}
-//! ]}"#).unwrap();
+//! ]}"##).unwrap();
 //! for case in suite.cases.iter().flatten() {
 //!     match run_case(case) {
 //!         Outcome::Passed(_) => {}
