@@ -385,6 +385,44 @@ fn colour_only_when_asked_or_on_a_terminal() {
     assert!(!r.stdout.contains('\x1b'));
 }
 
+/// On a terminal (a pseudo-terminal made by `script`, where it exists),
+/// colour is on unless NO_COLOR is set.
+#[test]
+fn colour_on_a_terminal() {
+    let dir = scratch("colour-tty");
+    write(
+        &dir,
+        "s.json",
+        &format!(r#"{{"cases": [{}]}}"#, big_case("c", r#"{"body": "x"}"#)),
+    );
+    let on_tty = |no_color: bool| -> Option<Run> {
+        let mut cmd = std::process::Command::new("script");
+        cmd.args(["-qec", &format!("{BIN} test s.json"), "/dev/null"])
+            .current_dir(&dir)
+            .env_remove("NO_COLOR")
+            .env("TERM", "xterm")
+            .stdin(std::process::Stdio::null());
+        if no_color {
+            cmd.env("NO_COLOR", "1");
+        }
+        let out = cmd.output().ok()?;
+        Some(Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::new(),
+        })
+    };
+    let Some(r) = on_tty(false) else {
+        eprintln!("skipped: no `script` to make a terminal");
+        return;
+    };
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(r.stdout.contains("\x1b[1;31mFAIL\x1b[0m"), "{:?}", r.stdout);
+    let r = on_tty(true).unwrap();
+    assert!(r.stdout.contains("FAIL s.json :: c"), "{:?}", r.stdout);
+    assert!(!r.stdout.contains('\x1b'), "{:?}", r.stdout);
+}
+
 #[test]
 fn help_has_examples_and_exit_codes() {
     for sub in ["render", "check", "test", "gateway"] {

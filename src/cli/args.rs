@@ -30,7 +30,8 @@ pub struct Cli {
         value_enum,
         global = true,
         default_value = "auto",
-        value_name = "WHEN"
+        value_name = "WHEN",
+        hide_possible_values = true
     )]
     pub color: ColorChoice,
 
