@@ -190,6 +190,21 @@ fn update_works_on_yaml_suites() {
 }
 
 #[test]
+fn a_suite_from_standard_input() {
+    let dir = scratch("stdin");
+    let suite = format!("{{\"cases\": [{}]}}", big_case("c", ""));
+    let r = run_in(&dir, &["test", "-"], Some(&suite));
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.starts_with("FAIL <stdin> :: c\n"), "{}", r.stdout);
+    let r = run_in(&dir, &["test", "--update", "-"], Some(&suite));
+    assert_eq!(r.code, 2);
+    assert_eq!(
+        r.stderr,
+        "error: cannot update a suite read from standard input\nhelp: give the suite as a file\n\n"
+    );
+}
+
+#[test]
 fn filter_selects_cases_by_name_or_file() {
     let dir = scratch("filter");
     write(

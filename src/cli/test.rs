@@ -281,6 +281,19 @@ fn run_file(term: &mut Term, args: &TestArgs, path: &Path, counts: &mut Counts) 
     if updated_here.is_empty() {
         return;
     }
+    if path.as_os_str() == "-" {
+        report_err(
+            term,
+            &diag::plain(
+                "cannot update a suite read from standard input",
+                &[],
+                Some("give the suite as a file"),
+            ),
+        );
+        counts.input_errors = true;
+        counts.failed += updated_here.len();
+        return;
+    }
     let new_text = update::apply(&text, edits);
     // Read the result back: every updated case must now pass, and nothing
     // else may have changed, before the file is written.
