@@ -247,6 +247,8 @@ fn a_directory_stands_for_its_suites() {
     write(&dir, "suites/a.json", &ok);
     write(&dir, "suites/nested/b.json", &ok);
     write(&dir, "suites/notes.txt", "not a suite");
+    write(&dir, "suites/payload.json", "{\"errorMessage\": \"x\"}");
+    write(&dir, "suites/openapi.yaml", "openapi: 3.0.1\npaths: {}\n");
     write(
         &dir,
         "suites/c.yml",
@@ -260,8 +262,24 @@ fn a_directory_stands_for_its_suites() {
         (r.code, r.stdout.as_str()),
         (
             0,
-            "ok   suites/a.json :: c\nok   suites/c.yml :: y\nok   suites/nested/b.json :: c\n3 passed, 0 failed\n"
+            "ok   suites/a.json :: c\nok   suites/c.yml :: y\nok   suites/nested/b.json :: c\nskip suites/openapi.yaml (not a suite)\nskip suites/payload.json (not a suite)\n3 passed, 0 failed\n"
         )
+    );
+    // Named explicitly, a file that is not a suite is an error.
+    let r = run_in(&dir, &["test", "suites/payload.json"], None);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .starts_with("error: not a test suite: a suite needs a `cases` array\n"),
+        "{}",
+        r.stderr
+    );
+    std::fs::create_dir_all(dir.join("fixtures")).unwrap();
+    write(&dir, "fixtures/payload.json", "{}");
+    let r = run_in(&dir, &["test", "fixtures"], None);
+    assert_eq!(
+        (r.code, r.stdout.as_str(), r.stderr.as_str()),
+        (0, "0 passed, 0 failed\n", "warning: no test cases found\n")
     );
     std::fs::create_dir_all(dir.join("empty")).unwrap();
     let r = run_in(&dir, &["test", "empty"], None);

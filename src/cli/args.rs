@@ -104,7 +104,9 @@ fn after_help_test() -> String {
 format: each case has a name, a template, an input (body, params, context,
 stageVariables) and an expect (body, status, headers; or error: parse|eval).
 Only the fields expect has are compared; a limit hit while rendering counts as
-an eval error. A directory stands for every .json/.yaml/.yml file under it.
+an eval error. A directory stands for every suite under it (the .json, .yaml
+and .yml files with a `cases` array; payloads and API definitions beside them
+are skipped).
 
 For each failing case, test prints its name and what differs, then the line
 'N passed, M failed'. Gateway cases (with `integration`) are skipped, and

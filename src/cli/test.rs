@@ -46,8 +46,8 @@ pub fn run(term: &mut Term, args: &TestArgs) -> u8 {
             counts.input_errors = true;
         }
     }
-    for file in &files {
-        run_file(term, args, file, &mut counts);
+    for (file, explicit) in &files {
+        run_file(term, args, file, *explicit, &mut counts);
     }
     let style = term.out_style;
     if counts.skipped > 0 {
@@ -75,6 +75,13 @@ pub fn run(term: &mut Term, args: &TestArgs) -> u8 {
         let painted = diag::paint(term.err_style, &d);
         term.err(&painted);
     }
+    if args.filter.is_none()
+        && counts.passed + counts.failed + counts.skipped + counts.updated + counts.invalid == 0
+        && !counts.input_errors
+    {
+        let painted = diag::paint(term.err_style, "warning: no test cases found\n");
+        term.err(&painted);
+    }
     let passed = format!("{} passed", counts.passed);
     let failed = format!("{} failed", counts.failed);
     let (passed, failed) = if counts.failed > 0 {
@@ -98,8 +105,9 @@ fn report_err(term: &mut Term, d: &str) {
     term.err(&painted);
 }
 
-/// A file as given, or every suite file under a directory (sorted).
-fn collect(path: &Path, depth: usize, out: &mut Vec<PathBuf>) -> Result<(), InputError> {
+/// A file as given (`true`: named explicitly), or every JSON/YAML file under
+/// a directory (sorted; those that are not suites are skipped later).
+fn collect(path: &Path, depth: usize, out: &mut Vec<(PathBuf, bool)>) -> Result<(), InputError> {
     if path.as_os_str() != "-" && path.is_dir() {
         if depth > MAX_DIR_DEPTH {
             return Ok(());
@@ -125,7 +133,7 @@ fn collect(path: &Path, depth: usize, out: &mut Vec<PathBuf>) -> Result<(), Inpu
             if p.is_dir() {
                 collect(&p, depth + 1, out)?;
             } else if suite_format(&p).is_some() {
-                out.push(p);
+                out.push((p, false));
             }
         }
         if depth == 0 && out.len() == before {
@@ -140,7 +148,7 @@ fn collect(path: &Path, depth: usize, out: &mut Vec<PathBuf>) -> Result<(), Inpu
         }
         return Ok(());
     }
-    out.push(path.to_owned());
+    out.push((path.to_owned(), true));
     Ok(())
 }
 
@@ -158,8 +166,22 @@ fn suite_format(path: &Path) -> Option<Format> {
     }
 }
 
+/// Why a file could not be run.
+enum LoadError {
+    /// A JSON/YAML document that is no suite at all (no `cases`): skipped
+    /// when it was found in a directory (a payload, an API definition).
+    NotASuite(String),
+    Other(String),
+}
+
+impl From<InputError> for LoadError {
+    fn from(InputError(d): InputError) -> LoadError {
+        LoadError::Other(d)
+    }
+}
+
 /// Reads a suite file: its text, format and suite, or the diagnostic.
-fn load(path: &Path) -> Result<(String, Format, Suite), InputError> {
+fn load(path: &Path) -> Result<(String, Format, Suite), LoadError> {
     let text = input::read_text(path)?;
     let name = input::display(path);
     let format = suite_format(path).unwrap_or_else(|| {
@@ -179,7 +201,7 @@ fn load(path: &Path) -> Result<(String, Format, Suite), InputError> {
         "YAML"
     };
     let node = parsed.map_err(|e| {
-        InputError(diag::located(
+        LoadError::Other(diag::located(
             &format!("invalid {lang}: {}", e.message),
             &text,
             &name,
@@ -188,24 +210,39 @@ fn load(path: &Path) -> Result<(String, Format, Suite), InputError> {
             None,
         ))
     })?;
+    let no_cases = node.member("cases").is_none();
     let suite = Suite::from_node(node).map_err(|e| {
-        InputError(diag::located(
+        let d = diag::located(
             &format!("not a test suite: {}", e.message),
             &text,
             &name,
             e.span,
             &[],
             e.help.as_deref(),
-        ))
+        );
+        if no_cases {
+            LoadError::NotASuite(d)
+        } else {
+            LoadError::Other(d)
+        }
     })?;
     Ok((text, format, suite))
 }
 
-fn run_file(term: &mut Term, args: &TestArgs, path: &Path, counts: &mut Counts) {
+fn run_file(term: &mut Term, args: &TestArgs, path: &Path, explicit: bool, counts: &mut Counts) {
     let name = input::display(path);
     let (text, format, suite) = match load(path) {
         Ok(x) => x,
-        Err(InputError(d)) => {
+        Err(LoadError::NotASuite(_)) if !explicit => {
+            if args.verbose {
+                term.out(&format!(
+                    "{} {name} (not a suite)\n",
+                    term.out_style.dim("skip")
+                ));
+            }
+            return;
+        }
+        Err(LoadError::NotASuite(d) | LoadError::Other(d)) => {
             report_err(term, &d);
             counts.input_errors = true;
             return;
@@ -450,7 +487,7 @@ fn explain(
                     expected.with_article()
                 ));
                 if let Actual::Output { body, .. } = actual {
-                    out.push_str(&format!("    body: {}\n", diff::quote(body)));
+                    out.push_str(&format!("    body: {}\n", shorten(&diff::quote(body), 200)));
                 }
             }
             Mismatch::Error {
@@ -497,6 +534,14 @@ fn explain(
         }
     }
     out
+}
+
+/// At most `max` characters, with `...` when cut.
+fn shorten(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        None => s.to_owned(),
+        Some((i, _)) => format!("{}...", &s[..i]),
+    }
 }
 
 fn indent(text: &str, prefix: &str) -> String {
