@@ -421,10 +421,10 @@ impl<'a> Ctx<'a> {
     }
 
     fn register_macros_expr(&mut self, e: &Expr) {
-        if let Expr::Str(s) = e {
-            if let Some(i) = &s.interpolated {
-                self.register_macros(&i.ast.root, i.source_id);
-            }
+        if let Expr::Str(s) = e
+            && let Some(i) = &s.interpolated
+        {
+            self.register_macros(&i.ast.root, i.source_id);
         }
     }
 
@@ -445,10 +445,10 @@ impl<'a> Ctx<'a> {
         }
         let mut frame = env.frame;
         while let Some(f) = frame {
-            if let Some((_, v)) = f.locals.borrow().iter().rev().find(|(s, _)| *s == sym) {
-                if !v.is_null() {
-                    return Ok(Some(*v));
-                }
+            if let Some((_, v)) = f.locals.borrow().iter().rev().find(|(s, _)| *s == sym)
+                && !v.is_null()
+            {
+                return Ok(Some(*v));
             }
             let proxy = f
                 .proxies
@@ -677,7 +677,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// `String.valueOf(v)` as a heap string (blocks rendered).
-    pub(crate) fn to_str(&mut self, v: Value, env: Env) -> Result<Str> {
+    pub(crate) fn string_of(&mut self, v: Value, env: Env) -> Result<Str> {
         match v {
             Value::Str(s) => Ok(s),
             _ => {
@@ -1064,7 +1064,7 @@ impl<'a> Ctx<'a> {
         let text = if v.is_null() {
             String::new()
         } else {
-            let s = self.to_str(v, env)?;
+            let s = self.string_of(v, env)?;
             self.heap.str(s).to_string()
         };
         self.enter(n.range, env)?;
@@ -1177,24 +1177,24 @@ impl<'a> Ctx<'a> {
 
     /// `ASTIndex.adjMinusIndexArg`: `$list[-1]` is `$list[$list.size() - 1]`.
     fn adjust_negative_index(&mut self, target: Value, arg: Value) -> Result<Value> {
-        if let Value::Int(i) = arg {
-            if i < 0 {
-                let size = self.call(
-                    target,
-                    "size",
-                    &[],
-                    Env {
-                        frame: None,
-                        src: 0,
-                    },
-                )?;
-                return match size {
-                    Value::Int(n) => Ok(Value::Int(n.wrapping_add(i))),
-                    _ => Err(Error::eval(format!(
-                        "a size() method is required for the negative index {i}"
-                    ))),
-                };
-            }
+        if let Value::Int(i) = arg
+            && i < 0
+        {
+            let size = self.call(
+                target,
+                "size",
+                &[],
+                Env {
+                    frame: None,
+                    src: 0,
+                },
+            )?;
+            return match size {
+                Value::Int(n) => Ok(Value::Int(n.wrapping_add(i))),
+                _ => Err(Error::eval(format!(
+                    "a size() method is required for the negative index {i}"
+                ))),
+            };
         }
         Ok(arg)
     }
@@ -1432,7 +1432,7 @@ impl<'a> Ctx<'a> {
             frame: None,
             src: 0,
         };
-        let s = self.to_str(v, env)?;
+        let s = self.string_of(v, env)?;
         Ok(self.heap.str(s).to_string())
     }
 
@@ -1445,12 +1445,12 @@ impl<'a> Ctx<'a> {
         for (_, child) in &map.entries {
             if let Value::Map(c) = child {
                 let cm = self.heap.map(*c);
-                if cm.kind == MapKind::Override {
-                    if let Some(k) = cm.repeated {
-                        return Some(
-                            crate::value::print::java_string(&self.heap, k).unwrap_or_default(),
-                        );
-                    }
+                if cm.kind == MapKind::Override
+                    && let Some(k) = cm.repeated
+                {
+                    return Some(
+                        crate::value::print::java_string(&self.heap, k).unwrap_or_default(),
+                    );
                 }
             }
         }
