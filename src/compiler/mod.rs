@@ -17,6 +17,8 @@ pub struct Compiled {
     pub sources: Vec<Arc<str>>,
     /// Interned names (variables, properties, methods, macros).
     pub names: Vec<Box<str>>,
+    /// Symbol of each name.
+    pub index: std::collections::HashMap<Box<str>, ast::Sym>,
     pub ast: ast::Ast,
 }
 
@@ -36,9 +38,16 @@ pub fn compile(source: &str, limits: &Limits) -> Result<Compiled> {
     let src: Arc<str> = source.into();
     shared.sources.push(src.clone());
     let ast = parser::parse(&src, &mut shared, 0, limits.depth)?;
+    let index = shared
+        .names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.clone(), i as ast::Sym))
+        .collect();
     Ok(Compiled {
         sources: shared.sources,
         names: shared.names,
+        index,
         ast,
     })
 }

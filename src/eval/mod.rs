@@ -277,8 +277,8 @@ impl<'a> Ctx<'a> {
 
     /// The symbol of a name (interning names the template does not have).
     pub(crate) fn sym(&mut self, name: &str) -> Sym {
-        if let Some(i) = self.c.names.iter().position(|n| &**n == name) {
-            return i as Sym;
+        if let Some(&i) = self.c.index.get(name) {
+            return i;
         }
         if let Some(&s) = self.extra_index.get(name) {
             return s;
@@ -287,6 +287,16 @@ impl<'a> Ctx<'a> {
         self.extra_names.push(name.into());
         self.extra_index.insert(name.into(), s);
         s
+    }
+
+    /// A name, without borrowing the context (names of the template itself
+    /// are borrowed from it; names from `#evaluate` are copied).
+    pub(crate) fn name_cow(&self, sym: Sym) -> Cow<'a, str> {
+        let c: &'a Compiled = self.c;
+        match c.names.get(sym as usize) {
+            Some(n) => Cow::Borrowed(n),
+            None => Cow::Owned(self.name(sym).to_string()),
+        }
     }
 
     pub(crate) fn name(&self, sym: Sym) -> &str {
@@ -720,7 +730,7 @@ impl<'a> Ctx<'a> {
         }
         match last {
             Modifier::Property { name, .. } | Modifier::Method { name, .. } => {
-                let name = self.name(*name).to_string();
+                let name = self.name_cow(*name);
                 self.set_property(target, &name, value)
             }
             Modifier::Index { arg, range } => {
@@ -1145,7 +1155,7 @@ impl<'a> Ctx<'a> {
         self.step()?;
         match m {
             Modifier::Property { name, range } => {
-                let name = self.name(*name).to_string();
+                let name = self.name_cow(*name);
                 let v = self
                     .property(target, &name, env)
                     .map_err(|e| self.at(e, *range, env))?;
@@ -1157,7 +1167,7 @@ impl<'a> Ctx<'a> {
                 for a in args {
                     values.push(self.eval(a, env)?);
                 }
-                let name = self.name(*name).to_string();
+                let name = self.name_cow(*name);
                 let v = self
                     .call(target, &name, &values, env)
                     .map_err(|e| self.at(e, *range, env))?;
