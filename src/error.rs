@@ -45,11 +45,9 @@ pub fn line_col(source: &str, offset: usize) -> (u32, u32) {
                 line += 1;
                 line_start = i + 1;
             }
-            b'\r' => {
-                if before.get(i + 1) != Some(&b'\n') {
-                    line += 1;
-                    line_start = i + 1;
-                }
+            b'\r' if before.get(i + 1) != Some(&b'\n') => {
+                line += 1;
+                line_start = i + 1;
             }
             _ => {}
         }

@@ -34,6 +34,7 @@ pub mod gateway;
 pub mod java;
 pub mod json;
 pub mod jsonpath;
+pub mod runner;
 pub mod value;
 
 mod api;

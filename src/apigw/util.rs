@@ -28,57 +28,65 @@ fn error(message: impl Into<String>) -> UtilError {
 
 const UPPER_HEX: &[u8; 16] = b"0123456789ABCDEF";
 
+/// How `escapeJavaScript` writes each ASCII byte: 0 as it is, 1 as `\u00XX`,
+/// otherwise the index + 2 of its two-character escape in [`JS_SHORT`].
+static JS_CLASS: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut i = 0;
+    while i < 0x20 {
+        t[i] = 1;
+        i += 1;
+    }
+    t[b'\'' as usize] = 2;
+    t[b'"' as usize] = 3;
+    t[b'\\' as usize] = 4;
+    t[b'/' as usize] = 5;
+    t[0x08] = 6;
+    t[b'\n' as usize] = 7;
+    t[b'\t' as usize] = 8;
+    t[0x0C] = 9;
+    t[b'\r' as usize] = 10;
+    t
+};
+
+const JS_SHORT: [&str; 9] = [
+    "\\'", "\\\"", "\\\\", "\\/", "\\b", "\\n", "\\t", "\\f", "\\r",
+];
+
 /// `$util.escapeJavaScript(s)`: commons-lang 2.6 `StringEscapeUtils.escapeJavaScript`.
 /// Escapes `'` `"` `\` `/` as `\'` `\"` `\\` `\/`, `\b` `\t` `\n` `\f` `\r`, other
 /// control characters and everything above U+007F as `\uXXXX` (upper-case hex, a
 /// character beyond U+FFFF as its two UTF-16 surrogates). DEL stays as it is.
 pub fn escape_javascript(s: &str, out: &mut String) {
-    out.reserve(s.len());
     let bytes = s.as_bytes();
     let mut run = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        if b >= 0x80 {
-            continue; // handled with its character below
-        }
-        let escape: Option<&str> = match b {
-            b'\'' => Some("\\'"),
-            b'"' => Some("\\\""),
-            b'\\' => Some("\\\\"),
-            b'/' => Some("\\/"),
-            0x08 => Some("\\b"),
-            b'\n' => Some("\\n"),
-            b'\t' => Some("\\t"),
-            0x0C => Some("\\f"),
-            b'\r' => Some("\\r"),
-            0x00..=0x1F => None,
-            _ => continue,
-        };
-        flush_non_ascii(&s[run..i], out);
-        match escape {
-            Some(e) => out.push_str(e),
-            None => push_u_escape(u16::from(b), out),
-        }
-        run = i + 1;
-    }
-    flush_non_ascii(&s[run..], out);
-}
-
-/// Appends `s`, with every non-ASCII character as `\uXXXX` escapes.
-fn flush_non_ascii(s: &str, out: &mut String) {
-    if s.is_ascii() {
-        out.push_str(s);
-        return;
-    }
-    for c in s.chars() {
-        if c.is_ascii() {
-            out.push(c);
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b < 0x80 {
+            let class = JS_CLASS[usize::from(b)];
+            if class == 0 {
+                i += 1;
+                continue;
+            }
+            out.push_str(&s[run..i]);
+            if class == 1 {
+                push_u_escape(u16::from(b), out);
+            } else {
+                out.push_str(JS_SHORT[usize::from(class - 2)]);
+            }
+            i += 1;
         } else {
+            out.push_str(&s[run..i]);
+            let c = s[i..].chars().next().unwrap_or('\u{FFFD}');
             let mut units = [0u16; 2];
             for unit in c.encode_utf16(&mut units) {
                 push_u_escape(*unit, out);
             }
+            i += c.len_utf8();
         }
+        run = i;
     }
+    out.push_str(&s[run..]);
 }
 
 fn push_u_escape(unit: u16, out: &mut String) {

@@ -1,22 +1,53 @@
 //! Source → tokens → AST: Velocity 1.7's lexer and parser.
 
-use crate::api::Limits;
-use crate::error::{Error, Result};
+pub mod ast;
+pub mod lexer;
+pub mod parser;
+pub mod tokens;
 
-/// A parsed template (the source and its AST).
+use crate::api::Limits;
+use crate::error::Result;
+use std::sync::Arc;
+
+/// A parsed template: its sources, names and syntax tree.
 #[derive(Debug)]
 pub struct Compiled {
-    source: Box<str>,
+    /// Source texts: 0 is the template, the others the interpolated string
+    /// literals inside it.
+    pub sources: Vec<Arc<str>>,
+    /// Interned names (variables, properties, methods, macros).
+    pub names: Vec<Box<str>>,
+    /// Symbol of each name.
+    pub index: std::collections::HashMap<Box<str>, ast::Sym>,
+    pub ast: ast::Ast,
 }
 
 impl Compiled {
     pub fn source(&self) -> &str {
-        &self.source
+        &self.sources[0]
+    }
+
+    pub fn name(&self, sym: ast::Sym) -> &str {
+        &self.names[sym as usize]
     }
 }
 
 /// Parses a template.
-pub fn compile(source: &str, _limits: &Limits) -> Result<Compiled> {
-    let _ = source;
-    Err(Error::eval("the parser is not written yet"))
+pub fn compile(source: &str, limits: &Limits) -> Result<Compiled> {
+    let mut shared = parser::Shared::default();
+    let src: Arc<str> = source.into();
+    shared.sources.push(src.clone());
+    let ast = parser::parse(&src, &mut shared, 0, limits.depth)?;
+    let index = shared
+        .names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.clone(), i as ast::Sym))
+        .collect();
+    Ok(Compiled {
+        sources: shared.sources,
+        names: shared.names,
+        index,
+        ast,
+    })
 }

@@ -54,11 +54,12 @@ type PResult<T> = Result<T, Box<JsonError>>;
 /// Strings without escapes are slices of `text`; the others are unescaped into the arena.
 pub fn parse_json(heap: &mut Heap<'_>, text: Str) -> Result<Value, JsonError> {
     let (start, end) = (text.start as usize, (text.start + text.len) as usize);
+    // The body outlives the heap borrow: read it in place. Other texts are copied
+    // first, since the parser adds to the heap while reading.
     let owned: String;
     let src: &str = match text.base {
         StrBase::Body => heap.body().get(start..end).unwrap_or(""),
-        StrBase::Source => heap.source().get(start..end).unwrap_or(""),
-        StrBase::Arena => {
+        StrBase::Source(_) | StrBase::Arena => {
             owned = heap.str(text).to_owned();
             &owned
         }

@@ -302,7 +302,7 @@ fn parses_text_from_the_arena_and_the_source() {
     let Value::Str(s) = heap.list(id).items[0] else {
         panic!()
     };
-    assert_eq!(s.base, StrBase::Source);
+    assert_eq!(s.base, StrBase::Source(0));
 
     let mut heap = Heap::new("", "");
     heap.alloc_str("padding");
@@ -517,6 +517,7 @@ fn writer_styles_and_template_values() {
         (Value::Host(crate::value::Host::Util), Some("{}")),
         (Value::Char(u16::from(b'x')), Some("{}")),
         (Value::Host(crate::value::Host::Foreach(0)), Some("{}")),
+        (Value::Host(crate::value::Host::Block(0)), Some("{}")),
         (Value::Host(crate::value::Host::Input), None),
         (
             Value::Host(crate::value::Host::Class(crate::value::JavaClass::String)),
@@ -674,5 +675,47 @@ fn random_text_never_panics() {
             let mut out = String::new();
             write_json(&heap, v, JsonStyle::NoCompress, &mut out).unwrap();
         }
+    }
+}
+
+/// Whole renders of the bench workloads, for context (best of 10 rounds):
+/// `cargo test --release --lib json::tests::timing_render -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn timing_render() {
+    for name in ["w1", "w2"] {
+        let dir = format!("{}/benches/workloads", env!("CARGO_MANIFEST_DIR"));
+        let template = std::fs::read_to_string(format!("{dir}/{name}.vtl")).unwrap();
+        let body = std::fs::read_to_string(format!("{dir}/{name}.body.json")).unwrap();
+        let t = crate::Template::parse(&template).unwrap();
+        let inv = crate::Invocation::with_body(body);
+        let best = (0..10)
+            .map(|_| {
+                let start = std::time::Instant::now();
+                for _ in 0..200 {
+                    std::hint::black_box(t.render(&inv).unwrap());
+                }
+                start.elapsed() / 200
+            })
+            .min()
+            .unwrap();
+        eprintln!("{name}: render {best:?}");
+    }
+}
+
+#[test]
+#[ignore]
+fn profile_render_w2() {
+    let dir = format!("{}/benches/workloads", env!("CARGO_MANIFEST_DIR"));
+    let template = std::fs::read_to_string(format!("{dir}/w2.vtl")).unwrap();
+    let body = std::fs::read_to_string(format!("{dir}/w2.body.json")).unwrap();
+    let t = crate::Template::parse(&template).unwrap();
+    let inv = crate::Invocation::with_body(body);
+    let iters: usize = std::env::var("PROFILE_ITERS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(2000);
+    for _ in 0..iters {
+        std::hint::black_box(t.render(&inv).unwrap());
     }
 }

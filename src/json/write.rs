@@ -109,8 +109,9 @@ pub(super) fn write_value(
             ));
         }
         Value::Host(h) => match h {
-            // Objects without readable properties: the bean writer gives `{}`.
-            Host::Util | Host::Foreach(_) => out.push_str("{}"),
+            // Objects without readable properties: the bean writer gives `{}`
+            // (`$util`, `$foreach`, a `#define`d block, `$bodyContent`).
+            Host::Util | Host::Foreach(_) | Host::Block(_) => out.push_str("{}"),
             Host::Input => {
                 return Err(WriteError::Unwritable(
                     "IllegalAccessError: json-smart cannot write $input",

@@ -1,6 +1,7 @@
 //! The per-render store behind [`Value`] handles.
 
 use super::{BigId, EntryId, ListId, MapId, Str, StrBase, Value};
+use std::borrow::Cow;
 
 /// What kind of Java collection a list is; it decides how it prints and which
 /// methods it has.
@@ -64,7 +65,7 @@ pub struct Entry {
 pub struct Heap<'a> {
     arena: String,
     body: &'a str,
-    source: &'a str,
+    sources: Vec<Cow<'a, str>>,
     lists: Vec<List>,
     maps: Vec<Map>,
     entries: Vec<Entry>,
@@ -77,7 +78,7 @@ impl<'a> Heap<'a> {
         Heap {
             arena: String::new(),
             body,
-            source,
+            sources: vec![Cow::Borrowed(source)],
             lists: Vec::new(),
             maps: Vec::new(),
             entries: Vec::new(),
@@ -90,9 +91,21 @@ impl<'a> Heap<'a> {
         self.body
     }
 
-    /// The template source.
-    pub fn source(&self) -> &'a str {
-        self.source
+    /// The template source (source 0).
+    pub fn source(&self) -> &str {
+        &self.sources[0]
+    }
+
+    /// Registers another source text (an interpolated string literal's
+    /// template, an `#evaluate`d text) and returns its id for [`StrBase::Source`].
+    pub fn add_source(&mut self, text: Cow<'a, str>) -> u16 {
+        self.sources.push(text);
+        (self.sources.len() - 1).min(u16::MAX as usize) as u16
+    }
+
+    /// The text of source `id`.
+    pub fn source_text(&self, id: u16) -> &str {
+        &self.sources[id as usize]
     }
 
     /// Bytes held by the string arena (for memory limits).
@@ -125,7 +138,7 @@ impl<'a> Heap<'a> {
         match s.base {
             StrBase::Arena => &self.arena[start..end],
             StrBase::Body => &self.body[start..end],
-            StrBase::Source => &self.source[start..end],
+            StrBase::Source(id) => &self.sources[id as usize][start..end],
         }
     }
 
@@ -141,9 +154,17 @@ impl<'a> Heap<'a> {
 
     /// A string of the template source's bytes `start..end`.
     pub fn source_str(&self, start: usize, end: usize) -> Str {
-        debug_assert!(self.source.is_char_boundary(start) && self.source.is_char_boundary(end));
+        self.source_str_in(0, start, end)
+    }
+
+    /// A string of bytes `start..end` of source `id`.
+    pub fn source_str_in(&self, id: u16, start: usize, end: usize) -> Str {
+        debug_assert!(
+            self.sources[id as usize].is_char_boundary(start)
+                && self.sources[id as usize].is_char_boundary(end)
+        );
         Str {
-            base: StrBase::Source,
+            base: StrBase::Source(id),
             start: start as u32,
             len: (end - start) as u32,
         }
@@ -184,7 +205,7 @@ impl<'a> Heap<'a> {
         match s.base {
             StrBase::Arena => self.arena.extend_from_within(start..end),
             StrBase::Body => self.arena.push_str(&self.body[start..end]),
-            StrBase::Source => self.arena.push_str(&self.source[start..end]),
+            StrBase::Source(id) => self.arena.push_str(&self.sources[id as usize][start..end]),
         }
     }
 

@@ -20,8 +20,9 @@ pub enum StrBase {
     Arena,
     /// The request body (`$input.body`), for JSON strings without escapes.
     Body,
-    /// The source text of the template being rendered.
-    Source,
+    /// A template source: 0 is the template being rendered, others are
+    /// interpolated string literals and `#evaluate`d texts.
+    Source(u16),
 }
 
 /// A string: a range of bytes in one of the [`StrBase`]s, always valid UTF-8.
@@ -81,6 +82,9 @@ pub enum Host {
     Foreach(u32),
     /// A `java.lang.Class`, as `getClass()` returns it (the class name).
     Class(JavaClass),
+    /// A block of template to render: a `#define`d reference or a block
+    /// macro's `$bodyContent` (index in the render's table of blocks).
+    Block(u32),
 }
 
 /// The Java classes whose `Class` object a template can obtain with `getClass()`.
@@ -107,6 +111,7 @@ pub enum JavaClass {
     Util,
     Foreach,
     Class,
+    Block,
 }
 
 impl JavaClass {
@@ -134,6 +139,7 @@ impl JavaClass {
             JavaClass::Util => "com.amazonaws.apigateway.Util",
             JavaClass::Foreach => "org.apache.velocity.runtime.directive.ForeachScope",
             JavaClass::Class => "java.lang.Class",
+            JavaClass::Block => "org.apache.velocity.runtime.directive.Block$Reference",
         }
     }
 
@@ -230,6 +236,7 @@ impl Value {
                 Host::Util => JavaClass::Util,
                 Host::Foreach(_) => JavaClass::Foreach,
                 Host::Class(_) => JavaClass::Class,
+                Host::Block(_) => JavaClass::Block,
             },
         })
     }

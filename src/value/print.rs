@@ -107,6 +107,8 @@ fn write_depth(heap: &Heap, v: Value, out: &mut String, depth: u32) -> Result<()
                 out.push_str("class ");
                 out.push_str(c.name());
             }
+            // Rendered by the evaluator, which has the template.
+            Host::Block(_) => {}
         },
     }
     Ok(())

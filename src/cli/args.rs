@@ -1,0 +1,283 @@
+//! The command line's arguments and help texts.
+
+use super::term::ColorChoice;
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+pub const EXIT_CODES: &str = "\
+Exit status:
+  0  success: everything rendered, checked or passed
+  1  a template failed to parse or render, or a test case failed
+  2  usage error, or an input that cannot be read (missing file, invalid
+     JSON or YAML, a malformed test case)";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "apigw-vtl",
+    version,
+    about = "Render and test Amazon API Gateway mapping templates (VTL) as API Gateway does",
+    long_about = "Render and test Amazon API Gateway mapping templates (Velocity Template \
+                  Language) exactly as API Gateway does: Velocity 1.7, Jayway JsonPath, \
+                  $input, $util, $context and its overrides.",
+    after_help = after_help_main(),
+    propagate_version = true,
+    disable_help_subcommand = true
+)]
+pub struct Cli {
+    /// When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never
+    #[arg(
+        long,
+        value_enum,
+        global = true,
+        default_value = "auto",
+        value_name = "WHEN",
+        hide_possible_values = true
+    )]
+    pub color: ColorChoice,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+fn after_help_main() -> String {
+    format!(
+        "Examples:
+  apigw-vtl render response.vtl --body lambda-output.json
+  apigw-vtl render -e '$input.path(\"$.name\")' --body - <<< '{{\"name\": \"Ann\"}}'
+  apigw-vtl check templates/*.vtl
+  apigw-vtl test tests/templates/
+
+{EXIT_CODES}"
+    )
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Render one template against a payload and request parameters
+    #[command(after_help = after_help_render())]
+    Render(RenderArgs),
+    /// Parse templates and report every error, without rendering
+    #[command(after_help = after_help_check())]
+    Check(CheckArgs),
+    /// Run test-case files (JSON or YAML suites) and report failures
+    #[command(after_help = after_help_test())]
+    Test(TestArgs),
+    /// Run a route of an API definition: the HTTP response a client would get
+    #[command(after_help = after_help_gateway())]
+    Gateway(GatewayArgs),
+}
+
+fn after_help_render() -> String {
+    format!(
+        "The rendered body goes to standard output byte for byte; the status and header
+overrides the template set ($context.responseOverride, requestOverride) go to
+standard error on one line. With --json, standard output gets one JSON object
+{{\"body\", \"status\", \"headers\", \"requestOverride\"}} instead.
+
+Examples:
+  apigw-vtl render response.vtl --body lambda-error.json
+  apigw-vtl render request.vtl --body - --path id=7 --query q=shoes \\
+      --header 'Accept: application/json' --context context.json --stage-var env=dev
+  apigw-vtl render -e '#set($context.responseOverride.status = 400)$input.body' --body-text hi --json
+
+{EXIT_CODES}"
+    )
+}
+
+fn after_help_check() -> String {
+    format!(
+        "Templates are .vtl or .vm files (any file that is not .json, .yaml or .yml is read
+as a template; - reads standard input). Each error is reported as rustc does, with
+the line and a marker; the parser stops at the first error of a template.
+
+Examples:
+  apigw-vtl check response.vtl request.vm
+  apigw-vtl check templates/*.vtl
+
+{EXIT_CODES}"
+    )
+}
+
+fn after_help_test() -> String {
+    format!(
+        "A suite is a JSON (or YAML) file {{\"suite\": NAME, \"cases\": [...]}} in the test-case
+format: each case has a name, a template, an input (body, params, context,
+stageVariables) and an expect (body, status, headers; or error: parse|eval).
+Only the fields expect has are compared; a limit hit while rendering counts as
+an eval error. A directory stands for every suite under it (the .json, .yaml
+and .yml files with a `cases` array; payloads and API definitions beside them
+are skipped).
+
+For each failing case, test prints its name and what differs, then the line
+'N passed, M failed'. Gateway cases (with `integration`) are skipped, and
+counted on a line of their own, until the gateway module is available.
+
+The snapshot workflow: write cases without expect, run with --update, review
+the change with git diff.
+
+Examples:
+  apigw-vtl test tests/templates/
+  apigw-vtl test cases.json --filter override
+  apigw-vtl test --update cases.yaml
+
+{EXIT_CODES}"
+    )
+}
+
+fn after_help_gateway() -> String {
+    format!(
+        "Not available yet: this subcommand needs the gateway module.
+
+Examples:
+  apigw-vtl gateway --api openapi.yaml --route 'GET /pets/{{id}}' --path id=7 \\
+      --lambda-error error.json
+
+{EXIT_CODES}"
+    )
+}
+
+/// The method request, as a template sees it.
+#[derive(Debug, Args, Default)]
+pub struct RequestArgs {
+    /// A path parameter ($input.params().path), NAME=VALUE; repeatable
+    #[arg(long = "path", value_name = "NAME=VALUE", value_parser = parse_pair)]
+    pub path: Vec<(String, String)>,
+    /// A query string parameter, NAME=VALUE; repeatable
+    #[arg(long = "query", value_name = "NAME=VALUE", value_parser = parse_pair)]
+    pub query: Vec<(String, String)>,
+    /// A header, NAME=VALUE or 'NAME: VALUE'; repeatable
+    #[arg(long = "header", value_name = "NAME=VALUE", value_parser = parse_header)]
+    pub header: Vec<(String, String)>,
+    /// $context values: a JSON object, nested as the names nest ({"identity": {"sourceIp": ...}})
+    #[arg(long, value_name = "FILE")]
+    pub context: Option<PathBuf>,
+    /// A stage variable ($stageVariables), NAME=VALUE; repeatable
+    #[arg(long = "stage-var", value_name = "NAME=VALUE", value_parser = parse_pair)]
+    pub stage_var: Vec<(String, String)>,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("source").required(true).args(["template", "eval"])))]
+#[command(group(clap::ArgGroup::new("payload").args(["body", "body_text"])))]
+pub struct RenderArgs {
+    /// The template file (- for standard input)
+    #[arg(value_name = "TEMPLATE_FILE")]
+    pub template: Option<PathBuf>,
+    /// The template itself, instead of a file
+    #[arg(short = 'e', long = "eval", value_name = "TEMPLATE")]
+    pub eval: Option<String>,
+    /// The payload ($input.body): a file, or - for standard input. For a response
+    /// template, the Lambda function's output or its error object
+    #[arg(long, value_name = "FILE")]
+    pub body: Option<PathBuf>,
+    /// The payload given inline
+    #[arg(long = "body-text", value_name = "TEXT")]
+    pub body_text: Option<String>,
+    #[command(flatten)]
+    pub request: RequestArgs,
+    /// Print one JSON object {"body", "status", "headers", "requestOverride"}
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Template files (.vtl, .vm; - for standard input)
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// Suite files (.json, .yaml, .yml) or directories of them
+    #[arg(value_name = "SUITE", required = true)]
+    pub suites: Vec<PathBuf>,
+    /// Run only the cases whose name (or `FILE :: NAME`) contains SUBSTRING
+    #[arg(long, value_name = "SUBSTRING")]
+    pub filter: Option<String>,
+    /// Rewrite the `expect` of each failing case (or case without one) from the actual result
+    #[arg(long)]
+    pub update: bool,
+    /// Print every case, not only the failures
+    #[arg(short, long)]
+    pub verbose: bool,
+    /// An OpenAPI/SAM file whose routes gateway cases may name (needs the gateway module)
+    #[arg(long, value_name = "FILE")]
+    pub api: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("lambda").required(true).args(["lambda_result", "lambda_error"])))]
+pub struct GatewayArgs {
+    /// The API definition: OpenAPI 3, Swagger 2 or SAM/CloudFormation (JSON or YAML)
+    #[arg(long, value_name = "FILE", required = true)]
+    pub api: PathBuf,
+    /// The route, 'METHOD /path' as in the definition
+    #[arg(long, value_name = "ROUTE", required = true)]
+    pub route: String,
+    /// The Lambda function's result (JSON)
+    #[arg(long = "lambda-result", value_name = "FILE")]
+    pub lambda_result: Option<PathBuf>,
+    /// The Lambda function's error object ({"errorMessage", "errorType"}, JSON)
+    #[arg(long = "lambda-error", value_name = "FILE")]
+    pub lambda_error: Option<PathBuf>,
+    /// The method request's body (a file, or - for standard input)
+    #[arg(long, value_name = "FILE")]
+    pub body: Option<PathBuf>,
+    #[command(flatten)]
+    pub request: RequestArgs,
+    /// Print the response as one JSON object {"status", "headers", "body"}
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `NAME=VALUE` (the value may contain `=`).
+fn parse_pair(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.is_empty() => Ok((k.to_owned(), v.to_owned())),
+        _ => Err(format!("expected NAME=VALUE, found `{s}`")),
+    }
+}
+
+/// `NAME=VALUE`, or `NAME: VALUE` as curl writes headers.
+fn parse_header(s: &str) -> Result<(String, String), String> {
+    let colon = s.find(':');
+    let equals = s.find('=');
+    match (colon, equals) {
+        (Some(c), e) if e.is_none_or(|e| c < e) && c > 0 => {
+            Ok((s[..c].trim().to_owned(), s[c + 1..].trim_start().to_owned()))
+        }
+        _ => {
+            parse_pair(s).map_err(|_| format!("expected NAME=VALUE or 'NAME: VALUE', found `{s}`"))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn definitions_are_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn pairs() {
+        assert_eq!(parse_pair("a=b=c"), Ok(("a".into(), "b=c".into())));
+        assert_eq!(parse_pair("a="), Ok(("a".into(), "".into())));
+        assert!(parse_pair("a").is_err());
+        assert!(parse_pair("=b").is_err());
+        assert_eq!(
+            parse_header("Accept: application/json"),
+            Ok(("Accept".into(), "application/json".into()))
+        );
+        assert_eq!(parse_header("X=a:b"), Ok(("X".into(), "a:b".into())));
+        assert_eq!(
+            parse_header("Authorization=Bearer x=="),
+            Ok(("Authorization".into(), "Bearer x==".into()))
+        );
+        assert!(parse_header("nothing").is_err());
+    }
+}

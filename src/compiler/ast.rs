@@ -1,0 +1,245 @@
+//! The syntax tree. Node names follow Velocity's (`ASTReference`,
+//! `ASTSetDirective`, `ASTIfStatement`, ...), simplified where rendering
+//! allows: comments, escapes and text blocks become [`Node::Text`].
+
+/// A name interned in the template's symbol table (see [`Ast::names`]).
+pub type Sym = u32;
+
+/// A byte range `start..end` of the template source.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Range {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Range {
+    pub fn new(start: usize, end: usize) -> Range {
+        Range {
+            start: start as u32,
+            end: end as u32,
+        }
+    }
+}
+
+/// A parsed template (or the template inside an interpolated string literal).
+#[derive(Clone, Debug, Default)]
+pub struct Ast {
+    pub root: Block,
+    /// The source its ranges refer to (0: the template itself).
+    pub source_id: u16,
+}
+
+pub type Block = Vec<Node>;
+
+/// Text to write: a range of the source, or text the parser made.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Text {
+    Source(Range),
+    Owned(Box<str>),
+}
+
+#[derive(Clone, Debug)]
+pub enum Node {
+    /// Plain text (`ASTText`, and the output of comments, escapes and `#[[ ]]#` blocks).
+    Text(Text),
+    /// `$a.b(c)[d]` (`ASTReference`).
+    Reference(Box<Reference>),
+    /// `#set($a = expr)` (`ASTSetDirective`).
+    Set(Box<SetNode>),
+    /// `#if ... #elseif ... #else ... #end` (`ASTIfStatement`).
+    If(Box<IfNode>),
+    /// `#foreach($i in expr) ... #end`.
+    Foreach(Box<ForeachNode>),
+    /// `#macro(name $a $b) ... #end`: registered before rendering starts.
+    Macro(Box<MacroNode>),
+    /// `#name(args)` or `#@name(args) ... #end`: a macro call, or text when
+    /// no macro has that name.
+    MacroCall(Box<MacroCallNode>),
+    /// `#define($name) ... #end`.
+    Define(Box<DefineNode>),
+    /// `#evaluate(expr)`.
+    Evaluate(Box<ArgsNode>),
+    /// `#break` / `#break($scope)`.
+    Break(Box<ArgsNode>),
+    /// `#stop`.
+    Stop(Range),
+    /// `#include(...)` / `#parse(...)`: a template never reads files.
+    Include(Box<ArgsNode>),
+    /// `#literal() ... #end`: its block's source, unrendered.
+    Literal(Box<Text>),
+}
+
+/// How a reference began (Velocity's `referenceType`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RefKind {
+    /// `$a`
+    Normal,
+    /// `${a}`
+    Formal,
+    /// `$!a`, `$!{a}`
+    Quiet,
+    /// A name without `$` (inside method arguments): evaluates to null.
+    Runt,
+}
+
+/// One step of a reference chain.
+#[derive(Clone, Debug)]
+pub enum Modifier {
+    /// `.name` (`ASTIdentifier`)
+    Property { name: Sym, range: Range },
+    /// `.name(args)` (`ASTMethod`)
+    Method {
+        name: Sym,
+        args: Vec<Expr>,
+        range: Range,
+    },
+    /// `[arg]` (`ASTIndex`)
+    Index { arg: Box<Expr>, range: Range },
+}
+
+#[derive(Clone, Debug)]
+pub struct Reference {
+    pub range: Range,
+    pub kind: RefKind,
+    /// `\$a`: an odd number of backslashes; renders the reference's text.
+    pub escaped: bool,
+    /// Half the backslashes before `$`, written before the value.
+    pub esc_prefix: Box<str>,
+    /// Text before the last `$` of the first token (`#$a`, `$$a`), written before the value.
+    pub more_prefix: Box<str>,
+    /// The variable name (for a `Runt`, the text to write).
+    pub root: Sym,
+    pub chain: Vec<Modifier>,
+    /// The reference's text, as written when it is escaped.
+    pub literal: Box<str>,
+    /// False for `$\!a`-style references: they evaluate to null.
+    pub computable: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct SetNode {
+    pub range: Range,
+    pub lhs: Reference,
+    pub rhs: Expr,
+}
+
+#[derive(Clone, Debug)]
+pub struct IfNode {
+    pub range: Range,
+    /// The `#if` and each `#elseif`: condition and block.
+    pub branches: Vec<(Expr, Block)>,
+    pub otherwise: Option<Block>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ForeachNode {
+    pub range: Range,
+    /// The loop variable (`$i`) as written.
+    pub var: Sym,
+    pub iterable: Expr,
+    pub body: Block,
+}
+
+#[derive(Clone, Debug)]
+pub struct MacroNode {
+    pub range: Range,
+    pub name: Sym,
+    /// Parameter names, without `$`.
+    pub params: Vec<Sym>,
+    pub body: std::sync::Arc<Block>,
+}
+
+#[derive(Clone, Debug)]
+pub struct MacroCallNode {
+    pub range: Range,
+    pub name: Sym,
+    pub args: Vec<Expr>,
+    /// `#@name() ... #end`: the body, available as `$bodyContent`.
+    pub body: Option<Block>,
+    /// The call's text, written when no macro of this name exists.
+    pub literal: Box<str>,
+}
+
+#[derive(Clone, Debug)]
+pub struct DefineNode {
+    pub range: Range,
+    pub var: Sym,
+    pub body: std::sync::Arc<Block>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ArgsNode {
+    pub range: Range,
+    pub name: Sym,
+    pub args: Vec<Expr>,
+}
+
+/// A string literal.
+#[derive(Clone, Debug)]
+pub struct StringLit {
+    pub range: Range,
+    /// The text between the quotes, with `""`/`''` and `\uXXXX` processed.
+    pub text: Text,
+    /// For a double-quoted string with `$` or `#`: the parsed template it
+    /// renders (`ASTStringLiteral` parses `text + " "` and drops the last
+    /// character again when rendering, unless the text holds `##`).
+    pub interpolated: Option<Box<Interpolated>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Interpolated {
+    /// The source parsed (the literal's text, plus a space unless it holds
+    /// `##`): an id in the template's sources.
+    pub source_id: u16,
+    pub ast: Ast,
+    /// Whether a trailing space was added before parsing.
+    pub padded: bool,
+}
+
+/// An expression (Velocity's expression nodes).
+#[derive(Clone, Debug)]
+pub enum Expr {
+    Str(Box<StringLit>),
+    /// An integer literal: `Integer`, `Long` or `BigInteger` by size.
+    Int(IntLit),
+    /// A floating point literal (`Double`, or `BigDecimal` when out of range).
+    Float(FloatLit),
+    True,
+    False,
+    Ref(Box<Reference>),
+    /// `[a..b]`
+    Range(Box<Expr>, Box<Expr>),
+    /// `[a, b]`
+    List(Vec<Expr>),
+    /// `{k: v}`
+    Map(Vec<(Expr, Expr)>),
+    /// A bare word (directive arguments: `in`, a macro name).
+    Word(Sym),
+    Or(Box<Expr>, Box<Expr>),
+    And(Box<Expr>, Box<Expr>),
+    Eq(Box<Expr>, Box<Expr>),
+    Ne(Box<Expr>, Box<Expr>),
+    Lt(Box<Expr>, Box<Expr>),
+    Gt(Box<Expr>, Box<Expr>),
+    Le(Box<Expr>, Box<Expr>),
+    Ge(Box<Expr>, Box<Expr>),
+    Add(Box<Expr>, Box<Expr>, Range),
+    Sub(Box<Expr>, Box<Expr>, Range),
+    Mul(Box<Expr>, Box<Expr>, Range),
+    Div(Box<Expr>, Box<Expr>, Range),
+    Mod(Box<Expr>, Box<Expr>, Range),
+    Not(Box<Expr>),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum IntLit {
+    Int(i32),
+    Long(i64),
+    /// Too big for a long: kept as text (a `BigInteger`).
+    Big(Range),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum FloatLit {
+    Double(f64),
+}

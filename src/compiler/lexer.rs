@@ -1,0 +1,967 @@
+//! The lexer: Velocity 1.7's token manager, state for state.
+//!
+//! Velocity's lexer is a JavaCC token manager with twelve lexical states, a
+//! stack of saved states, parenthesis counters and a few flags; its token
+//! boundaries decide everything about VTL's "schmoo" rules (which `$` and `#`
+//! are text) and its whitespace rules (`#set(` takes the blanks before it, a
+//! directive's `)` takes the blanks and newline after it). This module
+//! reproduces it: at each position it finds the longest match among the
+//! token definitions of the current state (the earliest definition wins a
+//! tie), treats prefix tokens (`$`, `$!`, `#`, `#*`, ...) as JavaCC's `MORE`,
+//! and runs the same lexical actions. The parser drives it token by token and
+//! switches its state where Velocity's parser does.
+
+use super::tokens::{Kind, LexState, Special, Token};
+
+/// A lexical error: input that no token of the current state matches
+/// (Velocity: `TokenMgrError`, reported as a parse error).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LexError {
+    /// Byte offset where lexing failed.
+    pub offset: usize,
+    /// Byte offset where the unfinished token began.
+    pub token_start: usize,
+    pub message: String,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Saved {
+    lparen: i32,
+    rparen: i32,
+    state: LexState,
+}
+
+/// How deep the lexer's state stack may grow (each `$`, `#`, `(`... nests).
+const MAX_STACK: usize = 100_000;
+
+/// Velocity's token manager over one source text.
+#[derive(Clone, Debug)]
+pub struct Lexer<'s> {
+    src: &'s str,
+    pos: usize,
+    state: LexState,
+    stack: Vec<Saved>,
+    lparen: i32,
+    rparen: i32,
+    in_reference: bool,
+    in_directive: bool,
+    in_comment: bool,
+    /// Inside `#set( ... )`; the parser clears it after the `)`.
+    pub in_set: bool,
+    specials: Vec<Special>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Token,
+    More,
+    Skip,
+    Special,
+}
+
+fn class_of(kind: Kind) -> Class {
+    match kind {
+        Kind::Dollar
+        | Kind::DollarBang
+        | Kind::TextblockStart
+        | Kind::FormalCommentStart
+        | Kind::MultiLineCommentStart
+        | Kind::Hash
+        | Kind::TextblockChar => Class::More,
+        Kind::CommentChar => Class::Skip,
+        Kind::ReferenceTerminator | Kind::DirectiveTerminator => Class::Special,
+        _ => Class::Token,
+    }
+}
+
+/// The token definitions of each state, in definition order (which breaks ties).
+fn candidates(state: LexState) -> &'static [Kind] {
+    use Kind::*;
+    // `##` is a token in DEFAULT, REFERENCE, DIRECTIVE and PRE_DIRECTIVE only.
+    const MORE: [Kind; 6] = [
+        Dollar,
+        DollarBang,
+        TextblockStart,
+        FormalCommentStart,
+        MultiLineCommentStart,
+        Hash,
+    ];
+    match state {
+        LexState::Reference => &[
+            IndexLbracket,
+            SetDirective,
+            Dollar,
+            DollarBang,
+            TextblockStart,
+            FormalCommentStart,
+            MultiLineCommentStart,
+            Hash,
+            SingleLineCommentStart,
+            True,
+            False,
+            Identifier,
+            Dot,
+            Lcurly,
+            Rcurly,
+            EmptyIndex,
+        ],
+        LexState::RefModifier => &[
+            IndexLbracket,
+            Lparen,
+            SetDirective,
+            Dollar,
+            DollarBang,
+            TextblockStart,
+            FormalCommentStart,
+            MultiLineCommentStart,
+            Hash,
+            True,
+            False,
+            Identifier,
+            Dot,
+            Lcurly,
+            Rcurly,
+        ],
+        LexState::RefIndex => &[
+            IndexRbracket,
+            Dollar,
+            DollarBang,
+            TextblockStart,
+            FormalCommentStart,
+            MultiLineCommentStart,
+            Hash,
+            Whitespace,
+            StringLiteral,
+            True,
+            False,
+            IntegerLiteral,
+            FloatingPointLiteral,
+        ],
+        LexState::Directive => &[
+            Lbracket,
+            Rbracket,
+            Comma,
+            DoubleDot,
+            Colon,
+            LeftCurley,
+            RightCurley,
+            Lparen,
+            Rparen,
+            Dollar,
+            DollarBang,
+            TextblockStart,
+            FormalCommentStart,
+            MultiLineCommentStart,
+            Hash,
+            SingleLineCommentStart,
+            Whitespace,
+            StringLiteral,
+            True,
+            False,
+            Minus,
+            Plus,
+            Multiply,
+            Divide,
+            Modulus,
+            LogicalAnd,
+            LogicalOr,
+            LogicalLt,
+            LogicalLe,
+            LogicalGt,
+            LogicalGe,
+            LogicalEquals,
+            LogicalNotEquals,
+            LogicalNot,
+            Equals,
+            IntegerLiteral,
+            FloatingPointLiteral,
+            Word,
+            BracketedWord,
+        ],
+        LexState::RefMod2 => &[
+            Lbracket,
+            Rbracket,
+            Comma,
+            DoubleDot,
+            Colon,
+            LeftCurley,
+            RightCurley,
+            Refmod2Rparen,
+            SetDirective,
+            Dollar,
+            DollarBang,
+            TextblockStart,
+            FormalCommentStart,
+            MultiLineCommentStart,
+            Hash,
+            Whitespace,
+            StringLiteral,
+            True,
+            False,
+            IntegerLiteral,
+            FloatingPointLiteral,
+            Identifier,
+            Dot,
+        ],
+        LexState::Default => &[
+            EscapeDirective,
+            SetDirective,
+            Dollar,
+            DollarBang,
+            TextblockStart,
+            FormalCommentStart,
+            MultiLineCommentStart,
+            Hash,
+            SingleLineCommentStart,
+            DoubleEscape,
+            Escape,
+            Text,
+            EmptyIndex,
+        ],
+        LexState::RefMod => &MORE,
+        LexState::InTextblock => &[
+            Dollar,
+            DollarBang,
+            TextblockStart,
+            FormalCommentStart,
+            MultiLineCommentStart,
+            Hash,
+            Textblock,
+        ],
+        LexState::InMultiLineComment => &[
+            Dollar,
+            DollarBang,
+            TextblockStart,
+            FormalCommentStart,
+            MultiLineCommentStart,
+            Hash,
+            MultiLineComment,
+        ],
+        LexState::InFormalComment => &[
+            Dollar,
+            DollarBang,
+            TextblockStart,
+            FormalCommentStart,
+            MultiLineCommentStart,
+            Hash,
+            FormalComment,
+        ],
+        LexState::InSingleLineComment => &[
+            Dollar,
+            DollarBang,
+            TextblockStart,
+            FormalCommentStart,
+            MultiLineCommentStart,
+            Hash,
+            SingleLineComment,
+        ],
+        LexState::PreDirective => &[
+            Dollar,
+            DollarBang,
+            TextblockStart,
+            FormalCommentStart,
+            MultiLineCommentStart,
+            Hash,
+            SingleLineCommentStart,
+            End,
+            IfDirective,
+            ElseifDirective,
+            ElseDirective,
+            IntegerLiteral,
+            FloatingPointLiteral,
+            Word,
+            BracketedWord,
+        ],
+    }
+}
+
+/// The single-character token a state falls back to when nothing else
+/// matches (JavaCC's `~[]` definitions).
+fn fallback(state: LexState) -> Option<Kind> {
+    match state {
+        LexState::Reference | LexState::RefModifier | LexState::RefMod => {
+            Some(Kind::ReferenceTerminator)
+        }
+        LexState::PreDirective => Some(Kind::DirectiveTerminator),
+        LexState::InMultiLineComment
+        | LexState::InFormalComment
+        | LexState::InSingleLineComment => Some(Kind::CommentChar),
+        LexState::InTextblock => Some(Kind::TextblockChar),
+        _ => None,
+    }
+}
+
+fn is_letter(b: u8) -> bool {
+    b.is_ascii_alphabetic()
+}
+
+fn is_digit(b: u8) -> bool {
+    b.is_ascii_digit()
+}
+
+fn is_directive_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'@'
+}
+
+fn is_identifier_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'-' || b == b'_'
+}
+
+/// Length of an optional `( " " | "\t" )* ( "\n" | "\r" | "\r\n" )` at `s`.
+fn blanks_and_newline(s: &[u8]) -> usize {
+    let mut i = 0;
+    while i < s.len() && (s[i] == b' ' || s[i] == b'\t') {
+        i += 1;
+    }
+    match s.get(i) {
+        Some(b'\n') => i + 1,
+        Some(b'\r') => {
+            if s.get(i + 1) == Some(&b'\n') {
+                i + 2
+            } else {
+                i + 1
+            }
+        }
+        _ => 0,
+    }
+}
+
+/// Length of a `WORD`: `( LETTER | "_" | "@" ) DIRECTIVE_CHAR*`.
+fn word_len(s: &[u8]) -> usize {
+    match s.first() {
+        Some(&b) if is_letter(b) || b == b'_' || b == b'@' => {
+            1 + s[1..].iter().take_while(|b| is_directive_char(**b)).count()
+        }
+        _ => 0,
+    }
+}
+
+/// Length of a `BRACKETED_WORD`: `"{" ( LETTER | "_" ) DIRECTIVE_CHAR* "}"`.
+fn bracketed_word_len(s: &[u8]) -> usize {
+    if s.first() != Some(&b'{') {
+        return 0;
+    }
+    match s.get(1) {
+        Some(&b) if is_letter(b) || b == b'_' => {
+            let n = 2 + s[2..].iter().take_while(|b| is_directive_char(**b)).count();
+            if s.get(n) == Some(&b'}') { n + 1 } else { 0 }
+        }
+        _ => 0,
+    }
+}
+
+/// Length of `lit` at the start of `s`, or 0.
+fn lit(s: &[u8], lit: &[u8]) -> usize {
+    if s.starts_with(lit) { lit.len() } else { 0 }
+}
+
+/// Length of a keyword that may be followed by `( " " | "\t" )* newline`.
+fn keyword_nl(s: &[u8], word: &[u8]) -> usize {
+    let n = lit(s, word);
+    if n == 0 {
+        0
+    } else {
+        n + blanks_and_newline(&s[n..])
+    }
+}
+
+fn digits(s: &[u8]) -> usize {
+    s.iter().take_while(|b| is_digit(**b)).count()
+}
+
+fn exponent_len(s: &[u8]) -> usize {
+    if !matches!(s.first(), Some(b'e' | b'E')) {
+        return 0;
+    }
+    let mut i = 1;
+    if matches!(s.get(1), Some(b'+' | b'-')) {
+        i += 1;
+    }
+    let d = digits(&s[i..]);
+    if d == 0 { 0 } else { i + d }
+}
+
+/// `("-")? DIGIT+ ("..")?`
+fn integer_len(s: &[u8]) -> usize {
+    let sign = usize::from(s.first() == Some(&b'-'));
+    let d = digits(&s[sign..]);
+    if d == 0 {
+        return 0;
+    }
+    let n = sign + d;
+    if s[n..].starts_with(b"..") { n + 2 } else { n }
+}
+
+/// `("-")? DIGIT+ "." DIGIT* EXPONENT? | ("-")? "." DIGIT+ EXPONENT? | ("-")? DIGIT+ EXPONENT`
+fn float_len(s: &[u8]) -> usize {
+    let sign = usize::from(s.first() == Some(&b'-'));
+    let t = &s[sign..];
+    let d = digits(t);
+    let mut best = 0;
+    if d > 0 {
+        if t.get(d) == Some(&b'.') {
+            let d2 = digits(&t[d + 1..]);
+            let n = d + 1 + d2;
+            best = best.max(sign + n + exponent_len(&t[n..]));
+        }
+        let e = exponent_len(&t[d..]);
+        if e > 0 {
+            best = best.max(sign + d + e);
+        }
+    } else if t.first() == Some(&b'.') {
+        let d2 = digits(&t[1..]);
+        if d2 > 0 {
+            best = best.max(sign + 1 + d2 + exponent_len(&t[1 + d2..]));
+        }
+    }
+    best
+}
+
+/// `"` ( not-`"` | `""` )* `"` (and the same with `'`): a doubled quote stands
+/// for one quote; Velocity 1.7's lexer does not let `\"` continue a string.
+/// The longest such prefix wins.
+fn string_len(s: &[u8]) -> usize {
+    let Some(&q @ (b'"' | b'\'')) = s.first() else {
+        return 0;
+    };
+    let mut i = 1;
+    let mut best = 0;
+    while let Some(j) = memchr::memchr(q, &s[i..]) {
+        let at = i + j;
+        best = at + 1;
+        if s.get(at + 1) == Some(&q) {
+            i = at + 2;
+        } else {
+            return best;
+        }
+    }
+    best
+}
+
+impl<'s> Lexer<'s> {
+    /// A lexer at the start of `src`, in the `DEFAULT` state.
+    pub fn new(src: &'s str) -> Lexer<'s> {
+        Lexer {
+            src,
+            pos: 0,
+            state: LexState::Default,
+            stack: Vec::new(),
+            lparen: 0,
+            rparen: 0,
+            in_reference: false,
+            in_directive: false,
+            in_comment: false,
+            in_set: false,
+            specials: Vec::new(),
+        }
+    }
+
+    pub fn source(&self) -> &'s str {
+        self.src
+    }
+
+    /// Current byte offset (where the next token starts).
+    pub fn pos(&self) -> usize {
+        self.pos
+    }
+
+    pub fn state(&self) -> LexState {
+        self.state
+    }
+
+    /// Velocity's `SwitchTo`.
+    pub fn switch_to(&mut self, state: LexState) {
+        self.state = state;
+    }
+
+    /// The special tokens met so far.
+    pub fn specials(&self) -> &[Special] {
+        &self.specials
+    }
+
+    /// Clears the "inside a directive" flag (Velocity's parser does it when a
+    /// `#word` turns out not to be a directive).
+    pub fn set_in_directive(&mut self, v: bool) {
+        self.in_directive = v;
+    }
+
+    /// Velocity's `stateStackPush`.
+    fn push(&mut self) {
+        self.stack.push(Saved {
+            lparen: self.lparen,
+            rparen: self.rparen,
+            state: self.state,
+        });
+        self.lparen = 0;
+    }
+
+    /// Velocity's `stateStackPop`: back to the saved state, or to `DEFAULT`
+    /// (returning false) when the stack is empty.
+    pub fn pop(&mut self) -> bool {
+        match self.stack.pop() {
+            Some(s) => {
+                self.lparen = s.lparen;
+                self.rparen = s.rparen;
+                self.state = s.state;
+                true
+            }
+            None => {
+                self.lparen = 0;
+                self.state = LexState::Default;
+                false
+            }
+        }
+    }
+
+    fn rparen_handler(&mut self) {
+        if self.in_comment {
+            return;
+        }
+        loop {
+            if self.lparen > 0 {
+                if self.lparen == self.rparen + 1 {
+                    self.pop();
+                } else {
+                    self.rparen += 1;
+                }
+                return;
+            }
+            if !self.pop() {
+                return;
+            }
+        }
+    }
+
+    /// Length of a match of `kind` at byte `p` (0 when it does not match).
+    fn match_len(&self, kind: Kind, p: usize) -> usize {
+        let s = &self.src.as_bytes()[p..];
+        use Kind::*;
+        match kind {
+            IndexLbracket | Lbracket => lit(s, b"["),
+            IndexRbracket | Rbracket => lit(s, b"]"),
+            Comma => lit(s, b","),
+            DoubleDot => lit(s, b".."),
+            Colon => lit(s, b":"),
+            LeftCurley | Lcurly => lit(s, b"{"),
+            RightCurley | Rcurly => lit(s, b"}"),
+            Lparen => lit(s, b"("),
+            Rparen => keyword_nl(s, b")"),
+            Refmod2Rparen => lit(s, b")"),
+            EscapeDirective => {
+                // ("\\\\")* "\\#" ( WORD | BRACKETED_WORD )
+                let n = s.iter().take_while(|b| **b == b'\\').count();
+                if n % 2 == 1 && s.get(n) == Some(&b'#') {
+                    let rest = &s[n + 1..];
+                    let w = word_len(rest).max(bracketed_word_len(rest));
+                    if w > 0 { n + 1 + w } else { 0 }
+                } else if n >= 1 && s.get(n) == Some(&b'#') {
+                    // an even run: the longest odd prefix cannot end at '#'
+                    0
+                } else {
+                    0
+                }
+            }
+            SetDirective => {
+                let mut i = s.iter().take_while(|b| **b == b' ' || **b == b'\t').count();
+                let w = lit(&s[i..], b"#set").max(lit(&s[i..], b"#{set}"));
+                if w == 0 {
+                    return 0;
+                }
+                i += w;
+                i += s[i..].iter().take_while(|b| **b == b' ').count();
+                if s.get(i) == Some(&b'(') { i + 1 } else { 0 }
+            }
+            Dollar => {
+                let n = s.iter().take_while(|b| **b == b'\\').count();
+                if s.get(n) == Some(&b'$') { n + 1 } else { 0 }
+            }
+            DollarBang => {
+                let n = s.iter().take_while(|b| **b == b'\\').count();
+                if s.get(n) != Some(&b'$') {
+                    return 0;
+                }
+                let m = s[n + 1..].iter().take_while(|b| **b == b'\\').count();
+                if s.get(n + 1 + m) == Some(&b'!') {
+                    n + 1 + m + 1
+                } else {
+                    0
+                }
+            }
+            TextblockStart => lit(s, b"#[["),
+            FormalCommentStart => {
+                if s.starts_with(b"#**") {
+                    match self.src[p + 3..].chars().next() {
+                        Some(c) if c != '#' => 3 + c.len_utf8(),
+                        _ => 0,
+                    }
+                } else {
+                    0
+                }
+            }
+            MultiLineCommentStart => lit(s, b"#*"),
+            Hash => lit(s, b"#"),
+            SingleLineCommentStart => lit(s, b"##"),
+            DoubleEscape => lit(s, b"\\\\"),
+            Escape => lit(s, b"\\"),
+            Text => memchr::memchr3(b'$', b'#', b'\\', s).unwrap_or(s.len()),
+            SingleLineComment => match s.first() {
+                Some(b'\n') => 1,
+                Some(b'\r') => {
+                    if s.get(1) == Some(&b'\n') {
+                        2
+                    } else {
+                        1
+                    }
+                }
+                _ => 0,
+            },
+            FormalComment | MultiLineComment => lit(s, b"*#"),
+            Textblock => lit(s, b"]]#"),
+            Whitespace => s
+                .iter()
+                .take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+                .count(),
+            StringLiteral => string_len(s),
+            True => lit(s, b"true"),
+            False => lit(s, b"false"),
+            Minus => lit(s, b"-"),
+            Plus => lit(s, b"+"),
+            Multiply => lit(s, b"*"),
+            Divide => lit(s, b"/"),
+            Modulus => lit(s, b"%"),
+            LogicalAnd => lit(s, b"&&").max(lit(s, b"and")),
+            LogicalOr => lit(s, b"||").max(lit(s, b"or")),
+            LogicalLt => lit(s, b"<").max(lit(s, b"lt")),
+            LogicalLe => lit(s, b"<=").max(lit(s, b"le")),
+            LogicalGt => lit(s, b">").max(lit(s, b"gt")),
+            LogicalGe => lit(s, b">=").max(lit(s, b"ge")),
+            LogicalEquals => lit(s, b"==").max(lit(s, b"eq")),
+            LogicalNotEquals => lit(s, b"!=").max(lit(s, b"ne")),
+            LogicalNot => lit(s, b"!").max(lit(s, b"not")),
+            Equals => lit(s, b"="),
+            End => keyword_nl(s, b"end").max(keyword_nl(s, b"{end}")),
+            IfDirective => lit(s, b"if").max(lit(s, b"{if}")),
+            ElseifDirective => lit(s, b"elseif").max(lit(s, b"{elseif}")),
+            ElseDirective => keyword_nl(s, b"else").max(keyword_nl(s, b"{else}")),
+            IntegerLiteral => integer_len(s),
+            FloatingPointLiteral => float_len(s),
+            Word => word_len(s),
+            BracketedWord => bracketed_word_len(s),
+            Identifier => match s.first() {
+                Some(&b) if is_letter(b) || b == b'_' => {
+                    1 + s[1..]
+                        .iter()
+                        .take_while(|b| is_identifier_char(**b))
+                        .count()
+                }
+                _ => 0,
+            },
+            Dot => {
+                if s.first() == Some(&b'.') && s.get(1).is_some_and(|b| is_letter(*b)) {
+                    2
+                } else {
+                    0
+                }
+            }
+            EmptyIndex => {
+                if s.starts_with(b"$[") || s.starts_with(b"$.") {
+                    2
+                } else if s.starts_with(b"$![") {
+                    3
+                } else if s.starts_with(b"$\\![") {
+                    4
+                } else {
+                    0
+                }
+            }
+            Eof | Newline | CommentChar | TextblockChar | ReferenceTerminator
+            | DirectiveTerminator => 0,
+        }
+    }
+
+    /// The longest match at `p` in the current state (earliest definition
+    /// wins a tie), or the state's one-character fallback.
+    fn best_match(&self, p: usize) -> Option<(Kind, usize)> {
+        let mut best: Option<(Kind, usize)> = None;
+        for &kind in candidates(self.state) {
+            let n = self.match_len(kind, p);
+            if n > 0 && best.is_none_or(|(_, bn)| n > bn) {
+                best = Some((kind, n));
+            }
+        }
+        let one_char = self.src[p..].chars().next().map_or(1, char::len_utf8);
+        match (best, fallback(self.state)) {
+            (None, Some(f)) => Some((f, one_char)),
+            (Some((k, n)), Some(f)) if n == one_char && k > f => Some((f, one_char)),
+            (b, _) => b,
+        }
+    }
+
+    fn lex_error(&self, token_start: usize, at: usize) -> LexError {
+        let found = match self.src[at..].chars().next() {
+            None => "the end of the template".to_string(),
+            Some(c) => format!("{c:?}"),
+        };
+        let after = &self.src[token_start..at];
+        let message = if after.is_empty() {
+            format!("lexical error: unexpected {found}")
+        } else {
+            format!("lexical error: unexpected {found} after {after:?}")
+        };
+        LexError {
+            offset: at,
+            token_start,
+            message,
+        }
+    }
+
+    /// The next token (Velocity's `getNextToken`).
+    pub fn next_token(&mut self) -> Result<Token, LexError> {
+        let specials_start = self.specials.len() as u32;
+        'token: loop {
+            let token_start = self.pos;
+            if self.pos >= self.src.len() {
+                return Ok(Token {
+                    kind: Kind::Eof,
+                    start: self.pos as u32,
+                    end: self.pos as u32,
+                    specials: (specials_start, self.specials.len() as u32),
+                });
+            }
+            loop {
+                let Some((kind, len)) = self.best_match(self.pos) else {
+                    return Err(self.lex_error(token_start, self.pos));
+                };
+                self.pos += len;
+                match class_of(kind) {
+                    Class::Token => {
+                        let mut tok = Token {
+                            kind,
+                            start: token_start as u32,
+                            end: self.pos as u32,
+                            specials: (specials_start, self.specials.len() as u32),
+                        };
+                        self.token_action(&mut tok);
+                        return Ok(tok);
+                    }
+                    Class::More => {
+                        self.more_action(kind);
+                        if self.stack.len() > MAX_STACK {
+                            return Err(LexError {
+                                offset: self.pos,
+                                token_start,
+                                message: "template nests too deeply".into(),
+                            });
+                        }
+                        if self.pos >= self.src.len() {
+                            return Err(self.lex_error(token_start, self.pos));
+                        }
+                    }
+                    Class::Skip => continue 'token,
+                    Class::Special => {
+                        self.specials.push(Special {
+                            kind,
+                            start: token_start as u32,
+                            end: self.pos as u32,
+                        });
+                        // backup(1)
+                        let back = self.src[..self.pos]
+                            .chars()
+                            .next_back()
+                            .map_or(1, char::len_utf8);
+                        self.pos -= back;
+                        if kind == Kind::ReferenceTerminator {
+                            self.in_reference = false;
+                        } else {
+                            self.in_directive = false;
+                        }
+                        self.pop();
+                        continue 'token;
+                    }
+                }
+            }
+        }
+    }
+
+    fn more_action(&mut self, kind: Kind) {
+        if self.in_comment {
+            return;
+        }
+        match kind {
+            Kind::Dollar | Kind::DollarBang => {
+                if self.state == LexState::Reference {
+                    self.in_reference = false;
+                    self.pop();
+                }
+                self.in_reference = true;
+                self.push();
+                self.switch_to(LexState::Reference);
+            }
+            Kind::TextblockStart => {
+                self.in_comment = true;
+                self.push();
+                self.switch_to(LexState::InTextblock);
+            }
+            Kind::FormalCommentStart => {
+                let back = self.src[..self.pos]
+                    .chars()
+                    .next_back()
+                    .map_or(1, char::len_utf8);
+                self.pos -= back;
+                self.in_comment = true;
+                self.push();
+                self.switch_to(LexState::InFormalComment);
+            }
+            Kind::MultiLineCommentStart => {
+                self.in_comment = true;
+                self.push();
+                self.switch_to(LexState::InMultiLineComment);
+            }
+            Kind::Hash => {
+                if matches!(self.state, LexState::Reference | LexState::RefModifier) {
+                    self.in_reference = false;
+                    self.pop();
+                }
+                self.in_directive = true;
+                self.push();
+                self.switch_to(LexState::PreDirective);
+            }
+            _ => {}
+        }
+    }
+
+    fn token_action(&mut self, tok: &mut Token) {
+        match tok.kind {
+            Kind::IndexLbracket => {
+                self.push();
+                self.switch_to(LexState::RefIndex);
+            }
+            Kind::IndexRbracket => {
+                self.pop();
+            }
+            Kind::Lparen => {
+                if !self.in_comment {
+                    self.lparen += 1;
+                }
+                if self.state == LexState::RefModifier {
+                    self.switch_to(LexState::RefMod2);
+                }
+            }
+            Kind::Rparen => self.rparen_handler(),
+            Kind::Refmod2Rparen => self.switch_to(LexState::Reference),
+            Kind::SetDirective if !self.in_comment => {
+                self.in_directive = true;
+                self.push();
+                self.in_set = true;
+                self.switch_to(LexState::Directive);
+                self.lparen += 1;
+                if self.state == LexState::RefModifier {
+                    self.switch_to(LexState::RefMod2);
+                }
+            }
+            Kind::SingleLineCommentStart if !self.in_comment => {
+                if self.state == LexState::Reference {
+                    self.in_reference = false;
+                    self.pop();
+                }
+                self.in_comment = true;
+                self.push();
+                self.switch_to(LexState::InSingleLineComment);
+            }
+            Kind::SingleLineComment
+            | Kind::FormalComment
+            | Kind::MultiLineComment
+            | Kind::Textblock => {
+                self.in_comment = false;
+                self.pop();
+            }
+            Kind::StringLiteral
+                if self.state == LexState::Directive && !self.in_set && self.lparen == 0 =>
+            {
+                self.pop();
+            }
+            Kind::Newline => {
+                self.pop();
+                self.in_set = false;
+                self.in_directive = false;
+            }
+            Kind::End | Kind::ElseDirective => {
+                self.in_directive = false;
+                self.pop();
+            }
+            Kind::IfDirective | Kind::ElseifDirective => self.switch_to(LexState::Directive),
+            Kind::IntegerLiteral => {
+                if self.src.as_bytes()[..tok.end as usize].ends_with(b"..") {
+                    tok.end -= 2;
+                    self.pos -= 2;
+                }
+                if self.lparen == 0
+                    && !self.in_set
+                    && self.state != LexState::RefMod2
+                    && self.state != LexState::RefIndex
+                {
+                    self.pop();
+                }
+            }
+            Kind::FloatingPointLiteral
+                if self.lparen == 0 && !self.in_set && self.state != LexState::RefMod2 =>
+            {
+                self.pop();
+            }
+            Kind::Dot => {
+                // backup(1): the letter after the dot starts the next token
+                tok.end -= 1;
+                self.pos -= 1;
+                self.switch_to(LexState::RefModifier);
+            }
+            Kind::Rcurly => {
+                self.pop();
+            }
+            _ => {}
+        }
+    }
+
+    /// Velocity's `isLeftParenthesis()`: is the next non-blank character `(`?
+    pub fn is_left_parenthesis(&self) -> bool {
+        for b in self.src.as_bytes()[self.pos..].iter() {
+            match b {
+                b'(' => return true,
+                b' ' | b'\n' | b'\r' | b'\t' => {}
+                _ => return false,
+            }
+        }
+        false
+    }
+}
+
+/// The text of a token as Velocity's parser sees it (its `image`).
+pub fn image<'s>(src: &'s str, tok: &Token) -> &'s str {
+    if tok.kind == Kind::Dot {
+        "."
+    } else {
+        &src[tok.start as usize..tok.end as usize]
+    }
+}
+
+/// Lexes a whole source standalone (no parser switching states), from the
+/// given state: the token stream Velocity's token manager produces on its own.
+/// Used to compare our lexer with Velocity's.
+pub fn tokenize_from(
+    src: &str,
+    state: LexState,
+) -> (Vec<(Token, LexState)>, Vec<Special>, Option<LexError>) {
+    let mut lx = Lexer::new(src);
+    lx.switch_to(state);
+    let mut out = Vec::new();
+    loop {
+        match lx.next_token() {
+            Ok(t) => {
+                out.push((t, lx.state()));
+                if t.kind == Kind::Eof {
+                    return (out, lx.specials, None);
+                }
+            }
+            Err(e) => return (out, lx.specials, Some(e)),
+        }
+    }
+}

@@ -1,0 +1,2076 @@
+//! The parser: Velocity 1.7's grammar (`Parser.jjt`), production for
+//! production, including its lookaheads and the places where it switches the
+//! lexer's state, so that every input parses (or fails) as in Velocity.
+//!
+//! JavaCC parsers fetch tokens lazily; a syntactic lookahead scans ahead
+//! through the grammar (with backtracking) until it has matched `k` tokens or
+//! the whole expansion. This parser does the same with a token buffer, so the
+//! lexer sees the same state changes at the same points.
+
+use super::ast::*;
+use super::lexer::{LexError, Lexer, image};
+use super::tokens::{Kind, LexState, Token};
+use crate::error::{Error, Span};
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::Arc;
+
+/// Each rule of `grammar/vtl.ebnf` and the function of this parser that
+/// implements it (`tests/grammar.rs` keeps the two in step).
+pub const GRAMMAR: &[(&str, &str)] = &[
+    ("process", "parse_template"),
+    ("Statement", "statement_inner"),
+    ("Text", "statement_inner"),
+    ("Comment", "statement_inner"),
+    ("Textblock", "statement_inner"),
+    ("EscapedDirective", "escaped_directive"),
+    ("Escape", "escape"),
+    ("SetDirective", "set_directive"),
+    ("IfStatement", "if_statement"),
+    ("ElseIfStatement", "if_statement"),
+    ("ElseStatement", "if_statement"),
+    ("Block", "block"),
+    ("Directive", "directive"),
+    ("DirectiveArgs", "scan_next_directive_arg"),
+    ("DirectiveArg", "directive_arg"),
+    ("Word", "directive_arg"),
+    ("Reference", "reference_inner"),
+    ("ReferenceHead", "finish_reference"),
+    ("ReferenceModifier", "scan_ref_modifier"),
+    ("Identifier", "reference_inner"),
+    ("Method", "method"),
+    ("Index", "index"),
+    ("IndexParameter", "index"),
+    ("Parameter", "parameter_inner"),
+    ("Map", "map_inner"),
+    ("ObjectArray", "object_array_inner"),
+    ("IntegerRange", "integer_range"),
+    ("Expression", "expression"),
+    ("ConditionalOrExpression", "or_expr"),
+    ("ConditionalAndExpression", "and_expr"),
+    ("EqualityExpression", "equality"),
+    ("RelationalExpression", "relational"),
+    ("AdditiveExpression", "additive"),
+    ("MultiplicativeExpression", "multiplicative"),
+    ("UnaryExpression", "unary_inner"),
+    ("PrimaryExpression", "primary"),
+    ("StringLiteral", "string_literal"),
+    ("IntegerLiteral", "integer_literal"),
+    ("FloatingPointLiteral", "float_literal"),
+    ("Exponent", "exponent_len"),
+    ("True", "primary"),
+    ("False", "primary"),
+];
+
+/// Names of the directives Velocity 1.7 registers, and whether each takes a block.
+fn directive_kind(name: &str) -> Option<bool> {
+    Some(match name {
+        "foreach" | "macro" | "literal" | "define" => true,
+        "include" | "parse" | "evaluate" | "break" | "stop" => false,
+        _ => return None,
+    })
+}
+
+/// Tokens that may start a statement (Velocity's `Statement()` first set).
+fn starts_statement(k: Kind) -> bool {
+    use Kind::*;
+    matches!(
+        k,
+        Lparen
+            | Rparen
+            | EscapeDirective
+            | SetDirective
+            | SingleLineCommentStart
+            | DoubleEscape
+            | Escape
+            | Text
+            | FormalComment
+            | MultiLineComment
+            | Textblock
+            | StringLiteral
+            | IfDirective
+            | IntegerLiteral
+            | FloatingPointLiteral
+            | Word
+            | BracketedWord
+            | Identifier
+            | Dot
+            | Lcurly
+            | Rcurly
+            | EmptyIndex
+    )
+}
+
+/// Interned names and template sources shared by a template and the string
+/// literals parsed inside it.
+#[derive(Debug, Default)]
+pub struct Shared {
+    pub names: Vec<Box<str>>,
+    index: HashMap<Box<str>, Sym>,
+    /// Sources: 0 is the template; interpolated string literals follow.
+    pub sources: Vec<Arc<str>>,
+}
+
+impl Shared {
+    pub fn intern(&mut self, name: &str) -> Sym {
+        if let Some(&s) = self.index.get(name) {
+            return s;
+        }
+        let s = self.names.len() as Sym;
+        self.names.push(name.into());
+        self.index.insert(name.into(), s);
+        s
+    }
+}
+
+/// The result of a syntactic lookahead scan step.
+enum Scan {
+    /// The expansion matched (so far).
+    Matched,
+    /// It did not match: backtrack.
+    Failed,
+}
+
+/// The lookahead matched its `k` tokens: stop scanning, the lookahead succeeds.
+struct LimitReached;
+
+type ScanResult = Result<Scan, ScanStop>;
+
+enum ScanStop {
+    Success(LimitReached),
+    Error(Error),
+}
+
+impl From<Error> for ScanStop {
+    fn from(e: Error) -> ScanStop {
+        ScanStop::Error(e)
+    }
+}
+
+macro_rules! scan_try {
+    ($e:expr) => {
+        match $e? {
+            Scan::Matched => {}
+            Scan::Failed => return Ok(Scan::Failed),
+        }
+    };
+}
+
+pub struct Parser<'s, 'sh> {
+    src: &'s str,
+    lx: Lexer<'s>,
+    /// Tokens fetched and not yet consumed.
+    buf: VecDeque<Token>,
+    /// Every consumed token, in order (for node literals).
+    consumed: Vec<Token>,
+    shared: &'sh mut Shared,
+    source_id: u16,
+    macro_names: HashSet<String>,
+    /// The first error Velocity reports when it initialises the parsed tree
+    /// (after parsing succeeds): arguments a directive cannot work with, a
+    /// string literal that does not parse.
+    init_error: Option<Error>,
+    depth: usize,
+    max_depth: usize,
+    // lookahead scan state (indexes into `buf`)
+    scan_pos: usize,
+    last_pos: usize,
+    la: usize,
+}
+
+type PResult<T> = Result<T, Error>;
+
+impl<'s, 'sh> Parser<'s, 'sh> {
+    pub fn new(src: &'s str, shared: &'sh mut Shared, source_id: u16, max_depth: usize) -> Self {
+        Parser {
+            src,
+            lx: Lexer::new(src),
+            buf: VecDeque::new(),
+            consumed: Vec::new(),
+            shared,
+            source_id,
+            macro_names: HashSet::new(),
+            init_error: None,
+            depth: 0,
+            max_depth,
+            scan_pos: 0,
+            last_pos: 0,
+            la: 0,
+        }
+    }
+
+    // ------------------------------------------------------------------ tokens
+
+    fn lex_error(&self, e: LexError) -> Error {
+        let span = Span::of(self.src, e.offset, e.offset);
+        let mut err = Error::parse(e.message, span);
+        if self.src[e.token_start..e.offset].ends_with('$') && e.offset >= self.src.len() {
+            err = err.with_help("a `$` at the end of a template is an error in Velocity; write `\\$` or `${D}` with a variable");
+        } else if e.offset >= self.src.len() && self.src[e.token_start..].starts_with('#') {
+            err = err.with_help("a `#` at the end of a template is an error in Velocity");
+        }
+        err
+    }
+
+    /// The token `i` places ahead (0 = next), fetching as needed.
+    fn peek(&mut self, i: usize) -> PResult<Token> {
+        while self.buf.len() <= i {
+            let t = self.lx.next_token().map_err(|e| self.lex_error(e))?;
+            self.buf.push_back(t);
+        }
+        Ok(self.buf[i])
+    }
+
+    fn ntk(&mut self) -> PResult<Kind> {
+        Ok(self.peek(0)?.kind)
+    }
+
+    fn img(&self, t: &Token) -> &'s str {
+        if t.kind == Kind::Eof {
+            // JavaCC's EOF token holds the last character read.
+            return self
+                .src
+                .char_indices()
+                .next_back()
+                .map_or("", |(i, _)| &self.src[i..]);
+        }
+        image(self.src, t)
+    }
+
+    fn span_of(&self, t: &Token) -> Span {
+        Span::of(self.src, t.start as usize, t.end as usize)
+    }
+
+    fn unexpected(&mut self, expected: &str) -> Error {
+        match self.peek(0) {
+            Ok(t) => {
+                let found = if t.kind == Kind::Eof {
+                    "the end of the template".to_string()
+                } else {
+                    format!("{:?}", self.img(&t))
+                };
+                Error::parse(
+                    format!("expected {expected}, found {found}"),
+                    self.span_of(&t),
+                )
+            }
+            Err(e) => e,
+        }
+    }
+
+    fn consume(&mut self, kind: Kind, expected: &str) -> PResult<Token> {
+        let t = self.peek(0)?;
+        if t.kind != kind {
+            return Err(self.unexpected(expected));
+        }
+        self.buf.pop_front();
+        self.consumed.push(t);
+        Ok(t)
+    }
+
+    fn consume_if(&mut self, kind: Kind) -> PResult<Option<Token>> {
+        if self.ntk()? == kind {
+            let t = self.buf.pop_front().expect("peeked");
+            self.consumed.push(t);
+            Ok(Some(t))
+        } else {
+            Ok(None)
+        }
+    }
+
+    fn enter(&mut self) -> PResult<()> {
+        self.depth += 1;
+        if self.depth > self.max_depth {
+            let t = self.peek(0)?;
+            return Err(Error::limit(format!(
+                "template nests deeper than {} levels",
+                self.max_depth
+            ))
+            .with_span(self.span_of(&t)));
+        }
+        Ok(())
+    }
+
+    fn leave(&mut self) {
+        self.depth -= 1;
+    }
+
+    fn range_from(&self, first: usize) -> Range {
+        let start = self.consumed.get(first).map_or(0, |t| t.start as usize);
+        let end = self.consumed.last().map_or(start, |t| t.end as usize);
+        Range::new(start, end.max(start))
+    }
+
+    fn source_range_text(&self, r: Range) -> &'s str {
+        &self.src[r.start as usize..r.end as usize]
+    }
+
+    /// Velocity's `NodeUtils.specialText`: the `$`, `#` and `\...$` of the
+    /// special tokens before `t`.
+    fn special_text(&self, t: &Token) -> String {
+        let mut out = String::new();
+        for s in &self.lx.specials()[t.specials.0 as usize..t.specials.1 as usize] {
+            let st = &self.src[s.start as usize..s.end as usize];
+            let b = st.as_bytes();
+            let mut i = 0;
+            while i < b.len() {
+                let c = b[i];
+                if c == b'#' || c == b'$' {
+                    out.push(c as char);
+                }
+                if c == b'\\' {
+                    let mut j = i;
+                    let mut term = false;
+                    while j < b.len() {
+                        match b[j] {
+                            b'\\' => j += 1,
+                            b'$' => {
+                                term = true;
+                                j += 1;
+                                break;
+                            }
+                            _ => {
+                                j += 1;
+                                break;
+                            }
+                        }
+                    }
+                    if term {
+                        out.push_str(&st[i..j]);
+                        i = j;
+                    }
+                }
+                i += 1;
+            }
+        }
+        out
+    }
+
+    /// Velocity's `NodeUtils.tokenLiteral`.
+    fn token_literal(&self, t: &Token) -> String {
+        if t.kind == Kind::MultiLineComment {
+            return String::new();
+        }
+        let mut s = self.special_text(t);
+        s.push_str(self.img(t));
+        s
+    }
+
+    // ------------------------------------------------------------------ lookahead scans
+
+    /// Runs a syntactic lookahead of `k` tokens (`usize::MAX` for unlimited).
+    fn lookahead(&mut self, k: usize, f: fn(&mut Self) -> ScanResult) -> PResult<bool> {
+        self.scan_pos = 0;
+        self.last_pos = 0;
+        self.la = k;
+        match f(self) {
+            Ok(Scan::Matched) => Ok(true),
+            Ok(Scan::Failed) => Ok(false),
+            Err(ScanStop::Success(LimitReached)) => Ok(true),
+            Err(ScanStop::Error(e)) => Err(e),
+        }
+    }
+
+    fn scan_token(&mut self, kind: Kind) -> ScanResult {
+        if self.scan_pos == self.last_pos {
+            self.la = self.la.saturating_sub(1);
+            self.last_pos += 1;
+        }
+        let t = self.peek(self.scan_pos)?;
+        self.scan_pos += 1;
+        if t.kind != kind {
+            return Ok(Scan::Failed);
+        }
+        if self.la == 0 && self.scan_pos == self.last_pos {
+            return Err(ScanStop::Success(LimitReached));
+        }
+        Ok(Scan::Matched)
+    }
+
+    /// `[ kind ]`: never fails.
+    fn scan_opt(&mut self, kind: Kind) -> ScanResult {
+        let save = self.scan_pos;
+        if let Scan::Failed = self.scan_token(kind)? {
+            self.scan_pos = save;
+        }
+        Ok(Scan::Matched)
+    }
+
+    /// Tries alternatives in order, restoring the position between them.
+    fn scan_alt(&mut self, alts: &[fn(&mut Self) -> ScanResult]) -> ScanResult {
+        let save = self.scan_pos;
+        for alt in alts {
+            self.scan_pos = save;
+            if let Scan::Matched = alt(self)? {
+                return Ok(Scan::Matched);
+            }
+        }
+        Ok(Scan::Failed)
+    }
+
+    /// `( f )*`
+    fn scan_star(&mut self, f: fn(&mut Self) -> ScanResult) -> ScanResult {
+        let mut guard = 0usize;
+        loop {
+            let save = self.scan_pos;
+            if let Scan::Failed = f(self)? {
+                self.scan_pos = save;
+                return Ok(Scan::Matched);
+            }
+            guard += 1;
+            if guard > 1_000_000 || self.scan_pos == save {
+                return Ok(Scan::Matched);
+            }
+        }
+    }
+
+    fn scan_enter(&mut self) -> Result<(), ScanStop> {
+        self.depth += 1;
+        if self.depth > self.max_depth {
+            self.depth -= 1;
+            let t = self.peek(self.scan_pos)?;
+            return Err(ScanStop::Error(
+                Error::limit(format!(
+                    "template nests deeper than {} levels",
+                    self.max_depth
+                ))
+                .with_span(self.span_of(&t)),
+            ));
+        }
+        Ok(())
+    }
+
+    /// `Reference()`
+    fn scan_reference(&mut self) -> ScanResult {
+        self.scan_enter()?;
+        let r = self.scan_alt(&[Self::scan_plain_reference, Self::scan_formal_reference]);
+        self.depth -= 1;
+        r
+    }
+
+    fn scan_plain_reference(&mut self) -> ScanResult {
+        scan_try!(self.scan_token(Kind::Identifier));
+        self.scan_star(Self::scan_index)?;
+        self.scan_star(Self::scan_ref_modifier)?;
+        Ok(Scan::Matched)
+    }
+
+    fn scan_formal_reference(&mut self) -> ScanResult {
+        scan_try!(self.scan_token(Kind::Lcurly));
+        scan_try!(self.scan_token(Kind::Identifier));
+        self.scan_star(Self::scan_index)?;
+        self.scan_star(Self::scan_ref_modifier)?;
+        self.scan_token(Kind::Rcurly)
+    }
+
+    /// `<DOT> ( Method() | Identifier() ) ( Index() )*`
+    fn scan_ref_modifier(&mut self) -> ScanResult {
+        scan_try!(self.scan_token(Kind::Dot));
+        scan_try!(self.scan_alt(&[Self::scan_method, |p| p.scan_token(Kind::Identifier)]));
+        self.scan_star(Self::scan_index)
+    }
+
+    /// `Identifier() <LPAREN> [ Parameter() ( <COMMA> Parameter() )* ] <REFMOD2_RPAREN>`
+    fn scan_method(&mut self) -> ScanResult {
+        scan_try!(self.scan_token(Kind::Identifier));
+        scan_try!(self.scan_token(Kind::Lparen));
+        let save = self.scan_pos;
+        if let Scan::Failed = self.scan_parameter_list()? {
+            self.scan_pos = save;
+        }
+        self.scan_token(Kind::Refmod2Rparen)
+    }
+
+    fn scan_parameter_list(&mut self) -> ScanResult {
+        scan_try!(self.scan_parameter());
+        self.scan_star(|p| {
+            scan_try!(p.scan_token(Kind::Comma));
+            p.scan_parameter()
+        })
+    }
+
+    /// `<INDEX_LBRACKET> IndexParameter() <INDEX_RBRACKET>`
+    fn scan_index(&mut self) -> ScanResult {
+        scan_try!(self.scan_token(Kind::IndexLbracket));
+        self.scan_opt(Kind::Whitespace)?;
+        scan_try!(self.scan_alt(&[
+            |p| p.scan_token(Kind::StringLiteral),
+            |p| p.scan_token(Kind::IntegerLiteral),
+            |p| p.scan_token(Kind::True),
+            |p| p.scan_token(Kind::False),
+            Self::scan_reference,
+        ]));
+        self.scan_opt(Kind::Whitespace)?;
+        self.scan_token(Kind::IndexRbracket)
+    }
+
+    /// `Parameter()`
+    fn scan_parameter(&mut self) -> ScanResult {
+        self.scan_enter()?;
+        let r = self.scan_parameter_inner();
+        self.depth -= 1;
+        r
+    }
+
+    fn scan_parameter_inner(&mut self) -> ScanResult {
+        self.scan_opt(Kind::Whitespace)?;
+        scan_try!(self.scan_alt(&[
+            |p| p.scan_token(Kind::StringLiteral),
+            |p| p.scan_token(Kind::IntegerLiteral),
+            Self::scan_integer_range,
+            Self::scan_map,
+            Self::scan_object_array,
+            |p| p.scan_token(Kind::True),
+            |p| p.scan_token(Kind::False),
+            Self::scan_reference,
+            |p| p.scan_token(Kind::FloatingPointLiteral),
+        ]));
+        self.scan_opt(Kind::Whitespace)
+    }
+
+    /// The lookahead before an `IntegerRange()`:
+    /// `<LBRACKET> [<WS>] ( Reference() | IntegerLiteral() ) [<WS>] <DOUBLEDOT>`
+    fn scan_range_head(&mut self) -> ScanResult {
+        scan_try!(self.scan_token(Kind::Lbracket));
+        self.scan_opt(Kind::Whitespace)?;
+        scan_try!(self.scan_alt(&[Self::scan_reference, |p| p.scan_token(Kind::IntegerLiteral)]));
+        self.scan_opt(Kind::Whitespace)?;
+        self.scan_token(Kind::DoubleDot)
+    }
+
+    /// `IntegerRange()`
+    fn scan_integer_range(&mut self) -> ScanResult {
+        scan_try!(self.scan_range_head());
+        self.scan_opt(Kind::Whitespace)?;
+        scan_try!(self.scan_alt(&[Self::scan_reference, |p| p.scan_token(Kind::IntegerLiteral)]));
+        self.scan_opt(Kind::Whitespace)?;
+        self.scan_token(Kind::Rbracket)
+    }
+
+    /// `Map()`
+    fn scan_map(&mut self) -> ScanResult {
+        scan_try!(self.scan_token(Kind::LeftCurley));
+        let save = self.scan_pos;
+        let entries = (|| -> ScanResult {
+            scan_try!(self.scan_parameter());
+            scan_try!(self.scan_token(Kind::Colon));
+            scan_try!(self.scan_parameter());
+            self.scan_star(|p| {
+                scan_try!(p.scan_token(Kind::Comma));
+                scan_try!(p.scan_parameter());
+                scan_try!(p.scan_token(Kind::Colon));
+                p.scan_parameter()
+            })
+        })()?;
+        if let Scan::Failed = entries {
+            self.scan_pos = save;
+            self.scan_opt(Kind::Whitespace)?;
+        }
+        self.scan_alt(&[
+            |p| p.scan_token(Kind::RightCurley),
+            |p| p.scan_token(Kind::Rcurly),
+        ])
+    }
+
+    /// `ObjectArray()`
+    fn scan_object_array(&mut self) -> ScanResult {
+        scan_try!(self.scan_token(Kind::Lbracket));
+        let save = self.scan_pos;
+        if let Scan::Failed = self.scan_parameter_list()? {
+            self.scan_pos = save;
+        }
+        self.scan_token(Kind::Rbracket)
+    }
+
+    /// `DirectiveArg()`
+    fn scan_directive_arg(&mut self) -> ScanResult {
+        self.scan_alt(&[
+            Self::scan_reference,
+            |p| p.scan_token(Kind::Word),
+            |p| p.scan_token(Kind::StringLiteral),
+            |p| p.scan_token(Kind::IntegerLiteral),
+            Self::scan_integer_range,
+            |p| p.scan_token(Kind::FloatingPointLiteral),
+            Self::scan_map,
+            Self::scan_object_array,
+            |p| p.scan_token(Kind::True),
+            |p| p.scan_token(Kind::False),
+        ])
+    }
+
+    /// The loop guard of a directive's arguments:
+    /// `[<WS>] [<COMMA> [<WS>]] DirectiveArg()`
+    fn scan_next_directive_arg(&mut self) -> ScanResult {
+        self.scan_opt(Kind::Whitespace)?;
+        let save = self.scan_pos;
+        let comma = (|| -> ScanResult {
+            scan_try!(self.scan_token(Kind::Comma));
+            self.scan_opt(Kind::Whitespace)
+        })()?;
+        if let Scan::Failed = comma {
+            self.scan_pos = save;
+        }
+        self.scan_directive_arg()
+    }
+
+    /// `[<WS>] <LOGICAL_NOT> UnaryExpression()`
+    fn scan_not(&mut self) -> ScanResult {
+        self.scan_opt(Kind::Whitespace)?;
+        scan_try!(self.scan_token(Kind::LogicalNot));
+        self.scan_unary()
+    }
+
+    fn scan_unary(&mut self) -> ScanResult {
+        self.scan_enter()?;
+        let r = self.scan_alt(&[Self::scan_not, Self::scan_primary]);
+        self.depth -= 1;
+        r
+    }
+
+    fn scan_primary(&mut self) -> ScanResult {
+        self.scan_opt(Kind::Whitespace)?;
+        scan_try!(self.scan_alt(&[
+            |p| p.scan_token(Kind::StringLiteral),
+            Self::scan_reference,
+            |p| p.scan_token(Kind::IntegerLiteral),
+            Self::scan_integer_range,
+            |p| p.scan_token(Kind::FloatingPointLiteral),
+            Self::scan_map,
+            Self::scan_object_array,
+            |p| p.scan_token(Kind::True),
+            |p| p.scan_token(Kind::False),
+            |p| {
+                scan_try!(p.scan_token(Kind::Lparen));
+                scan_try!(p.scan_expression());
+                p.scan_token(Kind::Rparen)
+            },
+        ]));
+        self.scan_opt(Kind::Whitespace)
+    }
+
+    fn scan_binary(&mut self, ops: &[Kind], operand: fn(&mut Self) -> ScanResult) -> ScanResult {
+        scan_try!(operand(self));
+        loop {
+            let save = self.scan_pos;
+            let mut matched = false;
+            for &op in ops {
+                self.scan_pos = save;
+                if let Scan::Matched = self.scan_token(op)? {
+                    matched = true;
+                    break;
+                }
+            }
+            if !matched {
+                self.scan_pos = save;
+                return Ok(Scan::Matched);
+            }
+            if let Scan::Failed = operand(self)? {
+                self.scan_pos = save;
+                return Ok(Scan::Matched);
+            }
+        }
+    }
+
+    fn scan_expression(&mut self) -> ScanResult {
+        self.scan_enter()?;
+        let r = self.scan_binary(&[Kind::LogicalOr], |p| {
+            p.scan_binary(&[Kind::LogicalAnd], |p| {
+                p.scan_binary(&[Kind::LogicalEquals, Kind::LogicalNotEquals], |p| {
+                    p.scan_binary(
+                        &[
+                            Kind::LogicalLt,
+                            Kind::LogicalGt,
+                            Kind::LogicalLe,
+                            Kind::LogicalGe,
+                        ],
+                        |p| {
+                            p.scan_binary(&[Kind::Plus, Kind::Minus], |p| {
+                                p.scan_binary(
+                                    &[Kind::Multiply, Kind::Divide, Kind::Modulus],
+                                    Self::scan_unary,
+                                )
+                            })
+                        },
+                    )
+                })
+            })
+        });
+        self.depth -= 1;
+        r
+    }
+
+    // ------------------------------------------------------------------ productions
+
+    /// `process()`: the whole template.
+    pub fn parse_template(mut self) -> PResult<Ast> {
+        let mut root = Vec::new();
+        while starts_statement(self.ntk()?) {
+            self.statement(&mut root)?;
+        }
+        if self.ntk()? != Kind::Eof {
+            let t = self.peek(0)?;
+            let what = match t.kind {
+                Kind::End => "`#end` without an open `#if`, `#foreach`, `#macro` or `#define`",
+                Kind::ElseDirective => "`#else` without an open `#if`",
+                Kind::ElseifDirective => "`#elseif` without an open `#if`",
+                _ => "",
+            };
+            let err = if what.is_empty() {
+                self.unexpected("text, a reference or a directive")
+            } else {
+                Error::parse(format!("unexpected {what}"), self.span_of(&t))
+            };
+            return Err(err);
+        }
+        merge_text(&mut root, self.src);
+        if let Some(e) = self.init_error {
+            return Err(e);
+        }
+        Ok(Ast {
+            root,
+            source_id: self.source_id,
+        })
+    }
+
+    fn block(&mut self) -> PResult<Block> {
+        let mut nodes = Vec::new();
+        while starts_statement(self.ntk()?) {
+            self.statement(&mut nodes)?;
+        }
+        merge_text(&mut nodes, self.src);
+        Ok(nodes)
+    }
+
+    fn statement(&mut self, out: &mut Block) -> PResult<()> {
+        self.enter()?;
+        let r = self.statement_inner(out);
+        self.leave();
+        r
+    }
+
+    fn statement_inner(&mut self, out: &mut Block) -> PResult<()> {
+        let k = self.ntk()?;
+        if k == Kind::IfDirective {
+            return self.if_statement(out);
+        }
+        if self.lookahead(2, Self::scan_reference)? {
+            let r = self.reference()?;
+            out.push(Node::Reference(Box::new(r)));
+            return Ok(());
+        }
+        match k {
+            Kind::SingleLineCommentStart | Kind::FormalComment | Kind::MultiLineComment => {
+                let t = self.buf.pop_front().expect("peeked");
+                self.consumed.push(t);
+                if t.kind == Kind::SingleLineCommentStart {
+                    self.consume_if(Kind::SingleLineComment)?;
+                }
+                let img = self.img(&t);
+                let cut = img.find("##").or_else(|| img.find("#*"));
+                if let Some(cut) = cut
+                    && cut > 0
+                {
+                    out.push(Node::Text(Text::Owned(img[..cut].into())));
+                }
+                Ok(())
+            }
+            Kind::Textblock => {
+                let t = self.consume(Kind::Textblock, "a text block")?;
+                let img = self.img(&t);
+                // Velocity cuts 3 characters at each end of the token's image.
+                let inner = java_substring(img, 3, img.encode_utf16().count().saturating_sub(3));
+                if !inner.is_empty() {
+                    out.push(Node::Text(Text::Owned(inner.into())));
+                }
+                Ok(())
+            }
+            Kind::SetDirective => self.set_directive(out),
+            Kind::EscapeDirective => {
+                let t = self.consume(Kind::EscapeDirective, "an escaped directive")?;
+                let text = self.escaped_directive(self.img(&t));
+                out.push(Node::Text(Text::Owned(text.into())));
+                Ok(())
+            }
+            Kind::DoubleEscape => self.escape(out),
+            Kind::Word | Kind::BracketedWord => self.directive(out),
+            _ => {
+                // Text(): TEXT DOT RPAREN LPAREN INTEGER FLOAT STRING ESCAPE LCURLY RCURLY EMPTY_INDEX
+                let t = self.peek(0)?;
+                if matches!(
+                    t.kind,
+                    Kind::Text
+                        | Kind::Dot
+                        | Kind::Rparen
+                        | Kind::Lparen
+                        | Kind::IntegerLiteral
+                        | Kind::FloatingPointLiteral
+                        | Kind::StringLiteral
+                        | Kind::Escape
+                        | Kind::Lcurly
+                        | Kind::Rcurly
+                        | Kind::EmptyIndex
+                ) {
+                    self.buf.pop_front();
+                    self.consumed.push(t);
+                    if t.specials.0 == t.specials.1 && t.kind != Kind::Dot {
+                        out.push(Node::Text(Text::Source(Range::new(
+                            t.start as usize,
+                            t.end as usize,
+                        ))));
+                    } else {
+                        out.push(Node::Text(Text::Owned(self.token_literal(&t).into())));
+                    }
+                    Ok(())
+                } else {
+                    Err(self.unexpected("text, a reference or a directive"))
+                }
+            }
+        }
+    }
+
+    /// Velocity's `Parser.escapedDirective`.
+    fn escaped_directive(&self, img: &str) -> String {
+        let i_last = img.rfind('\\').unwrap_or(0);
+        let directive = &img[i_last + 1..];
+        let mut tag = &directive[1..];
+        if tag.starts_with('{') && tag.len() >= 2 {
+            tag = &tag[1..tag.len() - 1];
+        }
+        let recognized = directive_kind(tag).is_some()
+            || self.macro_names.contains(tag)
+            || matches!(tag, "if" | "end" | "set" | "else" | "elseif");
+        if recognized {
+            format!("{}{}", &img[..i_last / 2], directive)
+        } else {
+            img.to_string()
+        }
+    }
+
+    /// `Escape()`: a run of `\\` before a directive or text.
+    fn escape(&mut self, out: &mut Block) -> PResult<()> {
+        let mut count = 0usize;
+        loop {
+            self.consume(Kind::DoubleEscape, "`\\\\`")?;
+            count += 1;
+            if !self.lookahead(2, |p| p.scan_token(Kind::DoubleEscape))? {
+                break;
+            }
+        }
+        let next = self.peek(0)?;
+        let mut control = matches!(
+            next.kind,
+            Kind::End | Kind::IfDirective | Kind::ElseifDirective | Kind::ElseDirective
+        );
+        let img = self.img(&next);
+        let tag = java_substring(img, 1, img.encode_utf16().count());
+        if directive_kind(tag).is_some() || self.macro_names.contains(tag) {
+            control = true;
+        }
+        let text = if control { "\\" } else { "\\\\" }.repeat(count);
+        out.push(Node::Text(Text::Owned(text.into())));
+        Ok(())
+    }
+
+    /// `SetDirective()`
+    fn set_directive(&mut self, out: &mut Block) -> PResult<()> {
+        let first = self.consumed.len();
+        let set_tok = self.consume(Kind::SetDirective, "`#set(`")?;
+        self.consume_if(Kind::Whitespace)?;
+        if !matches!(self.ntk()?, Kind::Identifier | Kind::Lcurly) {
+            return Err(self
+                .unexpected("a reference to assign to, such as `$name`")
+                .with_help("write `#set($name = value)`"));
+        }
+        let lhs = self.reference()?;
+        self.consume_if(Kind::Whitespace)?;
+        if self.ntk()? != Kind::Equals {
+            return Err(self.unexpected("`=`"));
+        }
+        self.consume(Kind::Equals, "`=`")?;
+        let rhs = self.expression()?;
+        if self.ntk()? != Kind::Rparen {
+            let e = self.unexpected("`)` closing `#set(`");
+            return Err(e.with_help(format!(
+                "`#set(` at line {} is not closed",
+                self.span_of(&set_tok).line
+            )));
+        }
+        self.consume(Kind::Rparen, "`)`")?;
+        self.lx.in_set = false;
+        self.consume_if(Kind::Newline)?;
+        out.push(Node::Set(Box::new(SetNode {
+            range: self.range_from(first),
+            lhs,
+            rhs,
+        })));
+        Ok(())
+    }
+
+    /// `IfStatement()`
+    fn if_statement(&mut self, out: &mut Block) -> PResult<()> {
+        let first = self.consumed.len();
+        let if_tok = self.consume(Kind::IfDirective, "`#if`")?;
+        let mut branches = Vec::new();
+        let cond = self.condition("#if")?;
+        let block = self.block()?;
+        branches.push((cond, block));
+        while self.ntk()? == Kind::ElseifDirective {
+            self.consume(Kind::ElseifDirective, "`#elseif`")?;
+            let cond = self.condition("#elseif")?;
+            let block = self.block()?;
+            branches.push((cond, block));
+        }
+        let mut otherwise = None;
+        if self.ntk()? == Kind::ElseDirective {
+            self.consume(Kind::ElseDirective, "`#else`")?;
+            otherwise = Some(self.block()?);
+        }
+        if self.ntk()? != Kind::End {
+            let opened = self.span_of(&if_tok);
+            return Err(self.unclosed("#if", opened));
+        }
+        self.consume(Kind::End, "`#end`")?;
+        out.push(Node::If(Box::new(IfNode {
+            range: self.range_from(first),
+            branches,
+            otherwise,
+        })));
+        Ok(())
+    }
+
+    fn unclosed(&mut self, what: &str, opened: Span) -> Error {
+        match self.peek(0) {
+            Ok(t) if t.kind == Kind::Eof => Error::parse(
+                format!("`{what}` is not closed: the template ends before its `#end`"),
+                opened,
+            )
+            .with_help(format!("add `#end` to close the `{what}` opened here")),
+            Ok(_) => self.unexpected("`#end`").with_help(format!(
+                "the `{what}` at line {} is still open here",
+                opened.line
+            )),
+            Err(e) => e,
+        }
+    }
+
+    /// `[<WS>] <LPAREN> Expression() <RPAREN>` after `#if` / `#elseif`.
+    fn condition(&mut self, what: &str) -> PResult<Expr> {
+        self.consume_if(Kind::Whitespace)?;
+        if self.ntk()? != Kind::Lparen {
+            return Err(self.unexpected("`(`").with_help(format!(
+                "a condition goes in parentheses: `{what}($a == 1)`"
+            )));
+        }
+        self.consume(Kind::Lparen, "`(`")?;
+        let e = self.expression()?;
+        if self.ntk()? != Kind::Rparen {
+            return Err(self.unexpected("`)`"));
+        }
+        self.consume(Kind::Rparen, "`)`")?;
+        Ok(e)
+    }
+
+    /// `Directive()`: `#foreach`, `#macro`, macro calls, and `#word` text.
+    fn directive(&mut self, out: &mut Block) -> PResult<()> {
+        let first = self.consumed.len();
+        let t = self.peek(0)?;
+        self.buf.pop_front();
+        self.consumed.push(t);
+        let img = self.img(&t);
+        let name: String = if t.kind == Kind::BracketedWord {
+            img[2..img.len() - 1].to_string()
+        } else {
+            img[1..].to_string()
+        };
+        let kind = directive_kind(&name);
+        let is_macro = name == "macro";
+        let is_block = match kind {
+            Some(b) => b,
+            None => name.starts_with('@'),
+        };
+        self.lx.switch_to(LexState::Directive);
+        debug_assert!(self.buf.is_empty());
+        if !self.lx.is_left_parenthesis() {
+            if is_macro {
+                return Err(Error::parse(
+                    "`#macro` needs parentheses with at least the macro's name",
+                    self.span_of(&t),
+                )
+                .with_help("write `#macro(name $arg1 $arg2) ... #end`"));
+            }
+            self.lx.pop();
+            self.lx.set_in_directive(false);
+            self.push_directive(out, first, &name, kind, Vec::new(), None)?;
+            return Ok(());
+        }
+        self.consume_if(Kind::Whitespace)?;
+        self.consume(Kind::Lparen, "`(`")?;
+        let mut args = Vec::new();
+        let mut arg_pos = 0usize;
+        while self.lookahead(2, Self::scan_next_directive_arg)? {
+            self.consume_if(Kind::Whitespace)?;
+            if self.consume_if(Kind::Comma)?.is_some() {
+                self.consume_if(Kind::Whitespace)?;
+            }
+            let arg_tok = self.peek(0)?;
+            let arg = self.directive_arg()?;
+            if let Expr::Word(_) = arg {
+                if !(is_macro && arg_pos == 0)
+                    && kind.is_some()
+                    && (name != "foreach" || arg_pos != 1)
+                {
+                    return Err(Error::parse(
+                        format!("invalid argument {arg_pos} of `#{name}`: a bare word"),
+                        self.span_of(&arg_tok),
+                    ));
+                }
+            } else if is_macro && arg_pos == 0 {
+                return Err(Error::parse(
+                    "the first argument of `#macro` must be the macro's name, without quotes",
+                    self.span_of(&arg_tok),
+                ));
+            }
+            args.push(arg);
+            arg_pos += 1;
+        }
+        self.consume_if(Kind::Whitespace)?;
+        if self.ntk()? != Kind::Rparen {
+            return Err(self.unexpected(&format!("`)` closing the arguments of `#{name}`")));
+        }
+        self.consume(Kind::Rparen, "`)`")?;
+        if !is_block {
+            self.push_directive(out, first, &name, kind, args, None)?;
+            return Ok(());
+        }
+        let block = self.block()?;
+        if self.ntk()? != Kind::End {
+            let opened = self.span_of(&t);
+            return Err(self.unclosed(&format!("#{name}"), opened));
+        }
+        self.consume(Kind::End, "`#end`")?;
+        if is_macro {
+            if args.is_empty() {
+                return Err(Error::parse(
+                    "`#macro` needs the macro's name as its first argument",
+                    self.span_of(&t),
+                )
+                .with_help("write `#macro(name $arg1 $arg2) ... #end`"));
+            }
+            if let Expr::Word(sym) = args[0] {
+                let n = self.shared.names[sym as usize].to_string();
+                self.macro_names.insert(n);
+            } else {
+                return Err(Error::parse(
+                    "the first argument of `#macro` must be the macro's name, without quotes",
+                    self.span_of(&t),
+                ));
+            }
+        }
+        self.push_directive(out, first, &name, kind, args, Some(block))
+    }
+
+    fn push_directive(
+        &mut self,
+        out: &mut Block,
+        first: usize,
+        name: &str,
+        kind: Option<bool>,
+        args: Vec<Expr>,
+        block: Option<Block>,
+    ) -> PResult<()> {
+        let range = self.range_from(first);
+        let sym = self.shared.intern(name);
+        let node = match (name, kind) {
+            ("foreach", _) => match block {
+                Some(body) => Node::Foreach(Box::new(self.foreach_node(range, args, body)?)),
+                None => {
+                    let span = Span::of(self.src, range.start as usize, range.end as usize);
+                    self.init_error(
+                        Error::eval("`#foreach` needs arguments: `#foreach($item in $list)`")
+                            .with_span(span),
+                    );
+                    return Ok(());
+                }
+            },
+            ("macro", _) => {
+                let body = block.unwrap_or_default();
+                let mut it = args.into_iter();
+                let name = match it.next() {
+                    Some(Expr::Word(s)) => s,
+                    _ => sym,
+                };
+                let params = it.map(|a| self.macro_param(&a)).collect();
+                Node::Macro(Box::new(MacroNode {
+                    range,
+                    name,
+                    params,
+                    body: Arc::new(body),
+                }))
+            }
+            ("define", _) => {
+                let var = match args.first() {
+                    Some(Expr::Ref(r)) => r.root,
+                    Some(e) => {
+                        let s = self.first_image_of(e);
+                        self.shared
+                            .intern(java_substring(&s, 1, s.encode_utf16().count()))
+                    }
+                    None => {
+                        let span = Span::of(self.src, range.start as usize, range.end as usize);
+                        self.init_error(
+                            Error::eval("`#define` needs a reference: `#define($name) ... #end`")
+                                .with_span(span),
+                        );
+                        return Ok(());
+                    }
+                };
+                if args.len() != 1 {
+                    // Velocity only logs this; the block is still defined.
+                }
+                Node::Define(Box::new(DefineNode {
+                    range,
+                    var,
+                    body: Arc::new(block.unwrap_or_default()),
+                }))
+            }
+            ("literal", _) => {
+                if block.is_none() {
+                    self.init_error(
+                        Error::eval(
+                            "`#literal` needs parentheses and a block: `#literal() ... #end`",
+                        )
+                        .with_span(Span::of(
+                            self.src,
+                            range.start as usize,
+                            range.end as usize,
+                        )),
+                    );
+                    return Ok(());
+                }
+                let text = match &block {
+                    Some(_) => {
+                        // The block's literal: its tokens' text (after the `)`).
+                        let start = self
+                            .consumed
+                            .iter()
+                            .skip(first)
+                            .position(|t| t.kind == Kind::Rparen)
+                            .map(|i| first + i + 1);
+                        let end = self.consumed.len().saturating_sub(1);
+                        let mut s = String::new();
+                        if let Some(start) = start {
+                            for i in start..end {
+                                let t = self.consumed[i];
+                                s.push_str(&self.token_literal(&t));
+                            }
+                        }
+                        s
+                    }
+                    None => String::new(),
+                };
+                Node::Literal(Box::new(Text::Owned(text.into())))
+            }
+            ("evaluate", _) => {
+                let span = Span::of(self.src, range.start as usize, range.end as usize);
+                if args.len() != 1 {
+                    self.init_error(Error::parse(
+                        "`#evaluate()` requires exactly one argument",
+                        span,
+                    ));
+                    return Ok(());
+                }
+                if !matches!(args[0], Expr::Str(_) | Expr::Ref(_)) {
+                    self.init_error(Error::parse(
+                        "the argument of `#evaluate()` must be a string literal or a reference",
+                        span,
+                    ));
+                    return Ok(());
+                }
+                Node::Evaluate(Box::new(ArgsNode {
+                    range,
+                    name: sym,
+                    args,
+                }))
+            }
+            ("break", _) => Node::Break(Box::new(ArgsNode {
+                range,
+                name: sym,
+                args,
+            })),
+            ("stop", _) => Node::Stop(range),
+            ("include", _) | ("parse", _) => Node::Include(Box::new(ArgsNode {
+                range,
+                name: sym,
+                args,
+            })),
+            _ => {
+                // A macro call (or text when no such macro exists at render time).
+                let mut literal = String::new();
+                for t in &self.consumed[first..] {
+                    literal.push_str(self.img(t));
+                }
+                let name = if name.starts_with('@') && block.is_some() {
+                    self.shared.intern(&name[1..])
+                } else {
+                    sym
+                };
+                if name_is_block_call(&block) {
+                    // `#@name(...) ... #end`
+                }
+                Node::MacroCall(Box::new(MacroCallNode {
+                    range,
+                    name,
+                    args,
+                    body: block,
+                    literal: literal.into(),
+                }))
+            }
+        };
+        out.push(node);
+        Ok(())
+    }
+
+    /// Records an error of Velocity's initialisation phase (reported only if
+    /// the whole template parses).
+    fn init_error(&mut self, e: Error) {
+        if self.init_error.is_none() {
+            self.init_error = Some(e);
+        }
+    }
+
+    fn foreach_node(&mut self, range: Range, args: Vec<Expr>, body: Block) -> PResult<ForeachNode> {
+        let var = match args.first() {
+            Some(Expr::Ref(r)) => r.root,
+            Some(e) => {
+                let s = self.first_image_of(e);
+                self.shared
+                    .intern(java_substring(&s, 1, s.encode_utf16().count()))
+            }
+            None => {
+                return Err(
+                    Error::eval("`#foreach` needs arguments: `#foreach($item in $list)`")
+                        .with_span(Span::of(self.src, range.start as usize, range.end as usize)),
+                );
+            }
+        };
+        let mut args = args;
+        // Velocity iterates over child 2 and renders child 3: with fewer than
+        // three arguments the "list" is the block (null: no iterations); with
+        // more, the fourth argument is rendered instead of the block.
+        let (iterable, body) = if args.len() == 3 {
+            (args.pop().expect("3 args"), body)
+        } else if args.len() > 3 {
+            let fourth = args.swap_remove(3);
+            let third = args.swap_remove(2);
+            let body = match fourth {
+                Expr::Ref(r) => vec![Node::Reference(r)],
+                _ => Vec::new(),
+            };
+            (third, body)
+        } else {
+            (Expr::Word(self.shared.intern("")), Vec::new())
+        };
+        Ok(ForeachNode {
+            range,
+            var,
+            iterable,
+            body,
+        })
+    }
+
+    /// A `#macro` parameter's name: the first token's image, without `$`.
+    fn macro_param(&mut self, e: &Expr) -> Sym {
+        let s = self.first_image_of(e);
+        let s = s.strip_prefix('$').unwrap_or(&s).to_string();
+        self.shared.intern(&s)
+    }
+
+    /// The image of an argument's first token, as Velocity's
+    /// `getFirstToken().image` (for references, after `getRoot` trimmed it).
+    fn first_image_of(&self, e: &Expr) -> String {
+        match e {
+            Expr::Ref(r) => {
+                let lit = &r.literal;
+                let end = lit[1..]
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+                    .map_or(lit.len(), |i| i + 1);
+                lit[..end].to_string()
+            }
+            Expr::Word(s) => self.shared.names[*s as usize].to_string(),
+            Expr::Str(s) => self.source_range_text(s.range).to_string(),
+            _ => String::new(),
+        }
+    }
+
+    /// `DirectiveArg()`
+    fn directive_arg(&mut self) -> PResult<Expr> {
+        match self.ntk()? {
+            Kind::Identifier | Kind::Lcurly => Ok(Expr::Ref(Box::new(self.reference()?))),
+            Kind::Word => {
+                let t = self.consume(Kind::Word, "a word")?;
+                let w = self.img(&t);
+                Ok(Expr::Word(self.shared.intern(w)))
+            }
+            Kind::StringLiteral => self.string_literal(),
+            Kind::IntegerLiteral => self.integer_literal(),
+            _ => {
+                if self.lookahead(usize::MAX, Self::scan_range_head)? {
+                    return self.integer_range();
+                }
+                match self.ntk()? {
+                    Kind::FloatingPointLiteral => self.float_literal(),
+                    Kind::LeftCurley => self.map(),
+                    Kind::Lbracket => self.object_array(),
+                    Kind::True => {
+                        self.consume(Kind::True, "`true`")?;
+                        Ok(Expr::True)
+                    }
+                    Kind::False => {
+                        self.consume(Kind::False, "`false`")?;
+                        Ok(Expr::False)
+                    }
+                    _ => Err(self.unexpected("an argument")),
+                }
+            }
+        }
+    }
+
+    /// `Reference()`
+    fn reference(&mut self) -> PResult<Reference> {
+        self.enter()?;
+        let r = self.reference_inner();
+        self.leave();
+        r
+    }
+
+    fn reference_inner(&mut self) -> PResult<Reference> {
+        let first_index = self.consumed.len();
+        let first = self.peek(0)?;
+        let formal = first.kind == Kind::Lcurly;
+        let root_tok = if formal {
+            self.consume(Kind::Lcurly, "`{`")?;
+            self.consume(Kind::Identifier, "a name after `${`")?
+        } else {
+            self.consume(Kind::Identifier, "a name")?
+        };
+        let mut chain = Vec::new();
+        loop {
+            while self.ntk()? == Kind::IndexLbracket {
+                chain.push(self.index()?);
+            }
+            if !self.lookahead(2, |p| {
+                scan_try!(p.scan_token(Kind::Dot));
+                p.scan_alt(&[Self::scan_method, |p| p.scan_token(Kind::Identifier)])
+            })? {
+                break;
+            }
+            self.consume(Kind::Dot, "`.`")?;
+            if self.lookahead(3, Self::scan_method)? {
+                chain.push(self.method()?);
+            } else {
+                let t = self.consume(Kind::Identifier, "a property name")?;
+                let name = self.shared.intern(self.img(&t));
+                chain.push(Modifier::Property {
+                    name,
+                    range: Range::new(t.start as usize, t.end as usize),
+                });
+            }
+        }
+        if formal {
+            if self.ntk()? != Kind::Rcurly {
+                return Err(self
+                    .unexpected("`}` closing `${`")
+                    .with_help("a formal reference is written `${name}` or `${name.property}`"));
+            }
+            self.consume(Kind::Rcurly, "`}`")?;
+        }
+        let first_tok = self.consumed[first_index];
+        self.finish_reference(first_index, first_tok, root_tok, formal, chain)
+    }
+
+    /// Velocity's `ASTReference.getRoot()` and `literal()`.
+    fn finish_reference(
+        &mut self,
+        first_index: usize,
+        first_tok: Token,
+        root_tok: Token,
+        formal: bool,
+        chain: Vec<Modifier>,
+    ) -> PResult<Reference> {
+        let range = self.range_from(first_index);
+        let mut first_img: String = self.img(&first_tok).to_string();
+        let literal_rest = |p: &Self, first: &str| -> String {
+            let mut s = p.special_text(&first_tok);
+            s.push_str(first);
+            for t in &p.consumed[first_index + 1..] {
+                s.push_str(&p.token_literal(t));
+            }
+            s
+        };
+        if let Some(_slashbang) = first_img.find("\\!") {
+            // `$\!name`: not a reference; its text with one backslash removed.
+            let b = first_img.as_bytes();
+            let mut i = first_img.find('$').unwrap_or(0);
+            while i < b.len() && b[i] != b'\\' {
+                i += 1;
+            }
+            let start = i;
+            let mut count = 0;
+            while i < b.len() && b[i] == b'\\' {
+                i += 1;
+                count += 1;
+            }
+            let null_string = format!(
+                "{}{}{}",
+                &first_img[..start],
+                &first_img[start..start + count - 1],
+                &first_img[start + count..]
+            );
+            let root = self.shared.intern(&null_string);
+            return Ok(Reference {
+                range,
+                kind: RefKind::Normal,
+                escaped: false,
+                esc_prefix: "".into(),
+                more_prefix: "".into(),
+                root,
+                chain,
+                literal: null_string.into(),
+                computable: false,
+            });
+        }
+        let mut escaped = false;
+        let mut esc_prefix = String::new();
+        if first_img.starts_with('\\') {
+            let n = first_img.bytes().take_while(|b| *b == b'\\').count();
+            escaped = n % 2 == 1;
+            esc_prefix = first_img[..n / 2].to_string();
+            first_img = first_img[n..].to_string();
+        }
+        let mut more_prefix = String::new();
+        if let Some(loc) = first_img.rfind('$')
+            && loc > 0
+        {
+            more_prefix = first_img[..loc].to_string();
+            first_img = first_img[loc..].to_string();
+        }
+        let literal = literal_rest(self, &first_img);
+        let (kind, root_name): (RefKind, String) = if let Some(rest) = first_img.strip_prefix("$!")
+        {
+            if rest.starts_with('{') {
+                (RefKind::Quiet, self.img(&root_tok).to_string())
+            } else {
+                (RefKind::Quiet, rest.to_string())
+            }
+        } else if first_img == "${" {
+            (RefKind::Formal, self.img(&root_tok).to_string())
+        } else if let Some(rest) = first_img.strip_prefix('$') {
+            (RefKind::Normal, rest.to_string())
+        } else {
+            (RefKind::Runt, first_img.clone())
+        };
+        let _ = formal;
+        let root = self.shared.intern(&root_name);
+        Ok(Reference {
+            range,
+            kind,
+            escaped,
+            esc_prefix: esc_prefix.into(),
+            more_prefix: more_prefix.into(),
+            root,
+            chain,
+            literal: literal.into(),
+            computable: true,
+        })
+    }
+
+    /// `Index()`: `[ IndexParameter ]`
+    fn index(&mut self) -> PResult<Modifier> {
+        let open = self.consume(Kind::IndexLbracket, "`[`")?;
+        self.consume_if(Kind::Whitespace)?;
+        let arg = match self.ntk()? {
+            Kind::StringLiteral => self.string_literal()?,
+            Kind::IntegerLiteral => self.integer_literal()?,
+            Kind::True => {
+                self.consume(Kind::True, "`true`")?;
+                Expr::True
+            }
+            Kind::False => {
+                self.consume(Kind::False, "`false`")?;
+                Expr::False
+            }
+            Kind::Identifier | Kind::Lcurly => Expr::Ref(Box::new(self.reference()?)),
+            _ => {
+                return Err(self
+                    .unexpected("an index: a number, a string or a reference")
+                    .with_help("index a list with `$list[0]` or a map with `$map['key']`"));
+            }
+        };
+        self.consume_if(Kind::Whitespace)?;
+        let close = self.consume(Kind::IndexRbracket, "`]`")?;
+        Ok(Modifier::Index {
+            arg: Box::new(arg),
+            range: Range::new(open.start as usize, close.end as usize),
+        })
+    }
+
+    /// `Method()`: `name( Parameter, ... )`
+    fn method(&mut self) -> PResult<Modifier> {
+        let name_tok = self.consume(Kind::Identifier, "a method name")?;
+        self.consume(Kind::Lparen, "`(`")?;
+        let mut args = Vec::new();
+        if matches!(
+            self.ntk()?,
+            Kind::Lbracket
+                | Kind::LeftCurley
+                | Kind::Whitespace
+                | Kind::StringLiteral
+                | Kind::True
+                | Kind::False
+                | Kind::IntegerLiteral
+                | Kind::FloatingPointLiteral
+                | Kind::Identifier
+                | Kind::Lcurly
+        ) {
+            args.push(self.parameter()?);
+            while self.ntk()? == Kind::Comma {
+                self.consume(Kind::Comma, "`,`")?;
+                args.push(self.parameter()?);
+            }
+        }
+        if self.ntk()? != Kind::Refmod2Rparen {
+            let name = self.img(&name_tok).to_string();
+            return Err(self
+                .unexpected(&format!("`)` closing the arguments of `{name}(`"))
+                .with_help("arguments are separated by commas: `$s.substring(0, 3)`"));
+        }
+        let close = self.consume(Kind::Refmod2Rparen, "`)`")?;
+        let name = self.shared.intern(self.img(&name_tok));
+        Ok(Modifier::Method {
+            name,
+            args,
+            range: Range::new(name_tok.start as usize, close.end as usize),
+        })
+    }
+
+    /// `Parameter()`
+    fn parameter(&mut self) -> PResult<Expr> {
+        self.enter()?;
+        let r = self.parameter_inner();
+        self.leave();
+        r
+    }
+
+    fn parameter_inner(&mut self) -> PResult<Expr> {
+        self.consume_if(Kind::Whitespace)?;
+        let e = match self.ntk()? {
+            Kind::StringLiteral => self.string_literal()?,
+            Kind::IntegerLiteral => self.integer_literal()?,
+            _ => {
+                if self.lookahead(usize::MAX, Self::scan_range_head)? {
+                    self.integer_range()?
+                } else {
+                    match self.ntk()? {
+                        Kind::LeftCurley => self.map()?,
+                        Kind::Lbracket => self.object_array()?,
+                        Kind::True => {
+                            self.consume(Kind::True, "`true`")?;
+                            Expr::True
+                        }
+                        Kind::False => {
+                            self.consume(Kind::False, "`false`")?;
+                            Expr::False
+                        }
+                        Kind::Identifier | Kind::Lcurly => Expr::Ref(Box::new(self.reference()?)),
+                        Kind::FloatingPointLiteral => self.float_literal()?,
+                        _ => return Err(self.unexpected("a value")),
+                    }
+                }
+            }
+        };
+        self.consume_if(Kind::Whitespace)?;
+        Ok(e)
+    }
+
+    /// `IntegerRange()`: `[ a .. b ]`
+    fn integer_range(&mut self) -> PResult<Expr> {
+        self.consume(Kind::Lbracket, "`[`")?;
+        self.consume_if(Kind::Whitespace)?;
+        let a = self.range_end()?;
+        self.consume_if(Kind::Whitespace)?;
+        self.consume(Kind::DoubleDot, "`..`")?;
+        self.consume_if(Kind::Whitespace)?;
+        let b = self.range_end()?;
+        self.consume_if(Kind::Whitespace)?;
+        if self.ntk()? != Kind::Rbracket {
+            return Err(self.unexpected("`]` closing the range"));
+        }
+        self.consume(Kind::Rbracket, "`]`")?;
+        Ok(Expr::Range(Box::new(a), Box::new(b)))
+    }
+
+    fn range_end(&mut self) -> PResult<Expr> {
+        match self.ntk()? {
+            Kind::Identifier | Kind::Lcurly => Ok(Expr::Ref(Box::new(self.reference()?))),
+            Kind::IntegerLiteral => self.integer_literal(),
+            _ => Err(self.unexpected("an integer or a reference")),
+        }
+    }
+
+    /// `Map()`: `{ k : v, ... }`
+    fn map(&mut self) -> PResult<Expr> {
+        self.enter()?;
+        let r = self.map_inner();
+        self.leave();
+        r
+    }
+
+    fn map_inner(&mut self) -> PResult<Expr> {
+        self.consume(Kind::LeftCurley, "`{`")?;
+        let mut entries = Vec::new();
+        if self.lookahead(2, |p| {
+            scan_try!(p.scan_parameter());
+            scan_try!(p.scan_token(Kind::Colon));
+            p.scan_parameter()
+        })? {
+            let k = self.parameter()?;
+            self.consume(Kind::Colon, "`:`")?;
+            let v = self.parameter()?;
+            entries.push((k, v));
+            while self.ntk()? == Kind::Comma {
+                self.consume(Kind::Comma, "`,`")?;
+                let k = self.parameter()?;
+                if self.ntk()? != Kind::Colon {
+                    return Err(self.unexpected("`:` between a key and its value"));
+                }
+                self.consume(Kind::Colon, "`:`")?;
+                let v = self.parameter()?;
+                entries.push((k, v));
+            }
+        } else {
+            self.consume_if(Kind::Whitespace)?;
+        }
+        match self.ntk()? {
+            Kind::RightCurley => {
+                self.consume(Kind::RightCurley, "`}`")?;
+            }
+            Kind::Rcurly => {
+                self.consume(Kind::Rcurly, "`}`")?;
+            }
+            _ => {
+                return Err(self
+                    .unexpected("`}` closing the map")
+                    .with_help("a map literal is written `{\"key\": value, \"other\": value}`"));
+            }
+        }
+        Ok(Expr::Map(entries))
+    }
+
+    /// `ObjectArray()`: `[ a, b ]`
+    fn object_array(&mut self) -> PResult<Expr> {
+        self.enter()?;
+        let r = self.object_array_inner();
+        self.leave();
+        r
+    }
+
+    fn object_array_inner(&mut self) -> PResult<Expr> {
+        self.consume(Kind::Lbracket, "`[`")?;
+        let mut items = Vec::new();
+        if matches!(
+            self.ntk()?,
+            Kind::Lbracket
+                | Kind::LeftCurley
+                | Kind::Whitespace
+                | Kind::StringLiteral
+                | Kind::True
+                | Kind::False
+                | Kind::IntegerLiteral
+                | Kind::FloatingPointLiteral
+                | Kind::Identifier
+                | Kind::Lcurly
+        ) {
+            items.push(self.parameter()?);
+            while self.ntk()? == Kind::Comma {
+                self.consume(Kind::Comma, "`,`")?;
+                items.push(self.parameter()?);
+            }
+        }
+        if self.ntk()? != Kind::Rbracket {
+            return Err(self
+                .unexpected("`]` closing the list")
+                .with_help("a list literal is written `[1, 2, 3]`"));
+        }
+        self.consume(Kind::Rbracket, "`]`")?;
+        Ok(Expr::List(items))
+    }
+
+    fn integer_literal(&mut self) -> PResult<Expr> {
+        let t = self.consume(Kind::IntegerLiteral, "an integer")?;
+        let s = self.img(&t);
+        Ok(Expr::Int(if let Ok(i) = s.parse::<i32>() {
+            IntLit::Int(i)
+        } else if let Ok(l) = s.parse::<i64>() {
+            IntLit::Long(l)
+        } else {
+            IntLit::Big(Range::new(t.start as usize, t.end as usize))
+        }))
+    }
+
+    fn float_literal(&mut self) -> PResult<Expr> {
+        let t = self.consume(Kind::FloatingPointLiteral, "a number")?;
+        let s = self.img(&t);
+        Ok(Expr::Float(FloatLit::Double(
+            s.parse::<f64>().unwrap_or(f64::NAN),
+        )))
+    }
+
+    /// `StringLiteral()`, with `ASTStringLiteral.init`'s processing.
+    fn string_literal(&mut self) -> PResult<Expr> {
+        let t = self.consume(Kind::StringLiteral, "a string")?;
+        let img = self.img(&t);
+        let quote = img.as_bytes()[0];
+        let inner = &img[1..img.len() - 1];
+        let mut text: std::borrow::Cow<str> = std::borrow::Cow::Borrowed(inner);
+        if quote == b'"' {
+            text =
+                unescape_unicode(inner).map_err(|m| Error::eval(m).with_span(self.span_of(&t)))?;
+        }
+        let q = quote as char;
+        let doubled: String = [q, q].iter().collect();
+        if text.contains(&doubled) {
+            text = std::borrow::Cow::Owned(text.replace(&doubled, &q.to_string()));
+        }
+        let interpolate = quote == b'"' && (img.contains('$') || img.contains('#'));
+        let range = Range::new(t.start as usize, t.end as usize);
+        let text_node = match &text {
+            std::borrow::Cow::Borrowed(_) => {
+                Text::Source(Range::new(t.start as usize + 1, t.end as usize - 1))
+            }
+            std::borrow::Cow::Owned(s) => Text::Owned(s.as_str().into()),
+        };
+        let interpolated = if interpolate {
+            let padded = !text.contains("##");
+            let mut source = text.to_string();
+            if padded {
+                source.push(' ');
+            }
+            let id = self.shared.sources.len();
+            if id >= u16::MAX as usize {
+                return Err(Error::limit("too many string literals").with_span(self.span_of(&t)));
+            }
+            let source: Arc<str> = source.into();
+            self.shared.sources.push(source.clone());
+            let max_depth = self.max_depth.saturating_sub(self.depth);
+            let sub = Parser::new(&source, self.shared, id as u16, max_depth);
+            match sub.parse_template() {
+                Ok(ast) => Some(Box::new(Interpolated {
+                    source_id: id as u16,
+                    ast,
+                    padded,
+                })),
+                Err(e) => {
+                    let mut err =
+                        Error::new(e.kind(), format!("in the string literal: {}", e.message()))
+                            .with_span(self.span_of(&t));
+                    if let Some(h) = e.help() {
+                        err = err.with_help(h.to_string());
+                    }
+                    self.init_error(err);
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        Ok(Expr::Str(Box::new(StringLit {
+            range,
+            text: text_node,
+            interpolated,
+        })))
+    }
+
+    // ------------------------------------------------------------------ expressions
+
+    /// `Expression()`
+    fn expression(&mut self) -> PResult<Expr> {
+        self.enter()?;
+        let r = self.or_expr();
+        self.leave();
+        r
+    }
+
+    fn or_expr(&mut self) -> PResult<Expr> {
+        let mut e = self.and_expr()?;
+        while self.ntk()? == Kind::LogicalOr {
+            self.consume(Kind::LogicalOr, "`||`")?;
+            let r = self.and_expr()?;
+            e = Expr::Or(Box::new(e), Box::new(r));
+        }
+        Ok(e)
+    }
+
+    fn and_expr(&mut self) -> PResult<Expr> {
+        let mut e = self.equality()?;
+        while self.ntk()? == Kind::LogicalAnd {
+            self.consume(Kind::LogicalAnd, "`&&`")?;
+            let r = self.equality()?;
+            e = Expr::And(Box::new(e), Box::new(r));
+        }
+        Ok(e)
+    }
+
+    fn equality(&mut self) -> PResult<Expr> {
+        let mut e = self.relational()?;
+        loop {
+            match self.ntk()? {
+                Kind::LogicalEquals => {
+                    self.consume(Kind::LogicalEquals, "`==`")?;
+                    let r = self.relational()?;
+                    e = Expr::Eq(Box::new(e), Box::new(r));
+                }
+                Kind::LogicalNotEquals => {
+                    self.consume(Kind::LogicalNotEquals, "`!=`")?;
+                    let r = self.relational()?;
+                    e = Expr::Ne(Box::new(e), Box::new(r));
+                }
+                _ => return Ok(e),
+            }
+        }
+    }
+
+    fn relational(&mut self) -> PResult<Expr> {
+        let mut e = self.additive()?;
+        loop {
+            let k = self.ntk()?;
+            let make: fn(Box<Expr>, Box<Expr>) -> Expr = match k {
+                Kind::LogicalLt => Expr::Lt,
+                Kind::LogicalGt => Expr::Gt,
+                Kind::LogicalLe => Expr::Le,
+                Kind::LogicalGe => Expr::Ge,
+                _ => return Ok(e),
+            };
+            self.consume(k, "an operator")?;
+            let r = self.additive()?;
+            e = make(Box::new(e), Box::new(r));
+        }
+    }
+
+    fn additive(&mut self) -> PResult<Expr> {
+        let mut e = self.multiplicative()?;
+        loop {
+            let k = self.ntk()?;
+            if !matches!(k, Kind::Plus | Kind::Minus) {
+                return Ok(e);
+            }
+            let op = self.consume(k, "an operator")?;
+            let r = self.multiplicative()?;
+            let range = Range::new(op.start as usize, op.end as usize);
+            e = if k == Kind::Plus {
+                Expr::Add(Box::new(e), Box::new(r), range)
+            } else {
+                Expr::Sub(Box::new(e), Box::new(r), range)
+            };
+        }
+    }
+
+    fn multiplicative(&mut self) -> PResult<Expr> {
+        let mut e = self.unary()?;
+        loop {
+            let k = self.ntk()?;
+            if !matches!(k, Kind::Multiply | Kind::Divide | Kind::Modulus) {
+                return Ok(e);
+            }
+            let op = self.consume(k, "an operator")?;
+            let r = self.unary()?;
+            let range = Range::new(op.start as usize, op.end as usize);
+            e = match k {
+                Kind::Multiply => Expr::Mul(Box::new(e), Box::new(r), range),
+                Kind::Divide => Expr::Div(Box::new(e), Box::new(r), range),
+                _ => Expr::Mod(Box::new(e), Box::new(r), range),
+            };
+        }
+    }
+
+    fn unary(&mut self) -> PResult<Expr> {
+        self.enter()?;
+        let r = self.unary_inner();
+        self.leave();
+        r
+    }
+
+    fn unary_inner(&mut self) -> PResult<Expr> {
+        if self.lookahead(2, Self::scan_not)? {
+            self.consume_if(Kind::Whitespace)?;
+            self.consume(Kind::LogicalNot, "`!`")?;
+            let e = self.unary()?;
+            return Ok(Expr::Not(Box::new(e)));
+        }
+        match self.ntk()? {
+            Kind::Lbracket
+            | Kind::LeftCurley
+            | Kind::Lparen
+            | Kind::Whitespace
+            | Kind::StringLiteral
+            | Kind::True
+            | Kind::False
+            | Kind::IntegerLiteral
+            | Kind::FloatingPointLiteral
+            | Kind::Identifier
+            | Kind::Lcurly => self.primary(),
+            _ => Err(self.unexpected("an expression")),
+        }
+    }
+
+    /// `PrimaryExpression()`
+    fn primary(&mut self) -> PResult<Expr> {
+        self.consume_if(Kind::Whitespace)?;
+        let e = match self.ntk()? {
+            Kind::StringLiteral => self.string_literal()?,
+            Kind::Identifier | Kind::Lcurly => Expr::Ref(Box::new(self.reference()?)),
+            Kind::IntegerLiteral => self.integer_literal()?,
+            _ => {
+                if self.lookahead(usize::MAX, Self::scan_range_head)? {
+                    self.integer_range()?
+                } else {
+                    match self.ntk()? {
+                        Kind::FloatingPointLiteral => self.float_literal()?,
+                        Kind::LeftCurley => self.map()?,
+                        Kind::Lbracket => self.object_array()?,
+                        Kind::True => {
+                            self.consume(Kind::True, "`true`")?;
+                            Expr::True
+                        }
+                        Kind::False => {
+                            self.consume(Kind::False, "`false`")?;
+                            Expr::False
+                        }
+                        Kind::Lparen => {
+                            self.consume(Kind::Lparen, "`(`")?;
+                            let e = self.expression()?;
+                            if self.ntk()? != Kind::Rparen {
+                                return Err(self.unexpected("`)`"));
+                            }
+                            self.consume(Kind::Rparen, "`)`")?;
+                            e
+                        }
+                        Kind::Identifier if false => unreachable!(),
+                        _ => {
+                            let mut err = self.unexpected("a value");
+                            if self.peek(0).is_ok_and(|t| t.kind == Kind::Word) {
+                                err = err.with_help(
+                                    "a method cannot be called on a literal; `#set` a variable first",
+                                );
+                            }
+                            return Err(err);
+                        }
+                    }
+                }
+            }
+        };
+        self.consume_if(Kind::Whitespace)?;
+        Ok(e)
+    }
+}
+
+fn name_is_block_call(_block: &Option<Block>) -> bool {
+    false
+}
+
+/// Java's `s.substring(begin, end)` counted in UTF-16 units, clamped to the
+/// string (callers only pass in-range indexes for ASCII prefixes).
+fn java_substring(s: &str, begin: usize, end: usize) -> &str {
+    let mut units = 0usize;
+    let mut b = s.len();
+    let mut e = s.len();
+    for (i, c) in s.char_indices() {
+        if units == begin && b == s.len() {
+            b = i;
+        }
+        if units == end {
+            e = i;
+            break;
+        }
+        units += c.len_utf16();
+    }
+    if b > e { "" } else { &s[b..e] }
+}
+
+/// `ASTStringLiteral.unescape`: `\uXXXX` sequences become characters.
+fn unescape_unicode(s: &str) -> Result<std::borrow::Cow<'_, str>, String> {
+    let Some(mut u) = s.find("\\u") else {
+        return Ok(std::borrow::Cow::Borrowed(s));
+    };
+    let mut out = String::new();
+    let mut last = 0;
+    let mut units: Vec<u16> = Vec::new();
+    loop {
+        out.push_str(&s[last..u]);
+        let hex = s
+            .get(u + 2..u + 6)
+            .ok_or_else(|| format!("invalid unicode escape in string literal: {:?}", &s[u..]))?;
+        let code = u16::from_str_radix(hex, 16)
+            .map_err(|_| format!("invalid unicode escape in string literal: \\u{hex}"))?;
+        units.clear();
+        units.push(code);
+        last = u + 6;
+        // A surrogate pair written as two escapes.
+        if (0xD800..0xDC00).contains(&code)
+            && s[last..].starts_with("\\u")
+            && let Some(low) = s
+                .get(last + 2..last + 6)
+                .and_then(|h| u16::from_str_radix(h, 16).ok())
+            && (0xDC00..0xE000).contains(&low)
+        {
+            units.push(low);
+            last += 6;
+        }
+        out.extend(char::decode_utf16(units.iter().copied()).map(|r| r.unwrap_or('\u{FFFD}')));
+        match s[last..].find("\\u") {
+            Some(i) => u = last + i,
+            None => break,
+        }
+    }
+    out.push_str(&s[last..]);
+    Ok(std::borrow::Cow::Owned(out))
+}
+
+/// Merges adjacent text nodes.
+fn merge_text(nodes: &mut Block, src: &str) {
+    let mut i = 0;
+    while i + 1 < nodes.len() {
+        if let (Node::Text(a), Node::Text(b)) = (&nodes[i], &nodes[i + 1]) {
+            let merged = match (a, b) {
+                (Text::Source(x), Text::Source(y)) if x.end == y.start => Text::Source(Range {
+                    start: x.start,
+                    end: y.end,
+                }),
+                _ => {
+                    let mut s = text_of(a, src).to_string();
+                    s.push_str(text_of(b, src));
+                    Text::Owned(s.into())
+                }
+            };
+            nodes[i] = Node::Text(merged);
+            nodes.remove(i + 1);
+        } else {
+            i += 1;
+        }
+    }
+}
+
+fn text_of<'a>(t: &'a Text, src: &'a str) -> &'a str {
+    match t {
+        Text::Source(r) => &src[r.start as usize..r.end as usize],
+        Text::Owned(s) => s,
+    }
+}
+
+/// Parses a whole template (source id 0 of `shared`).
+pub fn parse(
+    src: &str,
+    shared: &mut Shared,
+    source_id: u16,
+    max_depth: usize,
+) -> Result<Ast, Error> {
+    Parser::new(src, shared, source_id, max_depth).parse_template()
+}

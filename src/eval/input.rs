@@ -1,0 +1,183 @@
+//! `$input` and `$util`: the methods templates call on them.
+
+use super::Ctx;
+use crate::apigw::util;
+use crate::error::{Error, Result};
+use crate::json::{self, JsonStyle};
+use crate::jsonpath::{self, JsonPath};
+use crate::value::{MapId, MapKind, Str, Value};
+use std::collections::HashMap;
+
+/// What `$input` has computed during one render.
+#[derive(Default)]
+pub(crate) struct InputState {
+    /// The body parsed as JSON (once, on first use).
+    document: Option<Value>,
+    /// Compiled JSONPath expressions, by text.
+    paths: HashMap<String, JsonPath>,
+    /// `$input.params()`'s three maps, made on first use.
+    params: Option<[MapId; 3]>,
+}
+
+impl Ctx<'_> {
+    /// The body as JSON (an empty body reads as `{}`).
+    fn document(&mut self) -> Result<Value> {
+        if let Some(d) = self.input.document {
+            return Ok(d);
+        }
+        let d = json::parse_body(&mut self.heap)
+            .map_err(|e| Error::eval(format!("Could not parse the body into json: {e}")))?;
+        self.input.document = Some(d);
+        Ok(d)
+    }
+
+    fn read_path(&mut self, path: Str) -> Result<Value> {
+        let doc = self.document()?;
+        let text = self.heap.str(path).to_string();
+        if !self.input.paths.contains_key(&text) {
+            let compiled = JsonPath::compile(&text)
+                .map_err(|e| Error::eval(format!("invalid JSONPath {text:?}: {e}")))?;
+            self.input.paths.insert(text.clone(), compiled);
+        }
+        let compiled = &self.input.paths[&text];
+        jsonpath::read(&mut self.heap, doc, compiled)
+            .map_err(|e| Error::eval(format!("JSONPath {text:?}: {e}")))
+    }
+
+    /// The maps of `$input.params()`: path, querystring, header.
+    fn params_maps(&mut self) -> [MapId; 3] {
+        if let Some(p) = self.input.params {
+            return p;
+        }
+        let inv = self.inv;
+        let mut ids = [MapId(0); 3];
+        for (i, src) in [&inv.path, &inv.querystring, &inv.header]
+            .into_iter()
+            .enumerate()
+        {
+            let m = self
+                .heap
+                .alloc_map(MapKind::Plain, Vec::with_capacity(src.len()));
+            for (k, v) in src {
+                let k = self.heap.string(k);
+                let v = self.heap.string(v);
+                self.heap.map_mut(m).entries.push((k, v));
+            }
+            ids[i] = m;
+        }
+        self.input.params = Some(ids);
+        ids
+    }
+}
+
+/// A method of `$input`; `None` when there is no such method.
+pub(crate) fn call_input(ctx: &mut Ctx, name: &str, args: &[Value]) -> Result<Option<Value>> {
+    Ok(match (name, args) {
+        ("getBody", []) => Some(Value::Str(ctx.heap.body_str(0, ctx.heap.body().len()))),
+        ("path", [Value::Str(p)]) => Some(ctx.read_path(*p)?),
+        ("json", [Value::Str(p)]) => {
+            let v = ctx.read_path(*p)?;
+            let mark = ctx.heap.begin_str();
+            let mut s = String::new();
+            json::write_json(&ctx.heap, v, JsonStyle::Compress, &mut s)
+                .map_err(|_| Error::eval("the JSON is nested too deeply to write"))?;
+            ctx.heap.push_str(&s);
+            Some(Value::Str(ctx.heap.finish_str(mark)))
+        }
+        // A null argument finds the method; the result is null.
+        ("path" | "json", [Value::Null]) => None,
+        ("params", []) => {
+            let [p, q, h] = ctx.params_maps();
+            let keys = ["path", "querystring", "header"].map(|k| ctx.heap.string(k));
+            let entries = vec![
+                (keys[0], Value::Map(p)),
+                (keys[1], Value::Map(q)),
+                (keys[2], Value::Map(h)),
+            ];
+            Some(Value::Map(ctx.heap.alloc_map(MapKind::Plain, entries)))
+        }
+        ("params", [Value::Str(n)]) => {
+            let maps = ctx.params_maps();
+            let name = ctx.heap.str(*n).to_string();
+            let mut found = None;
+            for m in maps {
+                if let Some(v) = ctx.heap.map_get_str(m, &name) {
+                    found = Some(v);
+                    break;
+                }
+            }
+            if found.is_none() {
+                let h = maps[2];
+                found = ctx
+                    .heap
+                    .map(h)
+                    .entries
+                    .iter()
+                    .find(|(k, _)| match k {
+                        Value::Str(s) => ctx.heap.str(*s).eq_ignore_ascii_case(&name),
+                        _ => false,
+                    })
+                    .map(|(_, v)| *v);
+            }
+            Some(found.unwrap_or(Value::Str(Str::EMPTY)))
+        }
+        ("params", [Value::Null]) => Some(Value::Str(Str::EMPTY)),
+        ("getClass", []) => Some(Value::Host(crate::value::Host::Class(
+            crate::value::JavaClass::Input,
+        ))),
+        ("toString", []) => Some(ctx.heap.string("com.amazonaws.apigateway.Input@1b6d3586")),
+        _ => None,
+    })
+}
+
+/// A method of `$util`; `None` when there is no such method (any argument
+/// that is not a string finds none).
+pub(crate) fn call_util(ctx: &mut Ctx, name: &str, args: &[Value]) -> Result<Option<Value>> {
+    let s = match args {
+        [Value::Str(s)] => *s,
+        [Value::Null] => {
+            return Ok(match name {
+                "escapeJavaScript" | "parseJson" | "urlEncode" | "urlDecode" | "base64Encode"
+                | "base64Decode" => None,
+                _ => None,
+            });
+        }
+        [] => {
+            return Ok(match name {
+                "getClass" => Some(Value::Host(crate::value::Host::Class(
+                    crate::value::JavaClass::Util,
+                ))),
+                "toString" => Some(ctx.heap.string("com.amazonaws.apigateway.Util@4554617c")),
+                _ => None,
+            });
+        }
+        _ => return Ok(None),
+    };
+    let text = ctx.heap.str(s).to_string();
+    let mut out = String::new();
+    Ok(Some(match name {
+        "escapeJavaScript" => {
+            util::escape_javascript(&text, &mut out);
+            ctx.heap.string(&out)
+        }
+        "urlEncode" => {
+            util::url_encode(&text, &mut out);
+            ctx.heap.string(&out)
+        }
+        "urlDecode" => {
+            let d = util::url_decode(&text).map_err(|e| Error::eval(e.to_string()))?;
+            ctx.heap.string(&d)
+        }
+        "base64Encode" => {
+            util::base64_encode(&text, &mut out);
+            ctx.heap.string(&out)
+        }
+        "base64Decode" => {
+            let d = util::base64_decode(&text).map_err(|e| Error::eval(e.to_string()))?;
+            ctx.heap.string(&d)
+        }
+        "parseJson" => json::parse_json(&mut ctx.heap, s)
+            .map_err(|e| Error::eval(format!("$util.parseJson: invalid JSON: {e}")))?,
+        _ => return Ok(None),
+    }))
+}
