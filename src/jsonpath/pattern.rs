@@ -1,24 +1,24 @@
 //! `java.util.regex.Pattern` as Jayway's `=~` uses it (`Pattern.compile(regex, flags)`
-//! and `matcher(s).matches()`).
-//!
-//! TODO(java-regex): this goes through `fancy_regex`, whose syntax and case folding
-//! differ from Java's in corners (Java's `CASE_INSENSITIVE` folds ASCII only,
-//! `\p{Alpha}`-style classes, possessive quantifiers, ...). Replace the two
-//! functions below with `crate::java::regex::JavaRegex` once it exists.
+//! and `matcher(s).matches()`), through [`crate::java::regex::JavaRegex`].
+
+use crate::java::regex::JavaRegex;
 
 #[derive(Debug)]
 pub(crate) struct JavaPattern {
     source: String,
-    regex: fancy_regex::Regex,
+    regex: JavaRegex,
 }
 
 impl JavaPattern {
-    /// `Pattern.compile(source, ignore_case ? CASE_INSENSITIVE : 0)`.
+    /// `Pattern.compile(source, ignore_case ? CASE_INSENSITIVE : 0)` (the flag is
+    /// the embedded `(?i)`).
     pub(crate) fn compile(source: &str, ignore_case: bool) -> Result<JavaPattern, String> {
-        let flags = if ignore_case { "(?i)" } else { "" };
-        let anchored = format!("{flags}\\A(?:{source})\\z");
-        let regex = fancy_regex::Regex::new(&anchored)
-            .map_err(|e| format!("{e} near index 0\n{source}"))?;
+        let regex = if ignore_case {
+            JavaRegex::new(&format!("(?i){source}"))
+        } else {
+            JavaRegex::new(source)
+        }
+        .map_err(|e| e.to_string())?;
         Ok(JavaPattern {
             source: source.to_string(),
             regex,
@@ -27,7 +27,7 @@ impl JavaPattern {
 
     /// `pattern.matcher(s).matches()`: the whole of `s` matches.
     pub(crate) fn matches(&self, s: &str) -> Result<bool, String> {
-        self.regex.is_match(s).map_err(|e| e.to_string())
+        self.regex.matches(s).map_err(|e| e.to_string())
     }
 
     /// `Pattern.toString()`: the source text.

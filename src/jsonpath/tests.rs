@@ -13,6 +13,10 @@ const D3: &str = "[1, \"two\", {\"a\": 3}, [4, 5], null, true]";
 const D4: &str = "{\"a.b\": \"dotted\", \"with space\": \"sp\", \"quote's\": \"q\", \"0\": \"zero\", \"a\": {\"b\": \"nested\"}, \"\": \"empty\", \"*\": \"star\", \"$\": \"dollar\", \"@\": \"at\", \"a]b\": 1, \"length()\": \"L\", \"x y\": {\"z\": 1}}";
 const D5: &str = "{\"items\": [{\"n\": \"a\", \"v\": 1, \"tags\": [\"x\"]}, {\"n\": \"b\", \"v\": \"1\"}, {\"n\": \"c\", \"v\": null}, {\"n\": \"d\"}, {\"n\": \"e\", \"v\": true}, {\"n\": \"f\", \"v\": 2.5}, {\"n\": \"g\", \"v\": \"abc\"}, {\"n\": \"h\", \"v\": [1,2]}, {\"n\": \"i\", \"v\": {\"k\": 1}}, {\"n\": \"null\", \"v\": \"null\"}, {\"n\": \"big\", \"v\": 123456789012345678901234567890}, {\"n\": \"it's\", \"v\": \"O'Brien\"}], \"limit\": 1, \"name\": \"b\", \"flag\": true}";
 
+/// Java regular expressions in filters.
+const D6: &str =
+    "{\"w\": [\"é\", \"É\", \"e\", \"E\", \"a.b\", \"a\\nb\", \"ab\", \"a\\u2028b\", \"x1_\"]}";
+
 type Row = (&'static str, &'static str, Option<&'static str>);
 
 #[rustfmt::skip]
@@ -366,6 +370,17 @@ const TABLE: &[Row] = &[
         (D5, "$.items[(@.length-1)].n", Some("\"it's\"")),
         (D5, "$.items[?(@.v == 2.50)].n", Some("[\"f\"]")),
         (D5, "$.items[?(@.v == 25e-1)].n", Some("[\"f\"]")),
+        (D6, "$.w[?(@ =~ /É/i)]", Some("[\"É\"]")),
+        (D6, "$.w[?(@ =~ /e/i)]", Some("[\"e\",\"E\"]")),
+        (D6, "$.w[?(@ =~ /a.b/)]", Some("[\"a.b\"]")),
+        (D6, "$.w[?(@ =~ /(?s)a.b/)]", Some("[\"a.b\",\"a\\nb\",\"a\\u2028b\"]")),
+        (D6, "$.w[?(@ =~ /\\w+/)]", Some("[\"e\",\"E\",\"ab\",\"x1_\"]")),
+        (D6, "$.w[?(@ =~ /\\p{L}+/)]", Some("[\"é\",\"É\",\"e\",\"E\",\"ab\"]")),
+        (D6, "$.w[?(@ =~ /[a-z]\\.[a-z]/)]", Some("[\"a.b\"]")),
+        (D6, "$.w[?(@ =~ /a\\Q.\\Eb/)]", Some("[\"a.b\"]")),
+        (D6, "$.w[?(@ =~ /x\\d_/)]", Some("[\"x1_\"]")),
+        (D6, "$.w[?(@ =~ /(a|x).*+/)]", Some("[\"a.b\",\"ab\",\"x1_\"]")),
+        (D6, "$.w[?(@ =~ /a{1,/)]", None), // com.jayway.jsonpath.InvalidPathException: java.util.regex.PatternSyntaxException: Unclosed counted c
 ];
 
 /// Random filters (operands and operators drawn at random), with the Java results.
