@@ -58,6 +58,7 @@ const JS_SHORT: [&str; 9] = [
 /// control characters and everything above U+007F as `\uXXXX` (upper-case hex, a
 /// character beyond U+FFFF as its two UTF-16 surrogates). DEL stays as it is.
 pub fn escape_javascript(s: &str, out: &mut String) {
+    out.reserve(s.len() + s.len() / 8 + 8);
     let bytes = s.as_bytes();
     let mut run = 0;
     let mut i = 0;
