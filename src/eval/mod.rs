@@ -1160,7 +1160,10 @@ impl<'a> Ctx<'a> {
                     .property(target, &name, env)
                     .map_err(|e| self.at(e, *range, env))?;
                 // The oracle's introspector: a missing or null property reads as "".
-                Ok(v.unwrap_or(Value::Str(Str::EMPTY)))
+                Ok(match v {
+                    Some(v) if !v.is_null() => v,
+                    _ => Value::Str(Str::EMPTY),
+                })
             }
             Modifier::Method { name, args, range } => {
                 let mut values = Vec::with_capacity(args.len());

@@ -193,12 +193,9 @@ pub(crate) fn evaluate(ctx: &mut Ctx, e: &Expr, env: Env) -> Result<bool> {
             compare(ctx, a, b, env)?,
             Some(Ordering::Greater | Ordering::Equal)
         ),
-        // Literals, maps, lists, math: SimpleNode.evaluate is false. Their
-        // values are still computed (method calls inside may have effects).
-        other => {
-            value(ctx, other, env)?;
-            false
-        }
+        // Literals, maps, lists, ranges, math: Velocity's SimpleNode.evaluate
+        // is false, without computing anything.
+        _ => false,
     })
 }
 
