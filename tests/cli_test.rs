@@ -465,11 +465,11 @@ fn help_has_examples_and_exit_codes() {
     assert_eq!(r.code, 2);
 }
 
-// ------------------------------------------------------------ with the engine
+// ------------------------------------------------------------ with the engine and JSON
 
 #[test]
 fn the_examples_pass() {
-    needs_engine!();
+    needs_json!();
     let r = run(&["test", "examples"]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     assert!(r.stdout.ends_with(" passed, 0 failed\n"), "{}", r.stdout);
@@ -477,7 +477,7 @@ fn the_examples_pass() {
 
 #[test]
 fn body_differences_are_diffed_by_line() {
-    needs_engine!();
+    needs_json!();
     let dir = scratch("body-diff");
     write(
         &dir,
@@ -521,7 +521,7 @@ fn body_differences_are_diffed_by_line() {
 
 #[test]
 fn update_records_rendered_output() {
-    needs_engine!();
+    needs_json!();
     let dir = scratch("update-rendered");
     let path = write(
         &dir,

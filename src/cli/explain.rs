@@ -80,15 +80,15 @@ pub fn notes(integration: &Integration, trace: &Trace) -> Vec<String> {
     out
 }
 
-/// The error of the template that failed, drawn with its source, named
-/// `NAME :: PREFIX LOCATION` (`cases.json :: my-case :: integration.responses[1]...`,
+/// The template that failed (what it is, see [`failed_template`]) and its
+/// error drawn with its source, named `NAME :: PREFIX LOCATION` (`cases.json :: my-case :: integration.responses[1]...`,
 /// `openapi.yaml :: paths./pets.get...`).
 pub fn template_error(
     integration: &Integration,
     trace: &Trace,
     name: &str,
     prefix: &str,
-) -> Option<String> {
+) -> Option<(String, String)> {
     let error = trace.template_error.as_ref()?;
     match failed_template(integration, trace) {
         Some((t, what)) => {
@@ -96,10 +96,12 @@ pub fn template_error(
                 Some(loc) => format!("{name} :: {prefix}{loc}"),
                 None => name.to_owned(),
             };
-            let d = diag::template(error, t.source(), &at);
-            Some(format!("{what} failed:\n{d}"))
+            Some((what, diag::template(error, t.source(), &at)))
         }
-        None => Some(diag::plain(&error.to_string(), &[], None)),
+        None => Some((
+            "a template".to_owned(),
+            diag::plain(&error.to_string(), &[], None),
+        )),
     }
 }
 
@@ -133,11 +135,12 @@ mod tests {
                 "response template: application/json"
             ]
         );
-        let d = template_error(i, &trace, "s.json :: c", "integration.").unwrap();
-        assert!(
-            d.starts_with("the response template application/json of integration response 400 failed:\nerror: parse: "),
-            "{d}"
+        let (what, d) = template_error(i, &trace, "s.json :: c", "integration.").unwrap();
+        assert_eq!(
+            what,
+            "the response template application/json of integration response 400"
         );
+        assert!(d.starts_with("error: parse: "), "{d}");
         assert!(
             d.contains(" --> s.json :: c :: integration.responses[1].responseTemplates.application/json:2:1\n"),
             "{d}"

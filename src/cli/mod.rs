@@ -10,6 +10,7 @@ mod diff;
 mod explain;
 mod gateway;
 mod input;
+mod lint;
 mod render;
 mod term;
 mod test;

@@ -570,10 +570,9 @@ fn explain_gateway(
         (None, Some(a)) => (a.file.clone(), ""),
         (None, None) => (title.to_owned(), ""),
     };
-    if let Some(d) = explain::template_error(integration, trace, &name, prefix) {
-        let (head, rest) = d.split_once('\n').unwrap_or((&d, ""));
-        out.push_str(&format!("  {head}\n"));
-        out.push_str(&indent(&diag::paint(style, rest), "    "));
+    if let Some((what, d)) = explain::template_error(integration, trace, &name, prefix) {
+        out.push_str(&format!("  {what} failed:\n"));
+        out.push_str(&indent(&diag::paint(style, &d), "    "));
     }
     out
 }
@@ -679,7 +678,13 @@ fn explain(
                     style.red("-"),
                     style.green("+")
                 ));
-                out.push_str(&diff::headers(style, expected, actual, "    "));
+                out.push_str(&diff::headers(
+                    style,
+                    expected,
+                    actual,
+                    "    ",
+                    case.kind.is_gateway(),
+                ));
             }
         }
     }

@@ -12,7 +12,7 @@ use crate::gateway::{
 /// case (`integration.responses[1].statusCode`, empty for the case itself)
 /// and what is wrong with it.
 pub fn read(node: &Node) -> Result<GatewayCase, (String, String)> {
-    let case = GatewayCase::from_json(&node.to_json()).map_err(|e| split_location(node, &e))?;
+    let case = GatewayCase::from_json(&node.to_json()).map_err(|e| locate_error(node, &e))?;
     // An inline integration says what outcome it needs; a route's is known
     // only when the case runs against its definition.
     if let Some(i) = &case.integration {
@@ -43,11 +43,12 @@ pub fn read(node: &Node) -> Result<GatewayCase, (String, String)> {
     Ok(case)
 }
 
-/// `integration.responses[1].statusCode: missing ...` → the path and the
-/// message. The path is the prefix (ending at one of the `": "`) that leads
-/// deepest into the case: keys may hold `": "` themselves (a selection
-/// pattern such as `Bad Request: .*`).
-fn split_location(node: &Node, error: &str) -> (String, String) {
+/// An error of the gateway module's readers, `integration.responses[1].statusCode:
+/// missing ...`, as the path within `node` and the message. The path is the
+/// prefix (ending at one of the `": "`) that leads deepest into `node`: keys
+/// may hold `": "` themselves (a selection pattern such as `Bad Request: .*`).
+/// No path found: the path is empty and the message the whole error.
+pub fn locate_error(node: &Node, error: &str) -> (String, String) {
     let mut best: Option<(usize, &str, &str)> = None;
     for (at, _) in error.match_indices(": ") {
         let (path, rest) = (&error[..at], &error[at + 2..]);
