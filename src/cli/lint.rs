@@ -22,7 +22,8 @@ pub const UTIL_METHODS: [&str; 6] = [
 /// The help for a parse error that follows a `\"` on its line.
 pub const QUOTE_HELP: &str = "Velocity 1.7 has no `\\\"` escape: inside a \"...\" string write a quote as `\"\"` (\"say \"\"hi\"\"\"), or use a '...' string";
 
-/// Whether a parse error comes after a `\"` on its line.
+/// Whether a parse error is at what follows a `\"` (blanks aside): the
+/// string ended at the `\"`'s quote.
 pub fn after_backslash_quote(error: &apigw_vtl::Error, source: &str) -> bool {
     if error.kind() != apigw_vtl::ErrorKind::Parse {
         return false;
@@ -30,16 +31,10 @@ pub fn after_backslash_quote(error: &apigw_vtl::Error, source: &str) -> bool {
     let Some(span) = error.span() else {
         return false;
     };
-    let offset = span.offset as usize;
-    let start = floor_char(source, offset.min(source.len()));
-    let end = floor_char(
-        source,
-        offset
-            .saturating_add(span.len as usize)
-            .clamp(start, source.len()),
-    );
-    let line_start = source[..start].rfind('\n').map_or(0, |p| p + 1);
-    source[line_start..end].contains("\\\"")
+    let start = floor_char(source, (span.offset as usize).min(source.len()));
+    // The string ended at the `\"`'s quote, and the parser choked on what
+    // follows it (blanks aside).
+    source[..start].trim_end().ends_with("\\\"")
 }
 
 fn floor_char(s: &str, mut i: usize) -> usize {
@@ -270,6 +265,8 @@ mod tests {
         assert_eq!(check("#set($s = \"say \\\"hi\\\"\")"), Some(true));
         assert_eq!(check("$util.escapeJavaScript(\"a \\\"b\\\"\")"), Some(true));
         assert_eq!(check("{\"a\": \"\\\"\"}\n#if(true)"), Some(false));
+        assert_eq!(check("#if($x == \"a \\\" b\")#end"), Some(true));
+        assert_eq!(check("{\"a\": \"\\\"x\\\"\"} #if($x"), Some(false));
         assert_eq!(check("#set($s = \"say \"\"hi\"\"\")"), None);
     }
 }
