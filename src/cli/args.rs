@@ -115,8 +115,9 @@ and .yml files with a `cases` array; payloads and API definitions beside them
 are skipped).
 
 Gateway cases (with an `integration`, or a `route` of the API definition given
-with --api or named by the suite's \"api\" field, relative to the suite) run
-the whole response path and compare the HTTP response: status, headers, body.
+with --api or else named by the suite's \"api\" field, relative to the suite)
+run the whole response path and compare the HTTP response: status, headers
+(names in any case) and body.
 
 For each failing case, test prints its name and what differs, then the line
 'N passed, M failed'.

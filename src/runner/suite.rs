@@ -723,6 +723,19 @@ mod tests {
     }
 
     #[test]
+    fn a_suite_may_name_its_api() {
+        let s = Suite::from_json(r#"{"api": "openapi.yaml", "cases": []}"#).unwrap();
+        assert_eq!(s.api.as_deref(), Some("openapi.yaml"));
+        assert_eq!(Suite::from_json(r#"{"cases": []}"#).unwrap().api, None);
+        assert_eq!(
+            Suite::from_json(r#"{"api": 1, "cases": []}"#)
+                .unwrap_err()
+                .message,
+            "`api` must be a string (the API definition file), found a number"
+        );
+    }
+
+    #[test]
     fn not_a_suite() {
         assert_eq!(
             Suite::from_json("[]").unwrap_err().message,
