@@ -16,7 +16,8 @@ fn invocation(case_file: &str) -> (Template, Invocation) {
     let mut inv = Invocation::with_body(input["body"].as_str().unwrap());
     if let Some(h) = input["params"]["header"].as_object() {
         for (k, v) in h {
-            inv.header.insert(k.clone(), v.as_str().unwrap().to_string());
+            inv.header
+                .insert(k.clone(), v.as_str().unwrap().to_string());
         }
     }
     inv.context = input.get("context").cloned().unwrap_or_default();
@@ -25,9 +26,13 @@ fn invocation(case_file: &str) -> (Template, Invocation) {
 
 fn workloads(c: &mut Criterion) {
     let (w1, inv1) = invocation(include_str!("workloads/w1.json"));
-    c.bench_function("W1", |b| b.iter(|| black_box(w1.render(black_box(&inv1)).unwrap())));
+    c.bench_function("W1", |b| {
+        b.iter(|| black_box(w1.render(black_box(&inv1)).unwrap()))
+    });
     let (w2, inv2) = invocation(include_str!("workloads/w2.json"));
-    c.bench_function("W2", |b| b.iter(|| black_box(w2.render(black_box(&inv2)).unwrap())));
+    c.bench_function("W2", |b| {
+        b.iter(|| black_box(w2.render(black_box(&inv2)).unwrap()))
+    });
 }
 
 criterion_group!(benches, workloads);

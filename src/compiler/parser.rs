@@ -1372,6 +1372,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
                 chain.push(Modifier::Property {
                     name,
                     range: Range::new(t.start as usize, t.end as usize),
+                    hint: Hint::default(),
                 });
             }
         }

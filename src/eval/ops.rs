@@ -92,7 +92,9 @@ pub(crate) fn value(ctx: &mut Ctx, e: &Expr, env: Env) -> Result<Value> {
                 let mark = ctx.heap.begin_str();
                 ctx.heap.push_from(ls);
                 ctx.heap.push_from(rs);
-                Value::Str(ctx.heap.finish_str(mark))
+                let v = Value::Str(ctx.heap.finish_str(mark));
+                ctx.check_strings()?;
+                v
             } else {
                 arith(&mut ctx.heap, l, r, number::add)?
             }

@@ -57,7 +57,7 @@ pub fn parse_json(heap: &mut Heap<'_>, text: Str) -> Result<Value, JsonError> {
     // The body outlives the heap borrow: read it in place. Other texts are copied
     // first, since the parser adds to the heap while reading.
     let owned: String;
-    let src: &str = match text.base {
+    let src: &str = match text.base() {
         StrBase::Body => heap.body().get(start..end).unwrap_or(""),
         StrBase::Source(_) | StrBase::Arena => {
             owned = heap.str(text).to_owned();

@@ -275,13 +275,13 @@ fn strings_without_escapes_are_slices_of_the_text() {
     let Value::Str(v0) = entries[0].1 else {
         panic!()
     };
-    assert_eq!(k0.base, StrBase::Body);
-    assert_eq!(v0.base, StrBase::Body);
+    assert_eq!(k0.base(), StrBase::Body);
+    assert_eq!(v0.base(), StrBase::Body);
     assert_eq!(heap.str(v0), "abc");
     let Value::Str(v1) = entries[1].1 else {
         panic!()
     };
-    assert_eq!(v1.base, StrBase::Arena);
+    assert_eq!(v1.base(), StrBase::Arena);
     assert_eq!(heap.str(v1), "a\nb");
     let Value::Str(k2) = entries[2].0 else {
         panic!()
@@ -302,7 +302,7 @@ fn parses_text_from_the_arena_and_the_source() {
     let Value::Str(s) = heap.list(id).items[0] else {
         panic!()
     };
-    assert_eq!(s.base, StrBase::Source(0));
+    assert_eq!(s.base(), StrBase::Source(0));
 
     let mut heap = Heap::new("", "");
     heap.alloc_str("padding");
