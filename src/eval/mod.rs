@@ -505,10 +505,11 @@ impl<'a> Ctx<'a> {
     /// A variable's value as a reference reads it: undefined names read as "".
     fn get_var(&mut self, sym: Sym, env: Env) -> Result<Value> {
         // Fast path: no macro frame and no null-held loop variable.
-        if env.frame.is_none() && self.null_held.is_empty() {
-            if let Some(Some(v)) = self.vars.get(sym as usize) {
-                return Ok(*v);
-            }
+        if env.frame.is_none()
+            && self.null_held.is_empty()
+            && let Some(Some(v)) = self.vars.get(sym as usize)
+        {
+            return Ok(*v);
         }
         match self.lookup(sym, env)? {
             Some(v) => Ok(v),
@@ -1209,16 +1210,17 @@ impl<'a> Ctx<'a> {
             Modifier::Property { name, range, hint } => {
                 let name = self.name_cow(*name);
                 // Fast path: a map's property other than `class` is `get(name)`.
-                if let Value::Map(id) = target {
-                    if name != "class" && name != "Class" {
-                        let mut h = hint.get();
-                        let v = self.heap.map_get_str_hinted(id, &name, &mut h);
-                        hint.set(h);
-                        return Ok(match v {
-                            Some(v) if !v.is_null() => v,
-                            _ => Value::Str(Str::EMPTY),
-                        });
-                    }
+                if let Value::Map(id) = target
+                    && name != "class"
+                    && name != "Class"
+                {
+                    let mut h = hint.get();
+                    let v = self.heap.map_get_str_hinted(id, &name, &mut h);
+                    hint.set(h);
+                    return Ok(match v {
+                        Some(v) if !v.is_null() => v,
+                        _ => Value::Str(Str::EMPTY),
+                    });
                 }
                 let v = self
                     .property(target, &name, env)

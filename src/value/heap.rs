@@ -306,10 +306,10 @@ impl<'a> Heap<'a> {
     /// position found is written back to `hint`.
     pub fn map_get_str_hinted(&self, id: MapId, key: &str, hint: &mut usize) -> Option<Value> {
         let entries = &self.map(id).entries;
-        if let Some((Value::Str(s), v)) = entries.get(*hint) {
-            if self.str(*s) == key {
-                return Some(*v);
-            }
+        if let Some((Value::Str(s), v)) = entries.get(*hint)
+            && self.str(*s) == key
+        {
+            return Some(*v);
         }
         let i = self.map_find_str(id, key)?;
         *hint = i;
