@@ -36,12 +36,12 @@ impl Ctx<'_> {
         let text = self.heap.str(path).to_string();
         if !self.input.paths.contains_key(&text) {
             let compiled = JsonPath::compile(&text)
-                .map_err(|e| Error::eval(format!("invalid JSONPath {text:?}: {e}")))?;
+                .map_err(|e| Error::eval(format!("invalid JSONPath {}: {e}", short(&text))))?;
             self.input.paths.insert(text.clone(), compiled);
         }
         let compiled = &self.input.paths[&text];
         jsonpath::read(&mut self.heap, doc, compiled)
-            .map_err(|e| Error::eval(format!("JSONPath {text:?}: {e}")))
+            .map_err(|e| Error::eval(format!("JSONPath {}: {e}", short(&text))))
     }
 
     /// The maps of `$input.params()`: path, querystring, header.
@@ -67,6 +67,14 @@ impl Ctx<'_> {
         }
         self.input.params = Some(ids);
         ids
+    }
+}
+
+/// A text for a message: quoted, and cut when long.
+fn short(text: &str) -> String {
+    match text.char_indices().nth(80) {
+        Some((i, _)) => format!("{:?}...", &text[..i]),
+        None => format!("{text:?}"),
     }
 }
 

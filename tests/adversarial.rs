@@ -1,0 +1,145 @@
+//! Adversarial inputs (README, "Limits and adversarial inputs"): each ends
+//! with a result or an error of the right kind, under the default limits.
+//! Timing is not asserted here (speed lives in the benchmarks); the README
+//! table gives the time and memory measured with `apigw-vtl render`.
+
+use apigw_vtl::{ErrorKind, Invocation, Limits, Template};
+
+fn render(template: &str, body: &str) -> Result<apigw_vtl::Rendered, apigw_vtl::Error> {
+    Template::parse(template)?.render(&Invocation::with_body(body))
+}
+
+fn kind(r: Result<apigw_vtl::Rendered, apigw_vtl::Error>) -> ErrorKind {
+    match r {
+        Ok(out) => panic!("expected an error, got {} bytes", out.body.len()),
+        Err(e) => e.kind(),
+    }
+}
+
+#[test]
+fn ten_thousand_nested_ifs_are_a_limit_error() {
+    let t = format!("{}x{}", "#if(true)".repeat(10_000), "#end".repeat(10_000));
+    assert_eq!(kind(render(&t, "")), ErrorKind::Limit);
+}
+
+#[test]
+fn ten_thousand_nested_json_arrays_are_an_eval_error() {
+    let body = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+    assert_eq!(kind(render("$input.path('$')", &body)), ErrorKind::Eval);
+    // The body is only parsed when a template reads it.
+    assert_eq!(render("$input.body.length()", &body).unwrap().body, "20000");
+}
+
+#[test]
+fn a_huge_range_stops_at_a_thousand_iterations() {
+    let out = render(
+        "#set($n = 0)#foreach($i in [1..2147483647])#set($n = $n + 1)#end$n",
+        "",
+    )
+    .unwrap();
+    assert_eq!(out.body, "1000");
+}
+
+#[test]
+fn a_huge_range_outside_foreach_is_a_limit_error() {
+    assert_eq!(
+        kind(render("#set($r = [1..2147483647])$r.size()", "")),
+        ErrorKind::Limit
+    );
+}
+
+#[test]
+fn a_macro_calling_itself_is_a_limit_error() {
+    assert_eq!(kind(render("#macro(m)#m()#end#m()", "")), ErrorKind::Limit);
+}
+
+#[test]
+fn doubling_a_string_forty_times_is_a_limit_error() {
+    let t = format!("#set($s = \"ab\"){}$s.length()", "#set($s = \"$s$s\")".repeat(40));
+    assert_eq!(kind(render(&t, "")), ErrorKind::Limit);
+}
+
+#[test]
+fn catastrophic_backtracking_regex_ends() {
+    let t = format!(
+        "#set($s = \"{}\")$s.replaceAll(\"(a+)+b\", \"x\")",
+        "a".repeat(50)
+    );
+    // No match (as Java eventually finds), quickly.
+    assert_eq!(render(&t, "").unwrap().body, "a".repeat(50));
+}
+
+#[test]
+fn a_ten_megabyte_body_renders() {
+    let mut body = String::from("{\"items\": [");
+    let mut i = 0;
+    while body.len() < 10 * 1024 * 1024 - 64 {
+        if i > 0 {
+            body.push(',');
+        }
+        body.push_str(&format!("{{\"id\": {i}, \"name\": \"item {i}\"}}"));
+        i += 1;
+    }
+    body.push_str("]}");
+    let out = render("$input.path('$.items').size() $input.json('$.items[0]')", &body).unwrap();
+    assert_eq!(out.body, format!("{i} {{\"id\":0,\"name\":\"item 0\"}}"));
+}
+
+#[test]
+fn a_template_over_300_kb_is_refused() {
+    let t = "x".repeat(301 * 1024);
+    let e = Template::parse(&t).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Limit);
+    // The limit is configurable.
+    let limits = Limits {
+        template_bytes: 400 * 1024,
+        ..Limits::default()
+    };
+    assert!(Template::parse_with(&t, limits).is_ok());
+}
+
+#[test]
+fn an_invalid_json_body_is_an_eval_error_only_when_read() {
+    assert_eq!(kind(render("$input.path('$.a')", "{\"a\": ")), ErrorKind::Eval);
+    assert_eq!(render("$input.body", "{\"a\": ").unwrap().body, "{\"a\": ");
+    // Replacement characters (what invalid UTF-8 becomes) are just text.
+    let body = String::from_utf8_lossy(b"{\"a\": \"\xff\xfe\"}").into_owned();
+    assert_eq!(
+        render("$input.path('$.a')", &body).unwrap().body,
+        "\u{FFFD}\u{FFFD}"
+    );
+}
+
+#[test]
+fn a_ten_thousand_step_path_is_an_eval_error() {
+    let t = format!("$input.path('${}')", ".a".repeat(10_000));
+    assert_eq!(kind(render(&t, "{\"a\": 1}")), ErrorKind::Eval);
+}
+
+#[test]
+fn limits_are_configurable() {
+    let limits = Limits {
+        steps: 1_000,
+        ..Limits::default()
+    };
+    let t = Template::parse_with("#foreach($i in [1..900])$i#end", limits).unwrap();
+    assert_eq!(
+        t.render(&Invocation::default()).unwrap_err().kind(),
+        ErrorKind::Limit
+    );
+    let limits = Limits {
+        output_bytes: 100,
+        ..Limits::default()
+    };
+    let t = Template::parse_with("#foreach($i in [1..900])$i#end", limits).unwrap();
+    assert_eq!(
+        t.render(&Invocation::default()).unwrap_err().kind(),
+        ErrorKind::Limit
+    );
+    let limits = Limits {
+        foreach_iterations: 3,
+        ..Limits::default()
+    };
+    let t = Template::parse_with("#foreach($i in [1..900])$i#end", limits).unwrap();
+    assert_eq!(t.render(&Invocation::default()).unwrap().body, "123");
+}
