@@ -148,6 +148,12 @@ impl Template {
     pub fn render(&self, invocation: &Invocation) -> Result<Rendered> {
         crate::eval::render(&self.inner, invocation, &self.limits)
     }
+
+    /// Renders, and says which template text wrote which output bytes (for
+    /// pointing at the line that produced a difference).
+    pub fn render_traced(&self, invocation: &Invocation) -> Result<(Rendered, crate::eval::Trace)> {
+        crate::eval::render_traced(&self.inner, invocation, &self.limits)
+    }
 }
 
 #[cfg(test)]

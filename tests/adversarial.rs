@@ -55,7 +55,10 @@ fn a_macro_calling_itself_is_a_limit_error() {
 
 #[test]
 fn doubling_a_string_forty_times_is_a_limit_error() {
-    let t = format!("#set($s = \"ab\"){}$s.length()", "#set($s = \"$s$s\")".repeat(40));
+    let t = format!(
+        "#set($s = \"ab\"){}$s.length()",
+        "#set($s = \"$s$s\")".repeat(40)
+    );
     assert_eq!(kind(render(&t, "")), ErrorKind::Limit);
 }
 
@@ -81,7 +84,11 @@ fn a_ten_megabyte_body_renders() {
         i += 1;
     }
     body.push_str("]}");
-    let out = render("$input.path('$.items').size() $input.json('$.items[0]')", &body).unwrap();
+    let out = render(
+        "$input.path('$.items').size() $input.json('$.items[0]')",
+        &body,
+    )
+    .unwrap();
     assert_eq!(out.body, format!("{i} {{\"id\":0,\"name\":\"item 0\"}}"));
 }
 
@@ -100,7 +107,10 @@ fn a_template_over_300_kb_is_refused() {
 
 #[test]
 fn an_invalid_json_body_is_an_eval_error_only_when_read() {
-    assert_eq!(kind(render("$input.path('$.a')", "{\"a\": ")), ErrorKind::Eval);
+    assert_eq!(
+        kind(render("$input.path('$.a')", "{\"a\": ")),
+        ErrorKind::Eval
+    );
     assert_eq!(render("$input.body", "{\"a\": ").unwrap().body, "{\"a\": ");
     // Replacement characters (what invalid UTF-8 becomes) are just text.
     let body = String::from_utf8_lossy(b"{\"a\": \"\xff\xfe\"}").into_owned();

@@ -661,6 +661,9 @@ fn explain(
             Mismatch::Body { expected, actual } => {
                 out.push_str("  body:\n");
                 out.push_str(&diff::body(style, expected, actual, "    "));
+                if let Some(origin) = first_difference_origin(case, expected, actual) {
+                    out.push_str(&origin);
+                }
             }
             Mismatch::Status { expected, actual } => {
                 let show = |s: &Option<i64>| {
@@ -689,6 +692,40 @@ fn explain(
         }
     }
     out
+}
+
+/// For a template case: the template line that wrote the first byte where
+/// `actual` differs from `expected` (found by rendering again with a trace).
+fn first_difference_origin(case: &Case, expected: &str, actual: &str) -> Option<String> {
+    let CaseKind::Template {
+        template,
+        invocation,
+    } = &case.kind
+    else {
+        return None;
+    };
+    let at = expected
+        .bytes()
+        .zip(actual.bytes())
+        .position(|(a, b)| a != b)
+        .unwrap_or(expected.len().min(actual.len()));
+    let t = apigw_vtl::Template::parse(template).ok()?;
+    let (rendered, trace) = t.render_traced(invocation).ok()?;
+    if rendered.body != actual {
+        return None;
+    }
+    let (start, end) = trace.source_range(at.min(actual.len().saturating_sub(1)))?;
+    let span = apigw_vtl::Span::of(template, start, end);
+    let line = template
+        .lines()
+        .nth(span.line.saturating_sub(1) as usize)
+        .unwrap_or("");
+    Some(format!(
+        "  the first difference (output byte {at}) comes from template line {}, column {}:\n    {}\n",
+        span.line,
+        span.column,
+        shorten(line, 120)
+    ))
 }
 
 /// At most `max` characters, with `...` when cut.

@@ -112,6 +112,10 @@ pub(crate) struct Ctx<'a> {
     pub(crate) regexes: RegexCache,
     /// A reusable buffer for copying a string out of the heap.
     pub(crate) scratch: String,
+    /// With [`render_traced`]: where each piece of the top-level output came from.
+    trace: Option<Vec<TraceEntry>>,
+    /// The top-level output buffer (trace entries are recorded for it only).
+    top: *const String,
     pub(crate) input: input::InputState,
     steps: u64,
     /// The step count at which the limits are checked next.
@@ -124,15 +128,60 @@ pub(crate) struct Ctx<'a> {
 
 /// Renders a parsed template against one invocation.
 pub fn render(c: &Compiled, inv: &Invocation, limits: &Limits) -> Result<Rendered> {
+    render_with(c, inv, limits, false).map(|(r, _)| r)
+}
+
+/// Which template text produced which output bytes (see [`render_traced`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Trace {
+    entries: Vec<TraceEntry>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct TraceEntry {
+    /// Output offset where the piece starts.
+    at: u32,
+    /// The template text (text or reference) that wrote it.
+    range: Range,
+}
+
+impl Trace {
+    /// The byte range of the template (its source 0) that wrote output byte
+    /// `offset`, when known.
+    pub fn source_range(&self, offset: usize) -> Option<(usize, usize)> {
+        let i = self.entries.partition_point(|e| e.at as usize <= offset);
+        let e = self.entries.get(i.checked_sub(1)?)?;
+        Some((e.range.start as usize, e.range.end as usize))
+    }
+}
+
+/// Renders, recording which template text wrote each part of the output
+/// (text and references of the template itself; output written by macros
+/// and `#evaluate` is attributed to the call).
+pub fn render_traced(c: &Compiled, inv: &Invocation, limits: &Limits) -> Result<(Rendered, Trace)> {
+    render_with(c, inv, limits, true)
+}
+
+fn render_with(
+    c: &Compiled,
+    inv: &Invocation,
+    limits: &Limits,
+    traced: bool,
+) -> Result<(Rendered, Trace)> {
     let mut ctx = Ctx::new(c, inv, limits);
     ctx.register_macros(&c.ast.root, 0);
-    let mut out = String::new();
+    let mut out = String::with_capacity(c.sources[0].len() + inv.body.len() / 2);
+    if traced {
+        ctx.trace = Some(Vec::new());
+        ctx.top = &out;
+    }
     let env = Env {
         frame: None,
         src: c.ast.source_id,
     };
     ctx.render_block(&c.ast.root, env, &mut out)?;
-    ctx.finish(out)
+    let entries = ctx.trace.take().unwrap_or_default();
+    Ok((ctx.finish(out)?, Trace { entries }))
 }
 
 impl<'a> Ctx<'a> {
@@ -157,6 +206,8 @@ impl<'a> Ctx<'a> {
             null_held: Vec::new(),
             regexes: RegexCache::new(),
             scratch: String::new(),
+            trace: None,
+            top: std::ptr::null(),
             input: input::InputState::default(),
             steps: 0,
             next_check: 0,
@@ -583,8 +634,32 @@ impl<'a> Ctx<'a> {
         self.heap.source_text(src)
     }
 
+    /// Records that the output from `out.len()` on comes from `range`.
+    fn traced(&mut self, range: Range, env: Env, out: &String) {
+        if let Some(t) = &mut self.trace {
+            if env.src == 0 && std::ptr::eq(out, self.top) {
+                t.push(TraceEntry {
+                    at: out.len() as u32,
+                    range,
+                });
+            }
+        }
+    }
+
     fn render_node(&mut self, node: &Node, env: Env, out: &mut String) -> Result<Flow> {
         self.step()?;
+        if self.trace.is_some() {
+            let range = match node {
+                Node::Text(Text::Source(r)) => Some(*r),
+                Node::Reference(r) => Some(r.range),
+                Node::MacroCall(n) => Some(n.range),
+                Node::Evaluate(n) => Some(n.range),
+                _ => None,
+            };
+            if let Some(r) = range {
+                self.traced(r, env, out);
+            }
+        }
         match node {
             Node::Text(t) => {
                 let s = self.text(t, env);
