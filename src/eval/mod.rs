@@ -636,13 +636,14 @@ impl<'a> Ctx<'a> {
 
     /// Records that the output from `out.len()` on comes from `range`.
     fn traced(&mut self, range: Range, env: Env, out: &String) {
-        if let Some(t) = &mut self.trace {
-            if env.src == 0 && std::ptr::eq(out, self.top) {
-                t.push(TraceEntry {
-                    at: out.len() as u32,
-                    range,
-                });
-            }
+        if let Some(t) = &mut self.trace
+            && env.src == 0
+            && std::ptr::eq(out, self.top)
+        {
+            t.push(TraceEntry {
+                at: out.len() as u32,
+                range,
+            });
         }
     }
 
