@@ -133,8 +133,12 @@ pub struct Reference {
     /// The variable name (for a `Runt`, the text to write).
     pub root: Sym,
     pub chain: Vec<Modifier>,
-    /// The reference's text, as written when it is escaped.
+    /// The reference's text, as written when it is escaped (empty when not
+    /// escaped: it is only needed then).
     pub literal: Box<str>,
+    /// Velocity's "first token image" after `getRoot` trimmed its escapes and
+    /// prefix (`$a`, `$!a`, `${`): where macro parameter names come from.
+    pub first_token: Range,
     /// False for `$\!a`-style references: they evaluate to null.
     pub computable: bool,
 }

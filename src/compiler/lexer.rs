@@ -275,6 +275,81 @@ fn candidates(state: LexState) -> &'static [Kind] {
     }
 }
 
+/// Can a token of this kind start with byte `b`? (A quick filter before
+/// trying to match; every kind's first character is known.)
+fn can_start(kind: Kind, b: u8) -> bool {
+    use Kind::*;
+    match kind {
+        IndexLbracket | Lbracket => b == b'[',
+        IndexRbracket | Rbracket | Textblock => b == b']',
+        Comma => b == b',',
+        DoubleDot | Dot => b == b'.',
+        Colon => b == b':',
+        LeftCurley | Lcurly | BracketedWord => b == b'{',
+        RightCurley | Rcurly => b == b'}',
+        Lparen => b == b'(',
+        Rparen | Refmod2Rparen => b == b')',
+        EscapeDirective | DoubleEscape | Escape => b == b'\\',
+        SetDirective => matches!(b, b' ' | b'\t' | b'#'),
+        Dollar | DollarBang => matches!(b, b'\\' | b'$'),
+        TextblockStart
+        | FormalCommentStart
+        | MultiLineCommentStart
+        | Hash
+        | SingleLineCommentStart => b == b'#',
+        Text => !matches!(b, b'$' | b'#' | b'\\'),
+        SingleLineComment | Newline => matches!(b, b'\n' | b'\r'),
+        FormalComment | MultiLineComment | Multiply => b == b'*',
+        Whitespace => matches!(b, b' ' | b'\t' | b'\n' | b'\r'),
+        StringLiteral => matches!(b, b'"' | b'\''),
+        True => b == b't',
+        False => b == b'f',
+        Minus => b == b'-',
+        Plus => b == b'+',
+        Divide => b == b'/',
+        Modulus => b == b'%',
+        LogicalAnd => matches!(b, b'&' | b'a'),
+        LogicalOr => matches!(b, b'|' | b'o'),
+        LogicalLt | LogicalLe => matches!(b, b'<' | b'l'),
+        LogicalGt | LogicalGe => matches!(b, b'>' | b'g'),
+        LogicalEquals => matches!(b, b'=' | b'e'),
+        LogicalNotEquals | LogicalNot => matches!(b, b'!' | b'n'),
+        Equals => b == b'=',
+        End | ElseifDirective | ElseDirective => matches!(b, b'e' | b'{'),
+        IfDirective => matches!(b, b'i' | b'{'),
+        IntegerLiteral => b == b'-' || b.is_ascii_digit(),
+        FloatingPointLiteral => b == b'-' || b == b'.' || b.is_ascii_digit(),
+        Word => b.is_ascii_alphabetic() || b == b'_' || b == b'@',
+        Identifier => b.is_ascii_alphabetic() || b == b'_',
+        EmptyIndex => b == b'$',
+        Eof | CommentChar | TextblockChar | ReferenceTerminator | DirectiveTerminator => false,
+    }
+}
+
+/// The candidates of a state that can start with byte `b`, in definition
+/// order: a table made once.
+fn starting_with(state: LexState, b: u8) -> &'static [Kind] {
+    use std::sync::OnceLock;
+    static TABLE: OnceLock<Vec<Vec<Vec<Kind>>>> = OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        (0u8..12)
+            .map(|st| {
+                let st = LexState::from_u8(st).expect("12 states");
+                (0..=255u8)
+                    .map(|b| {
+                        candidates(st)
+                            .iter()
+                            .copied()
+                            .filter(|k| can_start(*k, b))
+                            .collect()
+                    })
+                    .collect()
+            })
+            .collect()
+    });
+    &table[state as usize][b as usize]
+}
+
 /// The single-character token a state falls back to when nothing else
 /// matches (JavaCC's `~[]` definitions).
 fn fallback(state: LexState) -> Option<Kind> {
@@ -683,7 +758,8 @@ impl<'s> Lexer<'s> {
     /// wins a tie), or the state's one-character fallback.
     fn best_match(&self, p: usize) -> Option<(Kind, usize)> {
         let mut best: Option<(Kind, usize)> = None;
-        for &kind in candidates(self.state) {
+        let first = self.src.as_bytes()[p];
+        for &kind in starting_with(self.state, first) {
             let n = self.match_len(kind, p);
             if n > 0 && best.is_none_or(|(_, bn)| n > bn) {
                 best = Some((kind, n));

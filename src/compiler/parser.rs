@@ -105,7 +105,7 @@ fn starts_statement(k: Kind) -> bool {
 #[derive(Debug, Default)]
 pub struct Shared {
     pub names: Vec<Box<str>>,
-    index: HashMap<Box<str>, Sym>,
+    index: HashMap<Box<str>, Sym, std::hash::BuildHasherDefault<Fnv>>,
     /// Sources: 0 is the template; interpolated string literals follow.
     pub sources: Vec<Arc<str>>,
 }
@@ -119,6 +119,30 @@ impl Shared {
         self.names.push(name.into());
         self.index.insert(name.into(), s);
         s
+    }
+}
+
+/// FNV-1a: names are short, and SipHash's defence against collision
+/// attacks is not needed for a template's own names.
+#[derive(Default)]
+pub struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
     }
 }
 
@@ -212,7 +236,16 @@ impl<'s, 'sh> Parser<'s, 'sh> {
     }
 
     /// The token `i` places ahead (0 = next), fetching as needed.
+    #[inline]
     fn peek(&mut self, i: usize) -> PResult<Token> {
+        if let Some(t) = self.buf.get(i) {
+            return Ok(*t);
+        }
+        self.fetch(i)
+    }
+
+    #[inline(never)]
+    fn fetch(&mut self, i: usize) -> PResult<Token> {
         while self.buf.len() <= i {
             let t = self.lx.next_token().map_err(|e| self.lex_error(e))?;
             self.buf.push_back(t);
@@ -811,7 +844,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
                 ) {
                     self.buf.pop_front();
                     self.consumed.push(t);
-                    if t.specials.0 == t.specials.1 && t.kind != Kind::Dot {
+                    if t.kind != Kind::Dot && self.special_text(&t).is_empty() {
                         out.push(Node::Text(Text::Source(Range::new(
                             t.start as usize,
                             t.end as usize,
@@ -1288,13 +1321,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
     /// `getFirstToken().image` (for references, after `getRoot` trimmed it).
     fn first_image_of(&self, e: &Expr) -> String {
         match e {
-            Expr::Ref(r) => {
-                let lit = &r.literal;
-                let end = lit[1..]
-                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
-                    .map_or(lit.len(), |i| i + 1);
-                lit[..end].to_string()
-            }
+            Expr::Ref(r) => self.source_range_text(r.first_token).to_string(),
             Expr::Word(s) => self.shared.names[*s as usize].to_string(),
             Expr::Str(s) => self.source_range_text(s.range).to_string(),
             _ => String::new(),
@@ -1398,7 +1425,8 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         chain: Vec<Modifier>,
     ) -> PResult<Reference> {
         let range = self.range_from(first_index);
-        let mut first_img: String = self.img(&first_tok).to_string();
+        let src = self.src;
+        let mut first_img: &str = &src[first_tok.start as usize..first_tok.end as usize];
         let literal_rest = |p: &Self, first: &str| -> String {
             let mut s = p.special_text(&first_tok);
             s.push_str(first);
@@ -1407,7 +1435,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             }
             s
         };
-        if let Some(_slashbang) = first_img.find("\\!") {
+        if memchr::memmem::find(first_img.as_bytes(), b"\\!").is_some() {
             // `$\!name`: not a reference; its text with one backslash removed.
             let b = first_img.as_bytes();
             let mut i = first_img.find('$').unwrap_or(0);
@@ -1436,41 +1464,51 @@ impl<'s, 'sh> Parser<'s, 'sh> {
                 root,
                 chain,
                 literal: null_string.into(),
+                first_token: Range::new(first_tok.start as usize, first_tok.end as usize),
                 computable: false,
             });
         }
         let mut escaped = false;
-        let mut esc_prefix = String::new();
+        let mut esc_prefix = "";
         if first_img.starts_with('\\') {
             let n = first_img.bytes().take_while(|b| *b == b'\\').count();
             escaped = n % 2 == 1;
-            esc_prefix = first_img[..n / 2].to_string();
-            first_img = first_img[n..].to_string();
+            esc_prefix = &first_img[..n / 2];
+            first_img = &first_img[n..];
         }
-        let mut more_prefix = String::new();
+        let mut more_prefix = "";
         if let Some(loc) = first_img.rfind('$')
             && loc > 0
         {
-            more_prefix = first_img[..loc].to_string();
-            first_img = first_img[loc..].to_string();
+            more_prefix = &first_img[..loc];
+            first_img = &first_img[loc..];
         }
-        let literal = literal_rest(self, &first_img);
-        let (kind, root_name): (RefKind, String) = if let Some(rest) = first_img.strip_prefix("$!")
-        {
+        // The literal is only written for an escaped reference.
+        let literal = if escaped {
+            literal_rest(self, first_img)
+        } else {
+            String::new()
+        };
+        let first_token = Range::new(
+            first_tok.end as usize - first_img.len(),
+            first_tok.end as usize,
+        );
+        let root_img = &src[root_tok.start as usize..root_tok.end as usize];
+        let (kind, root_name): (RefKind, &str) = if let Some(rest) = first_img.strip_prefix("$!") {
             if rest.starts_with('{') {
-                (RefKind::Quiet, self.img(&root_tok).to_string())
+                (RefKind::Quiet, root_img)
             } else {
-                (RefKind::Quiet, rest.to_string())
+                (RefKind::Quiet, rest)
             }
         } else if first_img == "${" {
-            (RefKind::Formal, self.img(&root_tok).to_string())
+            (RefKind::Formal, root_img)
         } else if let Some(rest) = first_img.strip_prefix('$') {
-            (RefKind::Normal, rest.to_string())
+            (RefKind::Normal, rest)
         } else {
-            (RefKind::Runt, first_img.clone())
+            (RefKind::Runt, first_img)
         };
         let _ = formal;
-        let root = self.shared.intern(&root_name);
+        let root = self.shared.intern(root_name);
         Ok(Reference {
             range,
             kind,
@@ -1480,6 +1518,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             root,
             chain,
             literal: literal.into(),
+            first_token,
             computable: true,
         })
     }

@@ -1,0 +1,27 @@
+//! Parsing a 300 KB template (API Gateway's maximum): the W2 template
+//! repeated, so it has the usual mix of text, references and directives.
+
+use apigw_vtl::{Limits, Template};
+use criterion::{Criterion, criterion_group, criterion_main};
+use std::hint::black_box;
+
+fn template_300k() -> String {
+    let unit = include_str!("workloads/w2.vtl");
+    let mut t = String::with_capacity(300 * 1024);
+    while t.len() + unit.len() <= 300 * 1024 {
+        t.push_str(unit);
+        t.push('\n');
+    }
+    t
+}
+
+fn parse(c: &mut Criterion) {
+    let t = template_300k();
+    assert!(Template::parse_with(&t, Limits::default()).is_ok());
+    c.bench_function("parse_300k", |b| {
+        b.iter(|| black_box(Template::parse(black_box(&t)).unwrap()))
+    });
+}
+
+criterion_group!(benches, parse);
+criterion_main!(benches);
