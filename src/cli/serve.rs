@@ -97,6 +97,8 @@ pub fn run(term: &mut Term, args: &ServeArgs) -> u8 {
             return error(term, &e.to_string(), help);
         }
     };
+    // Listen for Ctrl-C before saying we are up, so that none is missed.
+    let mut stop = runtime.block_on(async { StopSignals::new() });
     let summary = server.summary();
     let mut banner = format!(
         "apigw-vtl serve: listening on http://{} (stage {stage})\n  API     {api} (re-read when it changes)\n  Lambda  {} (Invoke API, timeout {})\n",
@@ -113,15 +115,11 @@ pub fn run(term: &mut Term, args: &ServeArgs) -> u8 {
 
     let stop_log = Arc::clone(&log);
     let result = runtime.block_on(server.run(async move {
-        if tokio::signal::ctrl_c().await.is_err() {
-            // No signal handling: serve until killed.
-            std::future::pending::<()>().await;
-        }
+        stop.recv().await;
         stop_log("shutting down: finishing the requests in flight (Ctrl-C again to exit now)");
-        tokio::spawn(async {
-            if tokio::signal::ctrl_c().await.is_ok() {
-                std::process::exit(130);
-            }
+        tokio::spawn(async move {
+            stop.recv().await;
+            std::process::exit(130);
         });
     }));
     runtime.shutdown_timeout(std::time::Duration::from_secs(1));
@@ -131,6 +129,53 @@ pub fn run(term: &mut Term, args: &ServeArgs) -> u8 {
             0
         }
         Err(e) => error(term, &format!("serve: {e}"), None),
+    }
+}
+
+/// Ctrl-C (SIGINT) and, on Unix, SIGTERM: registered when made.
+struct StopSignals {
+    #[cfg(unix)]
+    signals: Option<(tokio::signal::unix::Signal, tokio::signal::unix::Signal)>,
+}
+
+impl StopSignals {
+    /// Must run inside the runtime.
+    fn new() -> StopSignals {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            StopSignals {
+                signals: signal(SignalKind::interrupt())
+                    .and_then(|i| Ok((i, signal(SignalKind::terminate())?)))
+                    .ok(),
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            StopSignals {}
+        }
+    }
+
+    /// The next signal (never, when signals cannot be handled).
+    async fn recv(&mut self) {
+        #[cfg(unix)]
+        {
+            match &mut self.signals {
+                Some((int, term)) => {
+                    tokio::select! {
+                        _ = int.recv() => {}
+                        _ = term.recv() => {}
+                    }
+                }
+                None => std::future::pending().await,
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            if tokio::signal::ctrl_c().await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        }
     }
 }
 
