@@ -430,7 +430,13 @@ async fn run_integration(
                     Ok(invoked) => {
                         rec.steps.push(lambda_step(&invoked.outcome));
                         match proxy_response(&invoked.outcome) {
-                            Ok(r) => decode_proxy_body(&invoked.outcome, r, rec),
+                            Ok(r) => decode_proxy_body(
+                                &invoked.outcome,
+                                r,
+                                request,
+                                &shared.config.binary_media_types,
+                                rec,
+                            ),
                             Err(e) => {
                                 rec.note(format!(
                                     "Execution failed due to configuration error: {e}"
@@ -588,16 +594,26 @@ async fn call_http(
     Ok(answer)
 }
 
-/// A proxy result with `isBase64Encoded: true` carries its body in base64:
-/// the client gets the bytes (as API Gateway does for binary media types).
+/// A proxy result with `isBase64Encoded: true` carries its body in base64.
+/// As API Gateway does, the client gets the bytes when one of the media
+/// types its `Accept` header lists is a binary media type, and the base64
+/// text otherwise.
 fn decode_proxy_body(
     outcome: &LambdaOutcome,
     mut r: HttpResponse,
+    request: &MethodRequest,
+    binary_types: &[String],
     rec: &mut Record,
 ) -> HttpResponse {
     let flagged = matches!(outcome, LambdaOutcome::Result(Json::Object(m))
         if m.get("isBase64Encoded") == Some(&Json::Bool(true)));
-    if flagged {
+    let accepted = request.headers.get_all("Accept").is_some_and(|values| {
+        values
+            .iter()
+            .flat_map(|v| v.split(','))
+            .any(|t| req::is_binary_type(Some(t), binary_types))
+    });
+    if flagged && accepted {
         match base64::engine::general_purpose::STANDARD.decode(&r.body) {
             Ok(bytes) => r.body = bytes,
             Err(e) => rec.note(format!(
