@@ -689,3 +689,91 @@ fn shutdown_lets_the_request_in_flight_finish() {
     assert_eq!(reply.status, 200);
     assert_eq!(reply.text(), r#"{"id":7}"#);
 }
+
+#[test]
+fn http_and_http_proxy_integrations_reach_an_http_backend() {
+    let dir = ScratchDir::new();
+    let file = dir.0.join("http.json");
+    // The stub's address is known only once it runs: start with a
+    // placeholder definition, then write the real one (it is re-read).
+    std::fs::write(&file, r#"{"openapi": "3.0.1", "paths": {}}"#).unwrap();
+    let env = Env::start(&file, |_: &Invocation| Reply::Hang, |_| {});
+    let backend = env.stub.endpoint();
+    let api = json!({
+        "openapi": "3.0.1",
+        "paths": {
+            "/web/{proxy+}": {"x-amazon-apigateway-any-method": {"x-amazon-apigateway-integration": {
+                "type": "http_proxy", "httpMethod": "ANY",
+                "uri": format!("{backend}/backend/{{proxy}}"),
+                "requestParameters": {"integration.request.path.proxy": "method.request.path.proxy"}
+            }}},
+            "/items/{id}": {"post": {"x-amazon-apigateway-integration": {
+                "type": "http", "httpMethod": "PUT",
+                "uri": format!("{backend}/items/{{id}}"),
+                "requestParameters": {
+                    "integration.request.path.id": "method.request.path.id",
+                    "integration.request.header.X-Status": "method.request.querystring.status",
+                    "integration.request.header.X-Up": "'v'"
+                },
+                "requestTemplates": {"application/json": "{\"id\": \"$input.params('id')\", \"raw\": $input.body}"},
+                "responses": {
+                    "default": {"statusCode": "200",
+                        "responseParameters": {"method.response.header.X-From": "integration.response.header.X-Backend"}},
+                    "404": {"statusCode": "404",
+                        "responseTemplates": {"application/json": "{\"gone\": \"$input.params('id')\"}"}}
+                }
+            }}}
+        }
+    });
+    std::fs::write(&file, api.to_string()).unwrap();
+
+    let reply = env.send("GET", "/web/a/b%20c?x=1&x=2", &[("X-In", "in")], b"");
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    assert_eq!(reply.header("X-Backend").as_deref(), Some("echo"));
+    let seen: Json = serde_json::from_slice(&reply.body).unwrap();
+    assert_eq!(seen["method"], "GET");
+    assert_eq!(seen["path"], "/backend/a/b%20c");
+    assert_eq!(seen["query"], "x=1&x=2");
+    assert_eq!(seen["headers"]["x-in"], "in");
+
+    let reply = env.send(
+        "POST",
+        "/items/7",
+        &[("Content-Type", "application/json")],
+        br#"{"n": 1}"#,
+    );
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    assert_eq!(reply.header("X-From").as_deref(), Some("echo"));
+    let seen: Json = serde_json::from_slice(&reply.body).unwrap();
+    assert_eq!(seen["method"], "PUT");
+    assert_eq!(seen["path"], "/items/7");
+    assert_eq!(seen["headers"]["x-up"], "v");
+    assert_eq!(seen["body"], r#"{"id": "7", "raw": {"n": 1}}"#);
+
+    // The backend's status selects the integration response.
+    let reply = env.send(
+        "POST",
+        "/items/7?status=404",
+        &[("Content-Type", "application/json")],
+        b"{}",
+    );
+    assert_eq!(reply.status, 404);
+    assert_eq!(reply.text(), r#"{"gone": "7"}"#);
+    let entry = env.entry_for(&reply.request_id());
+    assert!(
+        entry.contains("backend status 404: integration response 404"),
+        "{entry}"
+    );
+
+    // https backends are refused with a clear line.
+    let https = json!({"openapi": "3.0.1", "paths": {"/s": {"get": {"x-amazon-apigateway-integration": {
+        "type": "http_proxy", "httpMethod": "GET", "uri": "https://example.com/"}}}}});
+    std::fs::write(&file, https.to_string()).unwrap();
+    let reply = env.get("/s");
+    assert_eq!(reply.status, 502);
+    let entry = env.entry_for(&reply.request_id());
+    assert!(
+        entry.contains("https backends are not supported"),
+        "{entry}"
+    );
+}

@@ -30,7 +30,7 @@ response, status, time); --verbose adds the bodies before and after each
 transformation. The definition is re-read when its file changes. Payloads over
 10 MB get 413; a function that does not answer within --lambda-timeout gets 504
 {\"message\": \"Endpoint request timed out\"}; an unreachable endpoint gets 502.
-Ctrl-C stops accepting, lets requests in flight finish, and exits.
+Ctrl-C (or SIGTERM) stops accepting, lets requests in flight finish, and exits.
 
 Examples:
   sam local start-lambda &

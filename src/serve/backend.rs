@@ -252,7 +252,14 @@ pub async fn invoke(
         .body(Full::new(Bytes::from(payload)))
         .map_err(|e| BackendFailure::Invalid(format!("{url}: {e}")))?;
     let what = format!("the Lambda Invoke API at {}", endpoint.as_str());
-    let (parts, body) = send(client, request, timeout, &what).await?;
+    let (parts, body) = send(client, request, timeout, &what)
+        .await
+        .map_err(|f| match f {
+            BackendFailure::Unreachable(why) => BackendFailure::Unreachable(format!(
+                "{why} (is `sam local start-lambda` or another Lambda emulator running there? see --lambda-endpoint)"
+            )),
+            other => other,
+        })?;
     if !parts.status.is_success() {
         let kind = parts
             .headers

@@ -124,6 +124,9 @@ async fn stub_answer(
 ) -> Response<Full<Bytes>> {
     let path = req.uri().path().to_string();
     let query = req.uri().query().map(str::to_string);
+    if !path.starts_with("/2015-03-31/functions/") {
+        return echo(req).await;
+    }
     let invocation_type = req
         .headers()
         .get("x-amz-invocation-type")
@@ -178,6 +181,44 @@ async fn stub_answer(
             json(200).body(Full::new(Bytes::from(p))).unwrap()
         }
     }
+}
+
+/// Any other path: an HTTP backend that answers with what it received,
+/// `{"method", "path", "query", "headers", "body"}` (header names in lower
+/// case), with the status the `X-Status` header asks for (default 200)
+/// and an `X-Backend: echo` header.
+async fn echo(req: Request<Incoming>) -> Response<Full<Bytes>> {
+    let method = req.method().as_str().to_string();
+    let path = req.uri().path().to_string();
+    let query = req.uri().query().unwrap_or("").to_string();
+    let mut headers = serde_json::Map::new();
+    for (n, v) in req.headers() {
+        headers.insert(
+            n.as_str().to_string(),
+            serde_json::Value::String(String::from_utf8_lossy(v.as_bytes()).into_owned()),
+        );
+    }
+    let status: u16 = req
+        .headers()
+        .get("x-status")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(200);
+    let body = req
+        .into_body()
+        .collect()
+        .await
+        .map(|c| String::from_utf8_lossy(&c.to_bytes()).into_owned())
+        .unwrap_or_default();
+    let answer = serde_json::json!({
+        "method": method, "path": path, "query": query, "headers": headers, "body": body
+    });
+    Response::builder()
+        .status(status)
+        .header("content-type", "application/json")
+        .header("x-backend", "echo")
+        .body(Full::new(Bytes::from(answer.to_string())))
+        .unwrap()
 }
 
 /// A unique scratch directory under the system's temporary directory,
