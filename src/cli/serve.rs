@@ -78,9 +78,36 @@ pub fn run(term: &mut Term, args: &ServeArgs) -> u8 {
         Err(e) => return error(term, &format!("cannot start the runtime: {e}"), None),
     };
     term.flush();
-    let log: apigw_vtl::serve::Logger = Arc::new(|entry: &str| {
-        let mut err = std::io::stderr().lock();
-        let _ = writeln!(err, "{entry}");
+    // Entries go through a bounded queue to a writer thread, so that request
+    // handlers do not wait on standard error (a full queue does make them
+    // wait). `None` ends the writer, after what was queued before it.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Option<String>>(16 * 1024);
+    let writer = std::thread::spawn(move || {
+        let mut err = std::io::BufWriter::new(std::io::stderr());
+        while let Ok(Some(entry)) = rx.recv() {
+            let _ = writeln!(err, "{entry}");
+            let mut end = false;
+            while let Ok(more) = rx.try_recv() {
+                match more {
+                    Some(more) => {
+                        let _ = writeln!(err, "{more}");
+                    }
+                    None => {
+                        end = true;
+                        break;
+                    }
+                }
+            }
+            let _ = err.flush();
+            if end {
+                break;
+            }
+        }
+        let _ = err.flush();
+    });
+    let end_writer = tx.clone();
+    let log: apigw_vtl::serve::Logger = Arc::new(move |entry: &str| {
+        let _ = tx.send(Some(entry.to_string()));
     });
     let timeout = config.lambda_timeout;
     let stage = config.stage.clone();
@@ -123,13 +150,20 @@ pub fn run(term: &mut Term, args: &ServeArgs) -> u8 {
         });
     }));
     runtime.shutdown_timeout(std::time::Duration::from_secs(1));
-    match result {
+    let code = match result {
         Ok(()) => {
             log("stopped");
             0
         }
-        Err(e) => error(term, &format!("serve: {e}"), None),
-    }
+        Err(e) => {
+            log(&format!("error: serve: {e}"));
+            2
+        }
+    };
+    // The last entries are written before the process exits.
+    let _ = end_writer.send(None);
+    let _ = writer.join();
+    code
 }
 
 /// Ctrl-C (SIGINT) and, on Unix, SIGTERM: registered when made.
