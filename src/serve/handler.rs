@@ -209,15 +209,10 @@ async fn serve(
                     allowed.join(", ")
                 ));
             }
-            return (
-                {
-                    let mut r = gateway_response(403, MISSING_AUTHENTICATION_TOKEN_BODY);
-                    r.headers
-                        .set("x-amzn-ErrorType", "MissingAuthenticationTokenException");
-                    r
-                },
-                false,
-            );
+            let mut r = gateway_response(403, MISSING_AUTHENTICATION_TOKEN_BODY);
+            r.headers
+                .set("x-amzn-ErrorType", "MissingAuthenticationTokenException");
+            return (r, false);
         }
     };
     let route = m.route;
