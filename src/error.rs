@@ -45,11 +45,9 @@ pub fn line_col(source: &str, offset: usize) -> (u32, u32) {
                 line += 1;
                 line_start = i + 1;
             }
-            b'\r' => {
-                if before.get(i + 1) != Some(&b'\n') {
-                    line += 1;
-                    line_start = i + 1;
-                }
+            b'\r' if before.get(i + 1) != Some(&b'\n') => {
+                line += 1;
+                line_start = i + 1;
             }
             _ => {}
         }
@@ -94,8 +92,15 @@ impl fmt::Display for ErrorKind {
 }
 
 /// An error with its kind, message and (when known) where in the template it happened.
+///
+/// Boxed, so that `Result<T, Error>` stays small on the render path.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub struct Error {
+    repr: Box<Repr>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Repr {
     kind: ErrorKind,
     message: String,
     span: Option<Span>,
@@ -104,21 +109,23 @@ pub struct Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} error", self.kind)?;
-        if let Some(s) = self.span {
+        write!(f, "{} error", self.repr.kind)?;
+        if let Some(s) = self.repr.span {
             write!(f, " at line {}, column {}", s.line, s.column)?;
         }
-        write!(f, ": {}", self.message)
+        write!(f, ": {}", self.repr.message)
     }
 }
 
 impl Error {
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
         Error {
-            kind,
-            message: message.into(),
-            span: None,
-            help: None,
+            repr: Box::new(Repr {
+                kind,
+                message: message.into(),
+                span: None,
+                help: None,
+            }),
         }
     }
 
@@ -136,38 +143,38 @@ impl Error {
 
     /// Attaches a position (keeps an existing one).
     pub fn with_span(mut self, span: Span) -> Error {
-        if self.span.is_none() {
-            self.span = Some(span);
+        if self.repr.span.is_none() {
+            self.repr.span = Some(span);
         }
         self
     }
 
     /// Attaches a hint on the usual fix.
     pub fn with_help(mut self, help: impl Into<String>) -> Error {
-        self.help = Some(help.into());
+        self.repr.help = Some(help.into());
         self
     }
 
     pub fn kind(&self) -> ErrorKind {
-        self.kind
+        self.repr.kind
     }
 
     pub fn message(&self) -> &str {
-        &self.message
+        &self.repr.message
     }
 
     pub fn span(&self) -> Option<Span> {
-        self.span
+        self.repr.span
     }
 
     /// 1-based line and column, when the error has a position.
     pub fn line_col(&self) -> Option<(u32, u32)> {
-        self.span.map(|s| (s.line, s.column))
+        self.repr.span.map(|s| (s.line, s.column))
     }
 
     /// A hint on the usual fix, when there is one.
     pub fn help(&self) -> Option<&str> {
-        self.help.as_deref()
+        self.repr.help.as_deref()
     }
 
     /// The error as rustc writes one, with the source line and a marker under
@@ -181,8 +188,8 @@ impl Error {
     ///   | ^^^
     /// ```
     pub fn render(&self, source: &str, name: &str) -> String {
-        let mut out = format!("error: {}: {}\n", self.kind, self.message);
-        if let Some(span) = self.span {
+        let mut out = format!("error: {}: {}\n", self.repr.kind, self.repr.message);
+        if let Some(span) = self.repr.span {
             let line_no = span.line as usize;
             let text = source
                 .split_inclusive('\n')
@@ -220,7 +227,7 @@ impl Error {
             };
             out.push_str(&format!("{pad} | {indent}{}\n", "^".repeat(marker_len)));
         }
-        if let Some(help) = &self.help {
+        if let Some(help) = &self.repr.help {
             out.push_str(&format!("help: {help}\n"));
         }
         out

@@ -94,12 +94,12 @@ fn usage_errors_exit_2() {
     assert_eq!(r.code, 2);
 }
 
-// ------------------------------------------------------------ with the engine
+// ------------------------------------------------------------ with the engine (and, where marked, JSON)
 // Expected outputs from the oracle (shared/oracle/run-oracle.sh).
 
 #[test]
 fn the_body_goes_to_stdout_byte_for_byte_and_overrides_to_stderr() {
-    needs_engine!();
+    needs_json!();
     let r = run(&[
         "render",
         "examples/parse-json-error-status/error-response.vtl",
@@ -119,7 +119,7 @@ fn the_body_goes_to_stdout_byte_for_byte_and_overrides_to_stderr() {
 
 #[test]
 fn the_lambda_error_example_renders() {
-    needs_engine!();
+    needs_json!();
     let r = run(&[
         "render",
         "examples/lambda-error-regex/error-400.vtl",
@@ -137,7 +137,7 @@ fn the_lambda_error_example_renders() {
 
 #[test]
 fn inline_templates_parameters_and_stdin() {
-    needs_engine!();
+    needs_json!();
     let dir = scratch("render-inline");
     let r = run_in(
         &dir,

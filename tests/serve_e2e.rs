@@ -40,23 +40,6 @@ fn assert_oracle(case: &str, reply: &serve_support::HttpReply) {
     assert_eq!(reply.text(), body, "{case}: body");
 }
 
-/// Whether `$input.path`, `$input.json` and `$util` behave as API Gateway's
-/// (false while the JSON layer is a placeholder). The two tests whose
-/// templates need it report themselves pending until then; remove this
-/// guard once the JSON layer is in main.
-fn json_layer_ready() -> bool {
-    let t = apigw_vtl::Template::parse(
-        "$input.path('$.a')|$input.json('$.b')|$util.escapeJavaScript('/')",
-    );
-    let ready = t
-        .and_then(|t| t.render(&apigw_vtl::Invocation::with_body(r#"{"a": 1, "b": ["x"]}"#)))
-        .is_ok_and(|r| r.body == r#"1|["x"]|\/"#);
-    if !ready {
-        eprintln!("PENDING: the JSON layer ($input.path/json, $util) is not in this build yet");
-    }
-    ready
-}
-
 fn error_payload(message: &str) -> String {
     json!({
         "errorMessage": message,
@@ -68,9 +51,6 @@ fn error_payload(message: &str) -> String {
 
 #[test]
 fn seed_lambda_error_regex_gives_400() {
-    if !json_layer_ready() {
-        return;
-    }
     let env = Env::start(
         &api(),
         |inv: &Invocation| match inv.function.as_str() {
@@ -121,9 +101,6 @@ fn seed_success_takes_the_default_response() {
 
 #[test]
 fn response_override_status_201_from_the_lambda_output() {
-    if !json_layer_ready() {
-        return;
-    }
     let env = Env::start(
         &api(),
         |_: &Invocation| {

@@ -44,8 +44,9 @@ fn after_help_main() -> String {
         "Examples:
   apigw-vtl render response.vtl --body lambda-output.json
   apigw-vtl render -e '$input.path(\"$.name\")' --body - <<< '{{\"name\": \"Ann\"}}'
-  apigw-vtl check templates/*.vtl
+  apigw-vtl check templates/*.vtl openapi.yaml
   apigw-vtl test tests/templates/
+  apigw-vtl gateway --api openapi.yaml --route 'GET /pets/{{id}}' --lambda-error error.json
 
 {EXIT_CODES}"
     )
@@ -62,7 +63,7 @@ pub enum Command {
     /// Run test-case files (JSON or YAML suites) and report failures
     #[command(after_help = after_help_test())]
     Test(TestArgs),
-    /// Run a route of an API definition: the HTTP response a client would get
+    /// Run a method (a route of an API definition, or an integration): the HTTP response a client gets
     #[command(after_help = after_help_gateway())]
     Gateway(GatewayArgs),
     /// Serve an API definition locally over HTTP, with its mapping templates
@@ -91,12 +92,17 @@ Examples:
 fn after_help_check() -> String {
     format!(
         "Templates are .vtl or .vm files (any file that is not .json, .yaml or .yml is read
-as a template; - reads standard input). Each error is reported as rustc does, with
-the line and a marker; the parser stops at the first error of a template.
+as a template; - reads standard input). A .json, .yaml or .yml file is an API
+definition (OpenAPI 3, Swagger 2, SAM, CloudFormation): every request and response
+template of every route in it is checked, and named by its JSON path in the file.
+Each error is reported as rustc does, with the template line and a marker; the
+parser stops at the first error of a template. A $util method that does not exist
+is a warning (it renders as nothing), which does not change the exit status.
 
 Examples:
   apigw-vtl check response.vtl request.vm
   apigw-vtl check templates/*.vtl
+  apigw-vtl check openapi.yaml template.yaml
 
 {EXIT_CODES}"
     )
@@ -112,9 +118,13 @@ an eval error. A directory stands for every suite under it (the .json, .yaml
 and .yml files with a `cases` array; payloads and API definitions beside them
 are skipped).
 
+Gateway cases (with an `integration`, or a `route` of the API definition given
+with --api or else named by the suite's \"api\" field, relative to the suite)
+run the whole response path and compare the HTTP response: status, headers
+(names in any case) and body.
+
 For each failing case, test prints its name and what differs, then the line
-'N passed, M failed'. Gateway cases (with `integration`) are skipped, and
-counted on a line of their own, until the gateway module is available.
+'N passed, M failed'.
 
 The snapshot workflow: write cases without expect, run with --update, review
 the change with git diff.
@@ -122,6 +132,7 @@ the change with git diff.
 Examples:
   apigw-vtl test tests/templates/
   apigw-vtl test cases.json --filter override
+  apigw-vtl test --api openapi.yaml route-cases.json
   apigw-vtl test --update cases.yaml
 
 {EXIT_CODES}"
@@ -130,11 +141,20 @@ Examples:
 
 fn after_help_gateway() -> String {
     format!(
-        "Not available yet: this subcommand needs the gateway module.
+        "Runs one method as API Gateway does: the request template (by Content-Type),
+the Lambda outcome, the integration response its errorMessage selects (a Java
+regular expression matching the whole message), the response template (by
+Accept), the response parameters and the template's overrides. Standard output
+gets the response: the status line, the headers, a blank line and the body
+byte for byte (with --json, one object {{\"status\", \"headers\", \"body\"}}).
+A template that fails gives 500, its error on standard error, and exit status 1.
 
 Examples:
   apigw-vtl gateway --api openapi.yaml --route 'GET /pets/{{id}}' --path id=7 \\
       --lambda-error error.json
+  apigw-vtl gateway --api openapi.yaml --route 'GET /pets/7' --lambda-result pet.json --json
+  apigw-vtl gateway --integration integration.json --lambda-error error.json \\
+      --header 'Accept: application/json'
 
 {EXIT_CODES}"
     )
@@ -186,7 +206,7 @@ pub struct RenderArgs {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Template files (.vtl, .vm; - for standard input)
+    /// Template files (.vtl, .vm; - for standard input), or API definitions (.json, .yaml, .yml)
     #[arg(value_name = "FILE", required = true)]
     pub files: Vec<PathBuf>,
 }
@@ -205,34 +225,52 @@ pub struct TestArgs {
     /// Print every case, not only the failures
     #[arg(short, long)]
     pub verbose: bool,
-    /// An OpenAPI/SAM file whose routes gateway cases may name (needs the gateway module)
+    /// An API definition (OpenAPI, Swagger, SAM, CloudFormation) whose routes gateway cases name
     #[arg(long, value_name = "FILE")]
     pub api: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
-#[command(group(clap::ArgGroup::new("lambda").required(true).args(["lambda_result", "lambda_error"])))]
+#[command(group(clap::ArgGroup::new("method").required(true).args(["api", "integration"])))]
+#[command(group(clap::ArgGroup::new("backend").args(["lambda_result", "lambda_error", "http_response"])))]
+#[command(group(clap::ArgGroup::new("payload").args(["body", "body_text"])))]
 pub struct GatewayArgs {
     /// The API definition: OpenAPI 3, Swagger 2 or SAM/CloudFormation (JSON or YAML)
-    #[arg(long, value_name = "FILE", required = true)]
-    pub api: PathBuf,
-    /// The route, 'METHOD /path' as in the definition
-    #[arg(long, value_name = "ROUTE", required = true)]
-    pub route: String,
+    #[arg(long, value_name = "FILE", requires = "route")]
+    pub api: Option<PathBuf>,
+    /// The route: 'METHOD /path' as in the definition ('GET /pets/{id}'), or a
+    /// request path that routes to it ('GET /pets/7')
+    #[arg(long, value_name = "ROUTE")]
+    pub route: Option<String>,
+    /// An integration object instead of --api: x-amazon-apigateway-integration's
+    /// shape, as in a gateway case (JSON or YAML)
+    #[arg(long, value_name = "FILE", conflicts_with = "api")]
+    pub integration: Option<PathBuf>,
     /// The Lambda function's result (JSON)
     #[arg(long = "lambda-result", value_name = "FILE")]
     pub lambda_result: Option<PathBuf>,
     /// The Lambda function's error object ({"errorMessage", "errorType"}, JSON)
     #[arg(long = "lambda-error", value_name = "FILE")]
     pub lambda_error: Option<PathBuf>,
-    /// The method request's body (a file, or - for standard input)
+    /// An HTTP backend's response {"status", "headers", "body"} (JSON), for HTTP integrations
+    #[arg(long = "http-response", value_name = "FILE")]
+    pub http_response: Option<PathBuf>,
+    /// The method request's body: a file, or - for standard input
     #[arg(long, value_name = "FILE")]
     pub body: Option<PathBuf>,
+    /// The method request's body given inline
+    #[arg(long = "body-text", value_name = "TEXT")]
+    pub body_text: Option<String>,
     #[command(flatten)]
     pub request: RequestArgs,
-    /// Print the response as one JSON object {"status", "headers", "body"}
+    /// Print the response as one JSON object {"status", "headers", "body"}, as a
+    /// gateway case's `expect`
     #[arg(long)]
     pub json: bool,
+    /// Say on standard error how the response came about (the integration
+    /// response chosen, the templates used)
+    #[arg(short, long)]
+    pub verbose: bool,
 }
 
 #[cfg(feature = "serve")]

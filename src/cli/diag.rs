@@ -30,6 +30,19 @@ pub fn located(
     notes: &[String],
     help: Option<&str>,
 ) -> String {
+    located_level("error", message, source, name, span, notes, help)
+}
+
+/// [`located`] at another level (`warning`).
+pub fn located_level(
+    level: &str,
+    message: &str,
+    source: &str,
+    name: &str,
+    span: Range<usize>,
+    notes: &[String],
+    help: Option<&str>,
+) -> String {
     let start = floor_char(source, span.start.min(source.len()));
     let end = floor_char(source, span.end.clamp(start, source.len()));
     let (line_no, col) = line_col(source, start);
@@ -74,7 +87,7 @@ pub fn located(
 
     let gutter = line_no.to_string().len();
     let pad = " ".repeat(gutter);
-    let mut out = format!("error: {message}\n");
+    let mut out = format!("{level}: {message}\n");
     out.push_str(&format!("{pad}--> {name}:{line_no}:{col}\n"));
     out.push_str(&format!("{pad} |\n"));
     out.push_str(&format!(
@@ -104,9 +117,17 @@ pub fn plain(message: &str, notes: &[String], help: Option<&str>) -> String {
 
 /// A template error, rendered by the library, for the template `source` called `name`.
 ///
-/// An error without a position (a limit, say) still names the template.
+/// An error without a position (a limit, say) still names the template. A
+/// parse error after a `\"` gets the help that Velocity escapes a quote by
+/// doubling it.
 pub fn template(error: &apigw_vtl::Error, source: &str, name: &str) -> String {
-    let text = error.render(source, name);
+    let mut text = error.render(source, name);
+    if super::lint::after_backslash_quote(error, source) {
+        if !text.ends_with('\n') {
+            text.push('\n');
+        }
+        text.push_str(&format!("help: {}\n", super::lint::QUOTE_HELP));
+    }
     if error.span().is_some() {
         return text;
     }

@@ -131,22 +131,33 @@ fn quoted_pair(style: Style, expected: &str, actual: &str, indent: &str) -> Stri
     out
 }
 
-/// The headers that differ: `- NAME: "value"` expected, `+ NAME: "value"` actual.
+/// The headers that differ: `- NAME: "value"` expected, `+ NAME: "value"`
+/// actual. With `any_case`, names compare case-insensitively (HTTP headers).
 pub fn headers(
     style: Style,
     expected: &IndexMap<String, String>,
     actual: &IndexMap<String, String>,
     indent: &str,
+    any_case: bool,
 ) -> String {
+    let find = |map: &IndexMap<String, String>, k: &str| -> Option<String> {
+        if any_case {
+            map.iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case(k))
+                .map(|(_, v)| v.clone())
+        } else {
+            map.get(k).cloned()
+        }
+    };
     let mut out = String::new();
     for (k, v) in expected {
-        if actual.get(k) != Some(v) {
+        if find(actual, k).as_ref() != Some(v) {
             let line = format!("- {k}: {}", quote(v));
             out.push_str(&format!("{indent}{}\n", style.red(&line)));
         }
     }
     for (k, v) in actual {
-        if expected.get(k) != Some(v) {
+        if find(expected, k).as_ref() != Some(v) {
             let line = format!("+ {k}: {}", quote(v));
             out.push_str(&format!("{indent}{}\n", style.green(&line)));
         }
@@ -159,6 +170,23 @@ mod tests {
     use super::*;
 
     const PLAIN: Style = Style { color: false };
+
+    #[test]
+    fn header_names_compare_as_asked() {
+        let map = |pairs: &[(&str, &str)]| -> IndexMap<String, String> {
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect()
+        };
+        let e = map(&[("x-kind", "client"), ("A", "1")]);
+        let a = map(&[("X-Kind", "client"), ("A", "2")]);
+        assert_eq!(headers(PLAIN, &e, &a, "", true), "- A: \"1\"\n+ A: \"2\"\n");
+        assert_eq!(
+            headers(PLAIN, &e, &a, "", false),
+            "- x-kind: \"client\"\n- A: \"1\"\n+ X-Kind: \"client\"\n+ A: \"2\"\n"
+        );
+    }
 
     #[test]
     fn one_line_bodies_are_quoted_with_a_caret() {
@@ -236,7 +264,7 @@ mod tests {
         .into_iter()
         .collect();
         assert_eq!(
-            headers(PLAIN, &e, &a, "  "),
+            headers(PLAIN, &e, &a, "  ", false),
             "  - B: \"2\"\n  + B: \"3\"\n  + C: \"x\"\n"
         );
     }

@@ -2,12 +2,15 @@
 //! never prints). Exit status: 0 success, 1 a template or case failed,
 //! 2 usage error or unreadable input.
 
+mod api;
 mod args;
 mod check;
 mod diag;
 mod diff;
+mod explain;
 mod gateway;
 mod input;
+mod lint;
 mod render;
 #[cfg(feature = "serve")]
 mod serve;

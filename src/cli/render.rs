@@ -51,6 +51,11 @@ fn render(term: &mut Term, args: &RenderArgs) -> Result<u8, InputError> {
         (None, None) => String::new(),
     };
     let invocation = input::invocation(body, &args.request)?;
+    for w in super::lint::unknown_util_methods(&source) {
+        let d = super::lint::util_warning(&w, &source, &name);
+        let painted = diag::paint(term.err_style, &d);
+        term.err(&painted);
+    }
     let result = Template::parse(&source).and_then(|t| t.render(&invocation));
     match result {
         Ok(r) => {

@@ -1,15 +1,20 @@
 //! `apigw-vtl test`: run suites of test cases.
 
+use super::api;
 use super::args::TestArgs;
 use super::diag;
 use super::diff;
-use super::gateway::NOT_AVAILABLE;
+use super::explain;
 use super::input::{self, InputError};
 use super::term::{Style, Term};
 use super::update::{self, Format};
 use super::yaml;
+use apigw_vtl::gateway::{ApiDefinition, CaseError as RunError};
 use apigw_vtl::runner::doc::{self, Node};
-use apigw_vtl::runner::{Actual, Case, CaseError, Mismatch, Outcome, Suite, run_case};
+use apigw_vtl::runner::{
+    Actual, Case, CaseError, CaseKind, Mismatch, Outcome, Suite, run_case_with,
+};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// Deepest directory walk when a directory is given.
@@ -19,25 +24,40 @@ const MAX_DIR_DEPTH: usize = 32;
 struct Counts {
     passed: usize,
     failed: usize,
-    skipped: usize,
     updated: usize,
     invalid: usize,
     /// Unreadable file, not a suite, a malformed case, a failed write: exit 2.
     input_errors: bool,
-    skip_reasons: Vec<String>,
+}
+
+/// The API definitions route cases run against: `--api`, else the one a
+/// suite names (`"api": "openapi.yaml"`), each loaded once.
+struct Apis {
+    given: Option<api::Loaded>,
+    by_suite: HashMap<PathBuf, Option<api::Loaded>>,
 }
 
 pub fn run(term: &mut Term, args: &TestArgs) -> u8 {
-    if args.api.is_some() {
-        let d = diag::plain(
-            &format!("`--api` {NOT_AVAILABLE}"),
-            &[],
-            Some("give gateway cases an `integration` of their own meanwhile"),
-        );
-        let painted = diag::paint(term.err_style, &d);
-        term.err(&painted);
-        return 2;
-    }
+    let given = match &args.api {
+        None => None,
+        Some(path) => match api::load(path) {
+            Ok(loaded) => {
+                if args.verbose {
+                    let w = api::warnings(&loaded);
+                    term.err(&diag::paint(term.err_style, &w));
+                }
+                Some(loaded)
+            }
+            Err(InputError(d)) => {
+                report_err(term, &d);
+                return 2;
+            }
+        },
+    };
+    let mut apis = Apis {
+        given,
+        by_suite: HashMap::new(),
+    };
     let mut counts = Counts::default();
     let mut files = Vec::new();
     for path in &args.suites {
@@ -47,16 +67,9 @@ pub fn run(term: &mut Term, args: &TestArgs) -> u8 {
         }
     }
     for (file, explicit) in &files {
-        run_file(term, args, file, *explicit, &mut counts);
+        run_file(term, args, file, *explicit, &mut apis, &mut counts);
     }
     let style = term.out_style;
-    if counts.skipped > 0 {
-        let reasons = counts.skip_reasons.join("; ");
-        term.out(&format!(
-            "{} skipped: {reasons}\n",
-            style.warn(&counts.skipped.to_string())
-        ));
-    }
     if counts.invalid > 0 {
         term.out(&format!(
             "{} invalid (see the errors above)\n",
@@ -68,7 +81,7 @@ pub fn run(term: &mut Term, args: &TestArgs) -> u8 {
         term.out(&format!("{} case{s} updated\n", counts.updated));
     }
     if let Some(f) = &args.filter
-        && counts.passed + counts.failed + counts.skipped + counts.updated + counts.invalid == 0
+        && counts.passed + counts.failed + counts.updated + counts.invalid == 0
         && !counts.input_errors
     {
         let d = format!("warning: no case matches --filter {}\n", diff::quote(f));
@@ -76,7 +89,7 @@ pub fn run(term: &mut Term, args: &TestArgs) -> u8 {
         term.err(&painted);
     }
     if args.filter.is_none()
-        && counts.passed + counts.failed + counts.skipped + counts.updated + counts.invalid == 0
+        && counts.passed + counts.failed + counts.updated + counts.invalid == 0
         && !counts.input_errors
     {
         let painted = diag::paint(term.err_style, "warning: no test cases found\n");
@@ -229,7 +242,61 @@ fn load(path: &Path) -> Result<(String, Format, Suite), LoadError> {
     Ok((text, format, suite))
 }
 
-fn run_file(term: &mut Term, args: &TestArgs, path: &Path, explicit: bool, counts: &mut Counts) {
+/// The API definition of a suite: `--api`, else the suite's `api` (loaded
+/// once per file; `Err` when it cannot be loaded, after reporting why).
+fn suite_api<'a>(
+    term: &mut Term,
+    args: &TestArgs,
+    apis: &'a mut Apis,
+    path: &Path,
+    suite: &Suite,
+) -> Result<Option<&'a ApiDefinition>, ()> {
+    if apis.given.is_some() {
+        return Ok(apis.given.as_ref().map(|l| &l.definition));
+    }
+    let Some(file) = &suite.api else {
+        return Ok(None);
+    };
+    let dir = path.parent().unwrap_or(Path::new(""));
+    let api_path = if path.as_os_str() == "-" {
+        PathBuf::from(file)
+    } else {
+        dir.join(file)
+    };
+    let loaded =
+        apis.by_suite
+            .entry(api_path.clone())
+            .or_insert_with(|| match api::load(&api_path) {
+                Ok(l) => {
+                    if args.verbose {
+                        let w = api::warnings(&l);
+                        term.err(&diag::paint(term.err_style, &w));
+                    }
+                    Some(l)
+                }
+                Err(InputError(d)) => {
+                    let note = format!(
+                        "the API definition named by `api` in `{}`",
+                        input::display(path)
+                    );
+                    report_err(term, &format!("{d}note: {note}\n"));
+                    None
+                }
+            });
+    match loaded {
+        Some(l) => Ok(Some(&l.definition)),
+        None => Err(()),
+    }
+}
+
+fn run_file(
+    term: &mut Term,
+    args: &TestArgs,
+    path: &Path,
+    explicit: bool,
+    apis: &mut Apis,
+    counts: &mut Counts,
+) {
     let name = input::display(path);
     let (text, format, suite) = match load(path) {
         Ok(x) => x,
@@ -247,6 +314,10 @@ fn run_file(term: &mut Term, args: &TestArgs, path: &Path, explicit: bool, count
             counts.input_errors = true;
             return;
         }
+    };
+    let Ok(api) = suite_api(term, args, apis, path, &suite) else {
+        counts.input_errors = true;
+        return;
     };
     let matches = |case_name: &str| {
         args.filter.as_ref().is_none_or(|f| {
@@ -271,21 +342,17 @@ fn run_file(term: &mut Term, args: &TestArgs, path: &Path, explicit: bool, count
             continue;
         }
         let title = format!("{name} :: {}", case.name);
-        match run_case(case) {
+        match run_case_with(case, api) {
             Outcome::Passed(_) => {
                 counts.passed += 1;
                 if args.verbose {
                     term.out(&format!("{} {title}\n", term.out_style.green("ok  ")));
                 }
             }
-            Outcome::Skipped(reason) => {
-                counts.skipped += 1;
-                if !counts.skip_reasons.contains(&reason) {
-                    counts.skip_reasons.push(reason);
-                }
-                if args.verbose {
-                    term.out(&format!("{} {title}\n", term.out_style.warn("skip")));
-                }
+            Outcome::CannotRun(e) => {
+                report_err(term, &cannot_run(&e, case, &text, &name, api));
+                counts.invalid += 1;
+                counts.input_errors = true;
             }
             Outcome::Failed(actual, mismatches) => {
                 let style = term.out_style;
@@ -304,6 +371,9 @@ fn run_file(term: &mut Term, args: &TestArgs, path: &Path, explicit: bool, count
                     args,
                     &name,
                 ));
+                if let CaseKind::Gateway { case: g } = &case.kind {
+                    report.push_str(&explain_gateway(style, g, api, &title));
+                }
                 report.push('\n');
                 term.out(&report);
                 if args.update {
@@ -397,7 +467,7 @@ fn verify(
                 if without(&a.node, "expect") != without(&b.node, "expect") {
                     return Err(format!("cases[{i}] changed beyond its `expect`"));
                 }
-                if !apigw_vtl::runner::compare(b.expect.as_ref(), actual).is_empty() {
+                if !apigw_vtl::runner::compare_case(b, actual).is_empty() {
                     return Err(format!("cases[{i}] does not expect its actual result"));
                 }
             }
@@ -426,6 +496,85 @@ fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
     std::fs::rename(&tmp, path).inspect_err(|_| {
         let _ = std::fs::remove_file(&tmp);
     })
+}
+
+/// A gateway case that cannot run (its route is unknown, no API definition
+/// was given, ...), drawn at its `route`.
+fn cannot_run(
+    e: &RunError,
+    case: &Case,
+    text: &str,
+    file: &str,
+    api: Option<&ApiDefinition>,
+) -> String {
+    let at = case.node.get("route").unwrap_or(&case.node);
+    let mut notes = vec![format!(
+        "in case {} ({})",
+        diff::quote(&case.name),
+        case.path
+    )];
+    let help = match e {
+        RunError::NoApi(_) => Some(
+            "give the API definition with `--api FILE`, or name it in the suite: `\"api\": \"openapi.yaml\"`"
+                .to_owned(),
+        ),
+        RunError::RouteNotFound { .. } => api.map(|a| {
+            let keys: Vec<String> = a.routes.iter().map(|r| r.key()).collect();
+            if keys.is_empty() {
+                "the definition has no routes".to_owned()
+            } else {
+                format!("its routes are: {}", keys.join(", "))
+            }
+        }),
+        _ => None,
+    };
+    if matches!(e, RunError::RouteWithoutIntegration { .. }) {
+        notes.push("add an `x-amazon-apigateway-integration` to the method".into());
+    }
+    let span = if std::ptr::eq(at, &case.node) {
+        at.span.start..at.span.start.saturating_add(1).min(at.span.end)
+    } else {
+        at.span.clone()
+    };
+    diag::located(
+        &format!("cannot run the case: {e}"),
+        text,
+        file,
+        span,
+        &notes,
+        help.as_deref(),
+    )
+}
+
+/// For a failing gateway case: how the response came about, and the error
+/// of a template that failed.
+fn explain_gateway(
+    style: Style,
+    case: &apigw_vtl::gateway::GatewayCase,
+    api: Option<&ApiDefinition>,
+    title: &str,
+) -> String {
+    let Some(integration) = explain::integration_of(case, api) else {
+        return String::new();
+    };
+    let Ok(execution) = apigw_vtl::runner::gateway::execute(case, api) else {
+        return String::new();
+    };
+    let trace = &execution.trace;
+    let mut out = String::new();
+    for n in explain::notes(integration, trace) {
+        out.push_str(&format!("  {}: {n}\n", style.bold("note")));
+    }
+    let (name, prefix) = match (&case.integration, api) {
+        (Some(_), _) => (title.to_owned(), "integration."),
+        (None, Some(a)) => (a.file.clone(), ""),
+        (None, None) => (title.to_owned(), ""),
+    };
+    if let Some((what, d)) = explain::template_error(integration, trace, &name, prefix) {
+        out.push_str(&format!("  {what} failed:\n"));
+        out.push_str(&indent(&diag::paint(style, &d), "    "));
+    }
+    out
 }
 
 /// A malformed case, drawn at its place in the file.
@@ -529,7 +678,13 @@ fn explain(
                     style.red("-"),
                     style.green("+")
                 ));
-                out.push_str(&diff::headers(style, expected, actual, "    "));
+                out.push_str(&diff::headers(
+                    style,
+                    expected,
+                    actual,
+                    "    ",
+                    case.kind.is_gateway(),
+                ));
             }
         }
     }

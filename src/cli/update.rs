@@ -519,7 +519,7 @@ mod tests {
 
     #[test]
     fn gateway_expect_order() {
-        let text = "{\"cases\": [{\"name\": \"g\", \"integration\": {}}]}";
+        let text = "{\"cases\": [{\"name\": \"g\", \"integration\": {\"type\": \"MOCK\"}}]}";
         let s = suite(text, Format::Json);
         let case = s.cases[0].as_ref().unwrap();
         let new = apply(
@@ -528,7 +528,7 @@ mod tests {
         );
         assert_eq!(
             new,
-            "{\"cases\": [{\"name\": \"g\", \"integration\": {}, \"expect\": {\"status\": 200, \"headers\": {}, \"body\": \"b\"}}]}"
+            "{\"cases\": [{\"name\": \"g\", \"integration\": {\"type\": \"MOCK\"}, \"expect\": {\"status\": 200, \"headers\": {}, \"body\": \"b\"}}]}"
         );
     }
 }

@@ -82,11 +82,34 @@ pub enum RefKind {
     Runt,
 }
 
+/// Where a map property was last found (a per-node cache, as Velocity's
+/// introspection cache): maps parsed from JSON usually share a key order.
+#[derive(Debug, Default)]
+pub struct Hint(std::sync::atomic::AtomicU32);
+
+impl Hint {
+    pub fn get(&self) -> usize {
+        self.0.load(std::sync::atomic::Ordering::Relaxed) as usize
+    }
+
+    pub fn set(&self, i: usize) {
+        self.0.store(i as u32, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+impl Clone for Hint {
+    fn clone(&self) -> Hint {
+        Hint(std::sync::atomic::AtomicU32::new(
+            self.0.load(std::sync::atomic::Ordering::Relaxed),
+        ))
+    }
+}
+
 /// One step of a reference chain.
 #[derive(Clone, Debug)]
 pub enum Modifier {
     /// `.name` (`ASTIdentifier`)
-    Property { name: Sym, range: Range },
+    Property { name: Sym, range: Range, hint: Hint },
     /// `.name(args)` (`ASTMethod`)
     Method {
         name: Sym,

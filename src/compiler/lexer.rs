@@ -849,28 +849,24 @@ impl<'s> Lexer<'s> {
             }
             Kind::Rparen => self.rparen_handler(),
             Kind::Refmod2Rparen => self.switch_to(LexState::Reference),
-            Kind::SetDirective => {
-                if !self.in_comment {
-                    self.in_directive = true;
-                    self.push();
-                    self.in_set = true;
-                    self.switch_to(LexState::Directive);
-                    self.lparen += 1;
-                    if self.state == LexState::RefModifier {
-                        self.switch_to(LexState::RefMod2);
-                    }
+            Kind::SetDirective if !self.in_comment => {
+                self.in_directive = true;
+                self.push();
+                self.in_set = true;
+                self.switch_to(LexState::Directive);
+                self.lparen += 1;
+                if self.state == LexState::RefModifier {
+                    self.switch_to(LexState::RefMod2);
                 }
             }
-            Kind::SingleLineCommentStart => {
-                if !self.in_comment {
-                    if self.state == LexState::Reference {
-                        self.in_reference = false;
-                        self.pop();
-                    }
-                    self.in_comment = true;
-                    self.push();
-                    self.switch_to(LexState::InSingleLineComment);
+            Kind::SingleLineCommentStart if !self.in_comment => {
+                if self.state == LexState::Reference {
+                    self.in_reference = false;
+                    self.pop();
                 }
+                self.in_comment = true;
+                self.push();
+                self.switch_to(LexState::InSingleLineComment);
             }
             Kind::SingleLineComment
             | Kind::FormalComment
@@ -879,10 +875,10 @@ impl<'s> Lexer<'s> {
                 self.in_comment = false;
                 self.pop();
             }
-            Kind::StringLiteral => {
-                if self.state == LexState::Directive && !self.in_set && self.lparen == 0 {
-                    self.pop();
-                }
+            Kind::StringLiteral
+                if self.state == LexState::Directive && !self.in_set && self.lparen == 0 =>
+            {
+                self.pop();
             }
             Kind::Newline => {
                 self.pop();
@@ -907,10 +903,10 @@ impl<'s> Lexer<'s> {
                     self.pop();
                 }
             }
-            Kind::FloatingPointLiteral => {
-                if self.lparen == 0 && !self.in_set && self.state != LexState::RefMod2 {
-                    self.pop();
-                }
+            Kind::FloatingPointLiteral
+                if self.lparen == 0 && !self.in_set && self.state != LexState::RefMod2 =>
+            {
+                self.pop();
             }
             Kind::Dot => {
                 // backup(1): the letter after the dot starts the next token

@@ -766,10 +766,10 @@ impl<'s, 'sh> Parser<'s, 'sh> {
                 }
                 let img = self.img(&t);
                 let cut = img.find("##").or_else(|| img.find("#*"));
-                if let Some(cut) = cut {
-                    if cut > 0 {
-                        out.push(Node::Text(Text::Owned(img[..cut].into())));
-                    }
+                if let Some(cut) = cut
+                    && cut > 0
+                {
+                    out.push(Node::Text(Text::Owned(img[..cut].into())));
                 }
                 Ok(())
             }
@@ -1346,13 +1346,12 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         let first_index = self.consumed.len();
         let first = self.peek(0)?;
         let formal = first.kind == Kind::Lcurly;
-        let root_tok;
-        if formal {
+        let root_tok = if formal {
             self.consume(Kind::Lcurly, "`{`")?;
-            root_tok = self.consume(Kind::Identifier, "a name after `${`")?;
+            self.consume(Kind::Identifier, "a name after `${`")?
         } else {
-            root_tok = self.consume(Kind::Identifier, "a name")?;
-        }
+            self.consume(Kind::Identifier, "a name")?
+        };
         let mut chain = Vec::new();
         loop {
             while self.ntk()? == Kind::IndexLbracket {
@@ -1373,6 +1372,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
                 chain.push(Modifier::Property {
                     name,
                     range: Range::new(t.start as usize, t.end as usize),
+                    hint: Hint::default(),
                 });
             }
         }
@@ -1448,18 +1448,19 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             first_img = first_img[n..].to_string();
         }
         let mut more_prefix = String::new();
-        if let Some(loc) = first_img.rfind('$') {
-            if loc > 0 {
-                more_prefix = first_img[..loc].to_string();
-                first_img = first_img[loc..].to_string();
-            }
+        if let Some(loc) = first_img.rfind('$')
+            && loc > 0
+        {
+            more_prefix = first_img[..loc].to_string();
+            first_img = first_img[loc..].to_string();
         }
         let literal = literal_rest(self, &first_img);
-        let (kind, root_name): (RefKind, String) = if first_img.starts_with("$!") {
-            if first_img.starts_with("$!{") {
+        let (kind, root_name): (RefKind, String) = if let Some(rest) = first_img.strip_prefix("$!")
+        {
+            if rest.starts_with('{') {
                 (RefKind::Quiet, self.img(&root_tok).to_string())
             } else {
-                (RefKind::Quiet, first_img[2..].to_string())
+                (RefKind::Quiet, rest.to_string())
             }
         } else if first_img == "${" {
             (RefKind::Formal, self.img(&root_tok).to_string())
@@ -2014,16 +2015,15 @@ fn unescape_unicode(s: &str) -> Result<std::borrow::Cow<'_, str>, String> {
         units.push(code);
         last = u + 6;
         // A surrogate pair written as two escapes.
-        if (0xD800..0xDC00).contains(&code) && s[last..].starts_with("\\u") {
-            if let Some(low) = s
+        if (0xD800..0xDC00).contains(&code)
+            && s[last..].starts_with("\\u")
+            && let Some(low) = s
                 .get(last + 2..last + 6)
                 .and_then(|h| u16::from_str_radix(h, 16).ok())
-            {
-                if (0xDC00..0xE000).contains(&low) {
-                    units.push(low);
-                    last += 6;
-                }
-            }
+            && (0xDC00..0xE000).contains(&low)
+        {
+            units.push(low);
+            last += 6;
         }
         out.extend(char::decode_utf16(units.iter().copied()).map(|r| r.unwrap_or('\u{FFFD}')));
         match s[last..].find("\\u") {

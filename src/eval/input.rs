@@ -153,27 +153,38 @@ pub(crate) fn call_util(ctx: &mut Ctx, name: &str, args: &[Value]) -> Result<Opt
         }
         _ => return Ok(None),
     };
-    let text = ctx.heap.str(s).to_string();
-    let mut out = String::new();
+    // The argument may live in the arena the result is written to: copy it
+    // to a scratch buffer first.
+    let mut text = std::mem::take(&mut ctx.scratch);
+    text.clear();
+    text.push_str(ctx.heap.str(s));
+    let encoded = |ctx: &mut Ctx, f: fn(&str, &mut String), text: &str| {
+        let mark = ctx.heap.begin_str();
+        f(text, ctx.heap.arena_mut());
+        Value::Str(ctx.heap.finish_str(mark))
+    };
+    let r = match name {
+        "escapeJavaScript" => encoded(ctx, util::escape_javascript, &text),
+        "urlEncode" => encoded(ctx, util::url_encode, &text),
+        "base64Encode" => encoded(ctx, util::base64_encode, &text),
+        _ => {
+            let r = call_util_other(ctx, name, s, &text);
+            ctx.scratch = text;
+            return r;
+        }
+    };
+    ctx.scratch = text;
+    Ok(Some(r))
+}
+
+fn call_util_other(ctx: &mut Ctx, name: &str, s: Str, text: &str) -> Result<Option<Value>> {
     Ok(Some(match name {
-        "escapeJavaScript" => {
-            util::escape_javascript(&text, &mut out);
-            ctx.heap.string(&out)
-        }
-        "urlEncode" => {
-            util::url_encode(&text, &mut out);
-            ctx.heap.string(&out)
-        }
         "urlDecode" => {
-            let d = util::url_decode(&text).map_err(|e| Error::eval(e.to_string()))?;
+            let d = util::url_decode(text).map_err(|e| Error::eval(e.to_string()))?;
             ctx.heap.string(&d)
         }
-        "base64Encode" => {
-            util::base64_encode(&text, &mut out);
-            ctx.heap.string(&out)
-        }
         "base64Decode" => {
-            let d = util::base64_decode(&text).map_err(|e| Error::eval(e.to_string()))?;
+            let d = util::base64_decode(text).map_err(|e| Error::eval(e.to_string()))?;
             ctx.heap.string(&d)
         }
         "parseJson" => json::parse_json(&mut ctx.heap, s)

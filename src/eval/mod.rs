@@ -10,9 +10,9 @@ mod input;
 mod ops;
 
 use crate::api::{Invocation, Limits, Rendered, RequestOverride};
-use crate::compiler::Compiled;
 use crate::compiler::ast::*;
 use crate::compiler::parser::{self, Shared};
+use crate::compiler::{Compiled, sym};
 use crate::error::{Error, ErrorKind, Result, Span};
 use crate::java::regex::RegexCache;
 use crate::value::print::write_java_string;
@@ -110,15 +110,15 @@ pub(crate) struct Ctx<'a> {
     /// Loop variables currently bound to a null element (Velocity's `NullHolderContext`).
     null_held: Vec<Sym>,
     pub(crate) regexes: RegexCache,
+    /// A reusable buffer for copying a string out of the heap.
+    pub(crate) scratch: String,
     pub(crate) input: input::InputState,
     steps: u64,
+    /// The step count at which the limits are checked next.
+    next_check: u64,
     depth: usize,
     macro_depth: usize,
     out_len_base: usize,
-    sym_foreach: Sym,
-    sym_velocity_count: Sym,
-    sym_velocity_has_next: Sym,
-    sym_body_content: Sym,
     context_map: Value,
 }
 
@@ -156,39 +156,27 @@ impl<'a> Ctx<'a> {
             dynamics: Vec::new(),
             null_held: Vec::new(),
             regexes: RegexCache::new(),
+            scratch: String::new(),
             input: input::InputState::default(),
             steps: 0,
+            next_check: 0,
             depth: 0,
             macro_depth: 0,
             out_len_base: 0,
-            sym_foreach: 0,
-            sym_velocity_count: 0,
-            sym_velocity_has_next: 0,
-            sym_body_content: 0,
             context_map: Value::Null,
         };
-        ctx.sym_foreach = ctx.sym("foreach");
-        ctx.sym_velocity_count = ctx.sym("velocityCount");
-        ctx.sym_velocity_has_next = ctx.sym("velocityHasNext");
-        ctx.sym_body_content = ctx.sym("bodyContent");
-        let input = Value::Host(Host::Input);
-        let util = Value::Host(Host::Util);
-        let s = ctx.sym("input");
-        ctx.put_global(s, input);
-        let s = ctx.sym("util");
-        ctx.put_global(s, util);
+        ctx.put_global(sym::INPUT, Value::Host(Host::Input));
+        ctx.put_global(sym::UTIL, Value::Host(Host::Util));
         let context = ctx.build_context();
         ctx.context_map = context;
-        let s = ctx.sym("context");
-        ctx.put_global(s, context);
+        ctx.put_global(sym::CONTEXT, context);
         let stage = ctx.heap.alloc_map(MapKind::Plain, Vec::new());
         for (k, v) in &inv.stage_variables {
             let k = ctx.heap.string(k);
             let v = ctx.heap.string(v);
             ctx.heap.map_mut(stage).entries.push((k, v));
         }
-        let s = ctx.sym("stageVariables");
-        ctx.put_global(s, Value::Map(stage));
+        ctx.put_global(sym::STAGE_VARIABLES, Value::Map(stage));
         ctx
     }
 
@@ -277,8 +265,8 @@ impl<'a> Ctx<'a> {
 
     /// The symbol of a name (interning names the template does not have).
     pub(crate) fn sym(&mut self, name: &str) -> Sym {
-        if let Some(i) = self.c.names.iter().position(|n| &**n == name) {
-            return i as Sym;
+        if let Some(&i) = self.c.index.get(name) {
+            return i;
         }
         if let Some(&s) = self.extra_index.get(name) {
             return s;
@@ -287,6 +275,16 @@ impl<'a> Ctx<'a> {
         self.extra_names.push(name.into());
         self.extra_index.insert(name.into(), s);
         s
+    }
+
+    /// A name, without borrowing the context (names of the template itself
+    /// are borrowed from it; names from `#evaluate` are copied).
+    pub(crate) fn name_cow(&self, sym: Sym) -> Cow<'a, str> {
+        let c: &'a Compiled = self.c;
+        match c.names.get(sym as usize) {
+            Some(n) => Cow::Borrowed(n),
+            None => Cow::Owned(self.name(sym).to_string()),
+        }
     }
 
     pub(crate) fn name(&self, sym: Sym) -> &str {
@@ -300,14 +298,36 @@ impl<'a> Ctx<'a> {
 
     // ------------------------------------------------------------------ limits
 
+    #[inline]
     fn step(&mut self) -> Result<()> {
         self.steps += 1;
+        if self.steps >= self.next_check {
+            return self.step_checks();
+        }
+        Ok(())
+    }
+
+    /// The limit checks [`Ctx::step`] makes every few hundred steps.
+    #[cold]
+    fn step_checks(&mut self) -> Result<()> {
+        self.next_check = (self.steps + 256).min(self.limits.steps.saturating_add(1));
         if self.steps > self.limits.steps {
             return Err(Error::limit(format!(
                 "the template took more than {} evaluation steps",
                 self.limits.steps
             )));
         }
+        if self.heap.arena_len() > self.limits.memory_bytes {
+            return Err(Error::limit(format!(
+                "the template made more than {} bytes of strings",
+                self.limits.memory_bytes
+            )));
+        }
+        self.check_memory()
+    }
+
+    /// Strings can double at every step: check the arena after making one.
+    pub(crate) fn check_strings(&self) -> Result<()> {
         if self.heap.arena_len() > self.limits.memory_bytes {
             return Err(Error::limit(format!(
                 "the template made more than {} bytes of strings",
@@ -421,10 +441,10 @@ impl<'a> Ctx<'a> {
     }
 
     fn register_macros_expr(&mut self, e: &Expr) {
-        if let Expr::Str(s) = e {
-            if let Some(i) = &s.interpolated {
-                self.register_macros(&i.ast.root, i.source_id);
-            }
+        if let Expr::Str(s) = e
+            && let Some(i) = &s.interpolated
+        {
+            self.register_macros(&i.ast.root, i.source_id);
         }
     }
 
@@ -445,10 +465,10 @@ impl<'a> Ctx<'a> {
         }
         let mut frame = env.frame;
         while let Some(f) = frame {
-            if let Some((_, v)) = f.locals.borrow().iter().rev().find(|(s, _)| *s == sym) {
-                if !v.is_null() {
-                    return Ok(Some(*v));
-                }
+            if let Some((_, v)) = f.locals.borrow().iter().rev().find(|(s, _)| *s == sym)
+                && !v.is_null()
+            {
+                return Ok(Some(*v));
             }
             let proxy = f
                 .proxies
@@ -484,6 +504,12 @@ impl<'a> Ctx<'a> {
 
     /// A variable's value as a reference reads it: undefined names read as "".
     fn get_var(&mut self, sym: Sym, env: Env) -> Result<Value> {
+        // Fast path: no macro frame and no null-held loop variable.
+        if env.frame.is_none() && self.null_held.is_empty() {
+            if let Some(Some(v)) = self.vars.get(sym as usize) {
+                return Ok(*v);
+            }
+        }
         match self.lookup(sym, env)? {
             Some(v) => Ok(v),
             None => {
@@ -624,6 +650,9 @@ impl<'a> Ctx<'a> {
             out.push_str(&name);
             return Ok(());
         }
+        if self.render_util_call(r, env, out)?.is_some() {
+            return Ok(());
+        }
         let value = self.eval_reference(r, env)?;
         if r.escaped {
             out.push_str(&r.esc_prefix);
@@ -637,6 +666,39 @@ impl<'a> Ctx<'a> {
         out.push_str(&r.more_prefix);
         // API Gateway: a null value renders as "".
         self.write_value(value, env, out)
+    }
+
+    /// `$util.escapeJavaScript(x)` / `$util.urlEncode(x)` written straight to
+    /// the output (the usual case, and the hot one): `Some(())` when done.
+    fn render_util_call(
+        &mut self,
+        r: &Reference,
+        env: Env,
+        out: &mut String,
+    ) -> Result<Option<()>> {
+        let [Modifier::Method { name, args, .. }] = &r.chain[..] else {
+            return Ok(None);
+        };
+        let [arg] = &args[..] else { return Ok(None) };
+        let escape: fn(&str, &mut String) = match &*self.name_cow(*name) {
+            "escapeJavaScript" => crate::apigw::util::escape_javascript,
+            "urlEncode" => crate::apigw::util::url_encode,
+            _ => return Ok(None),
+        };
+        if r.escaped || r.kind == RefKind::Runt {
+            return Ok(None);
+        }
+        if self.get_var(r.root, env)? != Value::Host(Host::Util) {
+            return Ok(None);
+        }
+        self.step()?;
+        let v = self.eval(arg, env)?;
+        out.push_str(&r.esc_prefix);
+        out.push_str(&r.more_prefix);
+        if let Value::Str(s) = v {
+            escape(self.heap.str(s), out);
+        }
+        Ok(Some(()))
     }
 
     /// Writes `String.valueOf(v)`, rendering template blocks.
@@ -677,7 +739,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// `String.valueOf(v)` as a heap string (blocks rendered).
-    pub(crate) fn to_str(&mut self, v: Value, env: Env) -> Result<Str> {
+    pub(crate) fn string_of(&mut self, v: Value, env: Env) -> Result<Str> {
         match v {
             Value::Str(s) => Ok(s),
             _ => {
@@ -720,7 +782,7 @@ impl<'a> Ctx<'a> {
         }
         match last {
             Modifier::Property { name, .. } | Modifier::Method { name, .. } => {
-                let name = self.name(*name).to_string();
+                let name = self.name_cow(*name);
                 self.set_property(target, &name, value)
             }
             Modifier::Index { arg, range } => {
@@ -789,10 +851,10 @@ impl<'a> Ctx<'a> {
             }
         };
         let saved = self.get_var(n.var, env)?;
-        let saved_counter = self.get_var(self.sym_velocity_count, env)?;
-        let saved_next = self.get_var(self.sym_velocity_has_next, env)?;
+        let saved_counter = self.get_var(sym::VELOCITY_COUNT, env)?;
+        let saved_next = self.get_var(sym::VELOCITY_HAS_NEXT, env)?;
         // `$foreach`
-        let previous = self.get_var(self.sym_foreach, env)?;
+        let previous = self.get_var(sym::FOREACH, env)?;
         let (parent, replaced) = match previous {
             Value::Host(Host::Foreach(p)) => (Some(p), None),
             Value::Null => (None, None),
@@ -805,7 +867,7 @@ impl<'a> Ctx<'a> {
             parent,
             replaced,
         });
-        self.put_var(self.sym_foreach, Value::Host(Host::Foreach(id)), env);
+        self.put_var(sym::FOREACH, Value::Host(Host::Foreach(id)), env);
 
         let mut counter: i64 = 1;
         let mut flow = Flow::Normal;
@@ -827,8 +889,8 @@ impl<'a> Ctx<'a> {
                 break;
             }
             let has_next = self.has_next(&iter);
-            self.put_var(self.sym_velocity_count, Value::Int(counter as i32), env);
-            self.put_var(self.sym_velocity_has_next, Value::Bool(has_next), env);
+            self.put_var(sym::VELOCITY_COUNT, Value::Int(counter as i32), env);
+            self.put_var(sym::VELOCITY_HAS_NEXT, Value::Bool(has_next), env);
             self.put_var(n.var, item, env);
             let scope = &mut self.loops[id as usize];
             scope.index += 1;
@@ -863,24 +925,24 @@ impl<'a> Ctx<'a> {
             self.remove_var(n.var, env);
         }
         if !saved_counter.is_null() {
-            self.put_var(self.sym_velocity_count, saved_counter, env);
+            self.put_var(sym::VELOCITY_COUNT, saved_counter, env);
         } else {
-            self.remove_var(self.sym_velocity_count, env);
+            self.remove_var(sym::VELOCITY_COUNT, env);
         }
         if !saved_next.is_null() {
-            self.put_var(self.sym_velocity_has_next, saved_next, env);
+            self.put_var(sym::VELOCITY_HAS_NEXT, saved_next, env);
         } else {
-            self.remove_var(self.sym_velocity_has_next, env);
+            self.remove_var(sym::VELOCITY_HAS_NEXT, env);
         }
-        let current = self.get_var(self.sym_foreach, env)?;
+        let current = self.get_var(sym::FOREACH, env)?;
         if let Value::Host(Host::Foreach(cur)) = current {
             let scope = self.loops[cur as usize];
             if let Some(p) = scope.parent {
-                self.put_var(self.sym_foreach, Value::Host(Host::Foreach(p)), env);
+                self.put_var(sym::FOREACH, Value::Host(Host::Foreach(p)), env);
             } else if let Some(r) = self.replaced_of(cur) {
-                self.put_var(self.sym_foreach, r, env);
+                self.put_var(sym::FOREACH, r, env);
             } else {
-                self.remove_var(self.sym_foreach, env);
+                self.remove_var(sym::FOREACH, env);
             }
         }
         result?;
@@ -1037,7 +1099,7 @@ impl<'a> Ctx<'a> {
             frame
                 .locals
                 .borrow_mut()
-                .push((self.sym_body_content, Value::Host(Host::Block(id))));
+                .push((sym::BODY_CONTENT, Value::Host(Host::Block(id))));
         }
         if let Err(e) = result {
             self.leave();
@@ -1064,7 +1126,7 @@ impl<'a> Ctx<'a> {
         let text = if v.is_null() {
             String::new()
         } else {
-            let s = self.to_str(v, env)?;
+            let s = self.string_of(v, env)?;
             self.heap.str(s).to_string()
         };
         self.enter(n.range, env)?;
@@ -1144,25 +1206,37 @@ impl<'a> Ctx<'a> {
     fn apply_modifier(&mut self, target: Value, m: &Modifier, env: Env) -> Result<Value> {
         self.step()?;
         match m {
-            Modifier::Property { name, range } => {
-                let name = self.name(*name).to_string();
+            Modifier::Property { name, range, hint } => {
+                let name = self.name_cow(*name);
+                // Fast path: a map's property other than `class` is `get(name)`.
+                if let Value::Map(id) = target {
+                    if name != "class" && name != "Class" {
+                        let mut h = hint.get();
+                        let v = self.heap.map_get_str_hinted(id, &name, &mut h);
+                        hint.set(h);
+                        return Ok(match v {
+                            Some(v) if !v.is_null() => v,
+                            _ => Value::Str(Str::EMPTY),
+                        });
+                    }
+                }
                 let v = self
                     .property(target, &name, env)
                     .map_err(|e| self.at(e, *range, env))?;
                 // The oracle's introspector: a missing or null property reads as "".
-                Ok(v.unwrap_or(Value::Str(Str::EMPTY)))
+                Ok(match v {
+                    Some(v) if !v.is_null() => v,
+                    _ => Value::Str(Str::EMPTY),
+                })
             }
             Modifier::Method { name, args, range } => {
                 let mut values = Vec::with_capacity(args.len());
                 for a in args {
                     values.push(self.eval(a, env)?);
                 }
-                let name = self.name(*name).to_string();
-                let v = self
-                    .call(target, &name, &values, env)
-                    .map_err(|e| self.at(e, *range, env))?;
-                self.check_memory()?;
-                Ok(v)
+                let name = self.name_cow(*name);
+                self.call(target, &name, &values, env)
+                    .map_err(|e| self.at(e, *range, env))
             }
             Modifier::Index { arg, range } => {
                 let a = self.eval(arg, env)?;
@@ -1177,24 +1251,24 @@ impl<'a> Ctx<'a> {
 
     /// `ASTIndex.adjMinusIndexArg`: `$list[-1]` is `$list[$list.size() - 1]`.
     fn adjust_negative_index(&mut self, target: Value, arg: Value) -> Result<Value> {
-        if let Value::Int(i) = arg {
-            if i < 0 {
-                let size = self.call(
-                    target,
-                    "size",
-                    &[],
-                    Env {
-                        frame: None,
-                        src: 0,
-                    },
-                )?;
-                return match size {
-                    Value::Int(n) => Ok(Value::Int(n.wrapping_add(i))),
-                    _ => Err(Error::eval(format!(
-                        "a size() method is required for the negative index {i}"
-                    ))),
-                };
-            }
+        if let Value::Int(i) = arg
+            && i < 0
+        {
+            let size = self.call(
+                target,
+                "size",
+                &[],
+                Env {
+                    frame: None,
+                    src: 0,
+                },
+            )?;
+            return match size {
+                Value::Int(n) => Ok(Value::Int(n.wrapping_add(i))),
+                _ => Err(Error::eval(format!(
+                    "a size() method is required for the negative index {i}"
+                ))),
+            };
         }
         Ok(arg)
     }
@@ -1222,6 +1296,7 @@ impl<'a> Ctx<'a> {
                 }
             }
         };
+        self.check_strings()?;
         Ok(match r {
             Some(v) if !v.is_null() => v,
             _ => Value::Str(Str::EMPTY),
@@ -1358,11 +1433,7 @@ impl<'a> Ctx<'a> {
     pub(crate) fn eval_string(&mut self, s: &StringLit, env: Env) -> Result<Value> {
         match &s.interpolated {
             None => Ok(Value::Str(match &s.text {
-                Text::Source(r) => Str {
-                    base: StrBase::Source(env.src),
-                    start: r.start,
-                    len: r.end - r.start,
-                },
+                Text::Source(r) => Str::new(StrBase::Source(env.src), r.start, r.end - r.start),
                 Text::Owned(t) => self.heap.alloc_str(t),
             })),
             Some(i) => {
@@ -1380,7 +1451,9 @@ impl<'a> Ctx<'a> {
                 if i.padded && !buf.is_empty() {
                     buf.pop();
                 }
-                Ok(self.heap.string(&buf))
+                let v = self.heap.string(&buf);
+                self.check_strings()?;
+                Ok(v)
             }
         }
     }
@@ -1432,7 +1505,7 @@ impl<'a> Ctx<'a> {
             frame: None,
             src: 0,
         };
-        let s = self.to_str(v, env)?;
+        let s = self.string_of(v, env)?;
         Ok(self.heap.str(s).to_string())
     }
 
@@ -1445,12 +1518,12 @@ impl<'a> Ctx<'a> {
         for (_, child) in &map.entries {
             if let Value::Map(c) = child {
                 let cm = self.heap.map(*c);
-                if cm.kind == MapKind::Override {
-                    if let Some(k) = cm.repeated {
-                        return Some(
-                            crate::value::print::java_string(&self.heap, k).unwrap_or_default(),
-                        );
-                    }
+                if cm.kind == MapKind::Override
+                    && let Some(k) = cm.repeated
+                {
+                    return Some(
+                        crate::value::print::java_string(&self.heap, k).unwrap_or_default(),
+                    );
                 }
             }
         }

@@ -87,12 +87,14 @@ pub(crate) fn value(ctx: &mut Ctx, e: &Expr, env: Env) -> Result<Value> {
             let r = value(ctx, b, env)?;
             // ASTAddNode: if either side is a String, concatenate.
             if matches!(l, Value::Str(_)) || matches!(r, Value::Str(_)) {
-                let ls = ctx.to_str(l, env)?;
-                let rs = ctx.to_str(r, env)?;
+                let ls = ctx.string_of(l, env)?;
+                let rs = ctx.string_of(r, env)?;
                 let mark = ctx.heap.begin_str();
                 ctx.heap.push_from(ls);
                 ctx.heap.push_from(rs);
-                Value::Str(ctx.heap.finish_str(mark))
+                let v = Value::Str(ctx.heap.finish_str(mark));
+                ctx.check_strings()?;
+                v
             } else {
                 arith(&mut ctx.heap, l, r, number::add)?
             }
@@ -193,12 +195,9 @@ pub(crate) fn evaluate(ctx: &mut Ctx, e: &Expr, env: Env) -> Result<bool> {
             compare(ctx, a, b, env)?,
             Some(Ordering::Greater | Ordering::Equal)
         ),
-        // Literals, maps, lists, math: SimpleNode.evaluate is false. Their
-        // values are still computed (method calls inside may have effects).
-        other => {
-            value(ctx, other, env)?;
-            false
-        }
+        // Literals, maps, lists, ranges, math: Velocity's SimpleNode.evaluate
+        // is false, without computing anything.
+        _ => false,
     })
 }
 
@@ -245,8 +244,8 @@ pub(crate) fn equals(ctx: &mut Ctx, l: Value, r: Value, env: Env) -> Result<bool
         (true, true) => Ok(true),
         (true, false) | (false, true) => Ok(false),
         _ => {
-            let ls: Str = ctx.to_str(l, env)?;
-            let rs: Str = ctx.to_str(r, env)?;
+            let ls: Str = ctx.string_of(l, env)?;
+            let rs: Str = ctx.string_of(r, env)?;
             Ok(ctx.heap.str(ls) == ctx.heap.str(rs))
         }
     }

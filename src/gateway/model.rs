@@ -144,6 +144,9 @@ impl ContentHandling {
 /// every render, from any thread).
 pub struct MappingTemplate {
     source: String,
+    /// Where the template was read from, as a JSON-path-like location in its
+    /// definition file (`paths./pets.get.x-amazon-apigateway-integration.requestTemplates.application/json`).
+    location: Option<String>,
     compiled: OnceLock<Result<Template, crate::Error>>,
 }
 
@@ -151,6 +154,7 @@ impl MappingTemplate {
     pub fn new(source: impl Into<String>) -> MappingTemplate {
         MappingTemplate {
             source: source.into(),
+            location: None,
             compiled: OnceLock::new(),
         }
     }
@@ -158,6 +162,18 @@ impl MappingTemplate {
     /// The template text.
     pub fn source(&self) -> &str {
         &self.source
+    }
+
+    /// Where the template was read from (a JSON-path-like location in its
+    /// API definition or case), when it was read from a document.
+    pub fn location(&self) -> Option<&str> {
+        self.location.as_deref()
+    }
+
+    /// The template with the location it was read from.
+    pub fn at(mut self, location: impl Into<String>) -> MappingTemplate {
+        self.location = Some(location.into());
+        self
     }
 
     /// The parsed template, or the parse error (computed once).
@@ -172,6 +188,7 @@ impl Clone for MappingTemplate {
     fn clone(&self) -> MappingTemplate {
         MappingTemplate {
             source: self.source.clone(),
+            location: self.location.clone(),
             compiled: self.compiled.clone(),
         }
     }

@@ -165,6 +165,13 @@ pub fn get_property(
     recv: Value,
     name: &str,
 ) -> Result<Option<Value>, JavaException> {
+    // Fast path: a map's only zero-argument getter is getClass(), so any
+    // other property is MapGetExecutor's `get(name)`.
+    if let Value::Map(id) = recv {
+        if name != "class" && name != "Class" {
+            return Ok(Some(heap.map_get_str(id, name).unwrap_or(Value::Null)));
+        }
+    }
     let Some(class) = recv.class(heap) else {
         return Ok(None);
     };

@@ -1,4 +1,16 @@
 //! The json-smart object model: parsing JSON text into values, writing values as JSON.
+//!
+//! The oracle (and, as far as known, API Gateway) reads request bodies with
+//! Jackson's strict validation followed by json-smart 2.2's permissive ordered
+//! reader; see [`parse_json`]. `$input.json` and the printing of a json-smart
+//! `JSONArray` write JSON text with json-smart's writer; see [`write_json`].
+
+pub(crate) mod bigdec;
+mod parse;
+mod write;
+
+pub use parse::{JsonError, MAX_DEPTH, parse_body, parse_json};
+pub use write::WriteError;
 
 use crate::value::print::TooDeep;
 use crate::value::{Heap, Value};
@@ -13,24 +25,28 @@ pub enum JsonStyle {
     Compress,
 }
 
-/// Appends `v` as JSON text to `out`.
+/// Appends `v` as JSON text to `out` (json-smart's `JSONValue.toJSONString(v, style)`).
+///
+/// Every failure is reported as [`TooDeep`]; [`try_write_json`] tells them apart.
 pub fn write_json(
-    _heap: &Heap,
-    _v: Value,
-    _style: JsonStyle,
+    heap: &Heap,
+    v: Value,
+    style: JsonStyle,
     out: &mut String,
 ) -> Result<(), TooDeep> {
-    out.push_str("[]");
-    Ok(())
+    try_write_json(heap, v, style, out).map_err(|_| TooDeep)
 }
 
-/// (Temporary shim until the json branch lands.)
-pub fn parse_body(heap: &mut Heap) -> Result<Value, String> {
-    let len = heap.body().len();
-    Ok(Value::Str(heap.body_str(0, len)))
+/// Like [`write_json`], saying why a value cannot be written: nesting too deep, or
+/// an object json-smart fails on (Java throws, so the render fails).
+pub fn try_write_json(
+    heap: &Heap,
+    v: Value,
+    style: JsonStyle,
+    out: &mut String,
+) -> Result<(), WriteError> {
+    write::write_value(heap, v, style, out, 0)
 }
 
-/// (Temporary shim until the json branch lands.)
-pub fn parse_json(_heap: &mut Heap, s: crate::value::Str) -> Result<Value, String> {
-    Ok(Value::Str(s))
-}
+#[cfg(test)]
+mod tests;

@@ -113,6 +113,98 @@ impl Node {
     }
 }
 
+/// Most steps [`Node::locate`] takes (keys with dots can make it backtrack).
+const LOCATE_BUDGET: usize = 10_000;
+
+impl Node {
+    /// The deepest value a JSON-path-like location leads to, and how many
+    /// bytes of `path` it took to get there (`path.len()` when the whole
+    /// location resolves). Understands `a.b[0]`, `a["x.y"]` (as
+    /// [`join_key`] writes paths) and keys written plainly even when they
+    /// hold dots or brackets (`responses.Bad Request: .*.statusCode`, as
+    /// the gateway module names places in API definitions), trying each key
+    /// that fits, longest first.
+    pub fn locate(&self, path: &str) -> (&Node, usize) {
+        let mut best = (self, 0);
+        let mut budget = LOCATE_BUDGET;
+        locate_in(self, path, 0, 0, &mut best, &mut budget);
+        best
+    }
+}
+
+fn locate_in<'a>(
+    node: &'a Node,
+    path: &str,
+    pos: usize,
+    depth: usize,
+    best: &mut (&'a Node, usize),
+    budget: &mut usize,
+) -> bool {
+    if pos > best.1 {
+        *best = (node, pos);
+    }
+    let Some(rest) = path.get(pos..) else {
+        return false;
+    };
+    if rest.is_empty() {
+        return true;
+    }
+    if *budget == 0 || depth >= MAX_DEPTH {
+        return false;
+    }
+    *budget -= 1;
+    if let Some(inner) = rest.strip_prefix('[') {
+        // `[N]` into an array, `["key"]` into an object.
+        let digits = inner.bytes().take_while(u8::is_ascii_digit).count();
+        if digits > 0 && inner.as_bytes().get(digits) == Some(&b']') {
+            if let (Some(items), Ok(i)) = (node.items(), inner[..digits].parse::<usize>())
+                && let Some(item) = items.get(i)
+                && locate_in(item, path, pos + digits + 2, depth + 1, best, budget)
+            {
+                return true;
+            }
+        } else if inner.starts_with('"') {
+            let mut de = serde_json::Deserializer::from_str(inner).into_iter::<String>();
+            if let Some(Ok(key)) = de.next() {
+                let used = de.byte_offset();
+                if inner.as_bytes().get(used) == Some(&b']')
+                    && let Some(value) = node.get(&key)
+                    && locate_in(value, path, pos + used + 2, depth + 1, best, budget)
+                {
+                    return true;
+                }
+            }
+        }
+    }
+    let (rest, skip) = match rest.strip_prefix('.') {
+        Some(r) if pos > 0 => (r, 1),
+        _ => (rest, 0),
+    };
+    let Some(members) = node.members() else {
+        return false;
+    };
+    let mut candidates: Vec<&Member> = members
+        .iter()
+        .rev()
+        .filter(|m| {
+            !m.key.is_empty()
+                && rest.starts_with(m.key.as_str())
+                && matches!(rest.as_bytes().get(m.key.len()), None | Some(b'.' | b'['))
+        })
+        .collect();
+    candidates.sort_by_key(|m| std::cmp::Reverse(m.key.len()));
+    candidates.iter().any(|m| {
+        locate_in(
+            &m.value,
+            path,
+            pos + skip + m.key.len(),
+            depth + 1,
+            best,
+            budget,
+        )
+    })
+}
+
 /// Appends `.key` (or `["key"]` when the key is not a plain name) to a JSON path.
 pub fn push_key(path: &mut String, key: &str) {
     let plain = !key.is_empty()
@@ -487,5 +579,31 @@ mod tests {
         assert_eq!(join_key("x", "a b"), "x[\"a b\"]");
         assert_eq!(join_key("", "cases"), "cases");
         assert_eq!(join_index("cases", 2), "cases[2]");
+    }
+
+    #[test]
+    fn locate_follows_both_spellings_of_paths() {
+        let doc = parse_json(
+            r#"{"a": {"b": [1, {"c": 2}]}, "responses": {"Bad.*": {"x": 1}, "Bad": {"y": 2}}, "k.l": {"m": 3}}"#,
+        )
+        .unwrap();
+        let text = |path: &str| {
+            let (n, used) = doc.locate(path);
+            (n.to_json().to_string(), used)
+        };
+        assert_eq!(text("a.b[1].c"), ("2".into(), 8));
+        assert_eq!(text("a.b[1]"), (r#"{"c":2}"#.into(), 6));
+        assert_eq!(text("responses.Bad.*.x"), ("1".into(), 17));
+        assert_eq!(text("responses.Bad.y"), ("2".into(), 15));
+        assert_eq!(text(r#"["k.l"].m"#), ("3".into(), 9));
+        assert_eq!(text("k.l.m"), ("3".into(), 5));
+        // The deepest value reached when the rest does not resolve.
+        assert_eq!(text("a.b[7]"), (r#"[1,{"c":2}]"#.into(), 3));
+        assert_eq!(
+            text("responses.Bad.*.statusCode"),
+            (r#"{"x":1}"#.into(), 15)
+        );
+        assert_eq!(text("nothing"), (doc.to_json().to_string(), 0));
+        assert_eq!(text(""), (doc.to_json().to_string(), 0));
     }
 }

@@ -4,14 +4,17 @@
 //! A suite (`shared/spec/case-format.md`, version 1) is read into a
 //! [`Suite`] whose cases are each either a [`Case`] or a [`CaseError`] that
 //! says what is wrong, at which JSON path and which bytes of the file.
-//! [`run_case`] renders a template case (or runs a gateway case) and compares
-//! the result with the case's `expect` exactly as the oracle's `--check`
-//! does: only the fields `expect` has are compared; `"status": null` means
+//! [`run_case`] renders a template case, or runs a gateway case through
+//! [`crate::gateway`] ([`run_case_with`] for a case naming a `route` of an
+//! API definition), and compares the result with the case's `expect`
+//! exactly as the oracle's `--check` does: only the fields `expect` has are compared; `"status": null` means
 //! "no override" while a missing `status` is not checked; an expected
 //! `error` compares the category only. A limit hit while rendering
 //! ([`crate::ErrorKind::Limit`]) has the category `eval`: the format knows
 //! only `parse` and `eval`, and a template that fails on API Gateway fails
-//! the same way whatever stopped it.
+//! the same way whatever stopped it. A gateway case's result is the HTTP
+//! response: its status, every header (names compared case-insensitively)
+//! and its body.
 //!
 //! ```
 //! use apigw_vtl::runner::{Outcome, Suite, run_case};
@@ -27,7 +30,7 @@
 //!                 eprintln!("{}: {}", case.name, m.summary(&actual));
 //!             }
 //!         }
-//!         Outcome::Skipped(why) => eprintln!("{}: skipped: {why}", case.name),
+//!         Outcome::CannotRun(why) => eprintln!("{}: cannot run: {why}", case.name),
 //!     }
 //! }
 //! ```
@@ -40,5 +43,7 @@ pub mod gateway;
 mod run;
 mod suite;
 
-pub use run::{Actual, Mismatch, Outcome, compare, run_case, run_template};
+pub use run::{
+    Actual, Mismatch, Outcome, compare, compare_case, run_case, run_case_with, run_template,
+};
 pub use suite::{Case, CaseError, CaseKind, Category, Expect, Suite, SuiteError};

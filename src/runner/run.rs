@@ -3,6 +3,7 @@
 
 use super::suite::{Case, CaseKind, Category, Expect};
 use crate::api::{Invocation, Template};
+use crate::gateway::ApiDefinition;
 use indexmap::IndexMap;
 
 /// What a case produced.
@@ -128,23 +129,31 @@ impl Mismatch {
 pub enum Outcome {
     Passed(Actual),
     Failed(Actual, Vec<Mismatch>),
-    /// Not run, with the reason (a gateway case before the gateway module exists).
-    Skipped(String),
+    /// A gateway case that cannot run: it names a route but no API
+    /// definition was given, or the definition has no such route, ...
+    CannotRun(crate::gateway::CaseError),
 }
 
-/// Runs one case and compares the result with its `expect`.
+/// Runs one case and compares the result with its `expect` (a gateway case
+/// naming a `route` fails to run: use [`run_case_with`]).
 pub fn run_case(case: &Case) -> Outcome {
+    run_case_with(case, None)
+}
+
+/// Runs one case, a gateway case's `route` taken from `api`, and compares
+/// the result with its `expect`.
+pub fn run_case_with(case: &Case, api: Option<&ApiDefinition>) -> Outcome {
     let actual = match &case.kind {
         CaseKind::Template {
             template,
             invocation,
         } => run_template(template, invocation),
-        CaseKind::Gateway { case: raw } => match super::gateway::run(raw) {
-            Ok(actual) => actual,
-            Err(reason) => return Outcome::Skipped(reason),
+        CaseKind::Gateway { case: g } => match super::gateway::execute(g, api) {
+            Ok(execution) => super::gateway::actual(&execution),
+            Err(e) => return Outcome::CannotRun(e),
         },
     };
-    let mismatches = compare(case.expect.as_ref(), &actual);
+    let mismatches = compare_case(case, &actual);
     if mismatches.is_empty() {
         Outcome::Passed(actual)
     } else {
@@ -162,6 +171,27 @@ pub fn run_template(template: &str, invocation: &Invocation) -> Actual {
         },
         Err(e) => Actual::Error(e),
     }
+}
+
+/// The differences between a case's `expect` and `actual` ([`compare`];
+/// for a gateway case, header names compare case-insensitively, as HTTP
+/// header names do).
+pub fn compare_case(case: &Case, actual: &Actual) -> Vec<Mismatch> {
+    let mut mismatches = compare(case.expect.as_ref(), actual);
+    if case.kind.is_gateway() {
+        mismatches.retain(|m| match m {
+            Mismatch::Headers { expected, actual } => !same_headers(expected, actual),
+            _ => true,
+        });
+    }
+    mismatches
+}
+
+/// Whether two header maps are equal, names compared case-insensitively.
+fn same_headers(a: &IndexMap<String, String>, b: &IndexMap<String, String>) -> bool {
+    a.len() == b.len()
+        && a.iter()
+            .all(|(k, v)| b.iter().any(|(n, w)| n.eq_ignore_ascii_case(k) && v == w))
 }
 
 /// The differences between `expect` and `actual`, for the fields `expect`
@@ -327,6 +357,50 @@ mod tests {
         );
         // `error` wins over other fields, as in the oracle.
         assert!(compare(Some(&expect(r#"{"error": "parse", "body": "q"}"#)), &parse).is_empty());
+    }
+
+    #[test]
+    fn gateway_header_names_compare_case_insensitively() {
+        let suite = crate::runner::Suite::from_json(
+            r#"{"cases": [
+                {"integration": {"type": "AWS_PROXY"}, "lambda": {"result": {"headers": {"content-type": "a"}}},
+                 "expect": {"status": 200, "headers": {"Content-Type": "a"}, "body": ""}},
+                {"integration": {"type": "AWS_PROXY"}, "lambda": {"result": {"headers": {"content-type": "b"}}},
+                 "expect": {"status": 200, "headers": {"Content-Type": "a"}, "body": ""}},
+                {"template": "x", "expect": {"headers": {"a": "1"}}}
+            ]}"#,
+        )
+        .unwrap();
+        let case = |i: usize| suite.cases[i].as_ref().unwrap();
+        assert!(matches!(run_case(case(0)), Outcome::Passed(_)));
+        assert!(matches!(run_case(case(1)), Outcome::Failed(_, m) if m.len() == 1));
+        // Template cases compare header names exactly.
+        assert_eq!(
+            compare_case(case(2), &out("x", None, &[("A", "1")])).len(),
+            1
+        );
+    }
+
+    #[test]
+    fn route_cases_need_a_definition() {
+        let suite = crate::runner::Suite::from_json(
+            r#"{"cases": [{"route": "GET /pets", "lambda": {"result": {}}, "expect": {"status": 200}}]}"#,
+        )
+        .unwrap();
+        let case = suite.cases[0].as_ref().unwrap();
+        assert_eq!(
+            run_case(case),
+            Outcome::CannotRun(crate::gateway::CaseError::NoApi("GET /pets".into()))
+        );
+        let api = ApiDefinition::parse(
+            "api.yaml",
+            "openapi: 3.0.1\npaths:\n  /pets:\n    get:\n      x-amazon-apigateway-integration:\n        type: aws_proxy\n",
+        )
+        .unwrap();
+        assert!(matches!(
+            run_case_with(case, Some(&api)),
+            Outcome::Passed(_)
+        ));
     }
 
     #[test]

@@ -11,6 +11,9 @@ use std::ops::Range;
 pub struct Suite {
     /// The `suite` field, when present.
     pub name: Option<String>,
+    /// The `api` field, when present: the API definition file (relative to
+    /// the suite's directory) whose routes the suite's route cases name.
+    pub api: Option<String>,
     /// The whole document.
     pub root: Node,
     /// Every element of `cases`, in order.
@@ -43,7 +46,9 @@ pub enum CaseKind {
         invocation: Box<Invocation>,
     },
     /// A gateway case (it has `integration`, or `route`): the whole response path.
-    Gateway { case: Box<serde_json::Value> },
+    Gateway {
+        case: Box<crate::gateway::GatewayCase>,
+    },
 }
 
 impl CaseKind {
@@ -154,6 +159,24 @@ impl Suite {
             });
         }
         let name = root.get("suite").and_then(Node::as_str).map(str::to_owned);
+        let api = match root.get("api") {
+            None => None,
+            Some(n) => match n.as_str() {
+                Some(s) => Some(s.to_owned()),
+                None => {
+                    return Err(SuiteError {
+                        message: format!(
+                            "`api` must be a string (the API definition file), found {}",
+                            n.describe()
+                        ),
+                        span: n.span.clone(),
+                        help: Some(
+                            "write `\"api\": \"openapi.yaml\"`, relative to the suite".into(),
+                        ),
+                    });
+                }
+            },
+        };
         let cases_node = match root.member("cases") {
             None => {
                 return Err(SuiteError {
@@ -176,7 +199,12 @@ impl Suite {
             .enumerate()
             .map(|(i, n)| read_case(i, n))
             .collect();
-        Ok(Suite { name, root, cases })
+        Ok(Suite {
+            name,
+            api,
+            root,
+            cases,
+        })
     }
 }
 
@@ -221,15 +249,30 @@ fn read_case(index: usize, node: &Node) -> Result<Case, CaseError> {
     };
     let ctx = Ctx { case: &name };
     let kind = if node.get("integration").is_some() || node.get("route").is_some() {
-        CaseKind::Gateway {
-            case: Box::new(node.to_json()),
+        match super::gateway::read(node) {
+            Ok(case) => CaseKind::Gateway {
+                case: Box::new(case),
+            },
+            Err((at, message)) => {
+                let (target, _) = node.locate(&at);
+                let full = if at.is_empty() {
+                    path.clone()
+                } else {
+                    format!("{path}.{at}")
+                };
+                let mut e = ctx.err(&full, target, message);
+                if std::ptr::eq(target, node) {
+                    e.span = node.span.start..node.span.start.saturating_add(1).min(node.span.end);
+                }
+                return Err(e);
+            }
         }
     } else {
         let Some(t) = node.get("template") else {
             let mut e = ctx.err(
                 &path,
                 node,
-                "this case has neither `template` (a template case) nor `integration` (a gateway case)",
+                "this case has neither `template` (a template case) nor `integration` or `route` (a gateway case)",
             );
             e.span = node.span.start..node.span.start.saturating_add(1).min(node.span.end);
             e.help = Some("add `\"template\": \"...\"` with the mapping template to render".into());
@@ -570,8 +613,10 @@ mod tests {
 
     #[test]
     fn gateway_cases_are_recognised() {
-        let c = one(r#"{"name": "g", "integration": {"type": "AWS"}, "expect": {"status": 200}}"#)
-            .unwrap();
+        let c = one(
+            r#"{"name": "g", "integration": {"type": "AWS"}, "lambda": {"result": 1}, "expect": {"status": 200}}"#,
+        )
+        .unwrap();
         assert!(c.kind.is_gateway());
         let c = one(r#"{"name": "g", "route": "GET /x"}"#).unwrap();
         assert!(c.kind.is_gateway());
@@ -600,7 +645,7 @@ mod tests {
             (
                 r#"{"name": "n"}"#,
                 "cases[0]",
-                "this case has neither `template` (a template case) nor `integration` (a gateway case)",
+                "this case has neither `template` (a template case) nor `integration` or `route` (a gateway case)",
             ),
             (
                 r#"{"name": "n", "template": 5}"#,
@@ -648,7 +693,7 @@ mod tests {
                 "`expect` must be an object, found an array",
             ),
             (
-                r#"{"name": "n", "integration": {}, "expect": {"error": "eval"}}"#,
+                r#"{"name": "n", "integration": {"type": "MOCK"}, "expect": {"error": "eval"}}"#,
                 "cases[0].expect.error",
                 "a gateway case expects a response (`status`, `headers`, `body`), not `error`",
             ),
@@ -674,6 +719,19 @@ mod tests {
         assert_eq!(
             e.help.as_deref(),
             Some(r#"a JSON payload is written as a string: "{\"a\":1}""#)
+        );
+    }
+
+    #[test]
+    fn a_suite_may_name_its_api() {
+        let s = Suite::from_json(r#"{"api": "openapi.yaml", "cases": []}"#).unwrap();
+        assert_eq!(s.api.as_deref(), Some("openapi.yaml"));
+        assert_eq!(Suite::from_json(r#"{"cases": []}"#).unwrap().api, None);
+        assert_eq!(
+            Suite::from_json(r#"{"api": 1, "cases": []}"#)
+                .unwrap_err()
+                .message,
+            "`api` must be a string (the API definition file), found a number"
         );
     }
 

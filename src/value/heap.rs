@@ -135,7 +135,7 @@ impl<'a> Heap<'a> {
     /// The text of a string.
     pub fn str(&self, s: Str) -> &str {
         let (start, end) = (s.start as usize, (s.start + s.len) as usize);
-        match s.base {
+        match s.base() {
             StrBase::Arena => &self.arena[start..end],
             StrBase::Body => &self.body[start..end],
             StrBase::Source(id) => &self.sources[id as usize][start..end],
@@ -145,11 +145,7 @@ impl<'a> Heap<'a> {
     /// A string of the body's bytes `start..end` (must be on char boundaries).
     pub fn body_str(&self, start: usize, end: usize) -> Str {
         debug_assert!(self.body.is_char_boundary(start) && self.body.is_char_boundary(end));
-        Str {
-            base: StrBase::Body,
-            start: start as u32,
-            len: (end - start) as u32,
-        }
+        Str::new(StrBase::Body, start as u32, (end - start) as u32)
     }
 
     /// A string of the template source's bytes `start..end`.
@@ -163,11 +159,7 @@ impl<'a> Heap<'a> {
             self.sources[id as usize].is_char_boundary(start)
                 && self.sources[id as usize].is_char_boundary(end)
         );
-        Str {
-            base: StrBase::Source(id),
-            start: start as u32,
-            len: (end - start) as u32,
-        }
+        Str::new(StrBase::Source(id), start as u32, (end - start) as u32)
     }
 
     /// Copies `text` into the arena.
@@ -202,7 +194,7 @@ impl<'a> Heap<'a> {
     /// Appends the text of another string to the string being built.
     pub fn push_from(&mut self, s: Str) {
         let (start, end) = (s.start as usize, (s.start + s.len) as usize);
-        match s.base {
+        match s.base() {
             StrBase::Arena => self.arena.extend_from_within(start..end),
             StrBase::Body => self.arena.push_str(&self.body[start..end]),
             StrBase::Source(id) => self.arena.push_str(&self.sources[id as usize][start..end]),
@@ -211,11 +203,11 @@ impl<'a> Heap<'a> {
 
     /// The string built since `mark` (from [`Heap::begin_str`]).
     pub fn finish_str(&self, mark: usize) -> Str {
-        Str {
-            base: StrBase::Arena,
-            start: mark as u32,
-            len: (self.arena.len() - mark) as u32,
-        }
+        Str::new(
+            StrBase::Arena,
+            mark as u32,
+            (self.arena.len() - mark) as u32,
+        )
     }
 
     /// Direct access to the arena for writers that build a string in place
@@ -308,6 +300,20 @@ impl<'a> Heap<'a> {
     /// `Map.get(key)`: the value, or `None` when the key is absent.
     pub fn map_get(&self, id: MapId, key: Value) -> Option<Value> {
         self.map_find(id, key).map(|i| self.map(id).entries[i].1)
+    }
+
+    /// `Map.get(key)` with a string key, trying position `hint` first; the
+    /// position found is written back to `hint`.
+    pub fn map_get_str_hinted(&self, id: MapId, key: &str, hint: &mut usize) -> Option<Value> {
+        let entries = &self.map(id).entries;
+        if let Some((Value::Str(s), v)) = entries.get(*hint) {
+            if self.str(*s) == key {
+                return Some(*v);
+            }
+        }
+        let i = self.map_find_str(id, key)?;
+        *hint = i;
+        Some(entries[i].1)
     }
 
     /// `Map.get(key)` with a string key.

@@ -26,19 +26,50 @@ pub enum StrBase {
 }
 
 /// A string: a range of bytes in one of the [`StrBase`]s, always valid UTF-8.
+///
+/// Three `u32`s (the base is encoded), so that a [`Value`] is a one-byte tag
+/// and a 12-byte payload that copies cheaply.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Str {
-    pub base: StrBase,
     pub start: u32,
     pub len: u32,
+    base: u32,
+}
+
+impl StrBase {
+    const fn encode(self) -> u32 {
+        match self {
+            StrBase::Arena => 0,
+            StrBase::Body => 1,
+            StrBase::Source(id) => 2 + id as u32,
+        }
+    }
 }
 
 impl Str {
     pub const EMPTY: Str = Str {
-        base: StrBase::Arena,
         start: 0,
         len: 0,
+        base: 0,
     };
+
+    /// A string of bytes `start..start + len` of `base`.
+    pub const fn new(base: StrBase, start: u32, len: u32) -> Str {
+        Str {
+            start,
+            len,
+            base: base.encode(),
+        }
+    }
+
+    /// Where its bytes live.
+    pub fn base(self) -> StrBase {
+        match self.base {
+            0 => StrBase::Arena,
+            1 => StrBase::Body,
+            n => StrBase::Source((n - 2) as u16),
+        }
+    }
 
     pub fn is_empty(self) -> bool {
         self.len == 0

@@ -123,9 +123,16 @@ pub fn write_java_double(d: f64, out: &mut String) {
     } else if d == 0.0 {
         out.push_str(if d.is_sign_negative() { "-0.0" } else { "0.0" });
     } else {
-        let sci = format!("{:e}", d.abs());
-        let two = format!("{:.1e}", d.abs());
-        write_java_floating(d < 0.0, d.abs() >= 1e-3 && d.abs() < 1e7, &sci, &two, out);
+        let mut buf = ryu::Buffer::new();
+        let shortest = buf.format_finite(d.abs());
+        let a = d.abs();
+        write_java_floating(
+            d < 0.0,
+            (1e-3..1e7).contains(&a),
+            shortest,
+            || format!("{a:.1e}"),
+            out,
+        );
     }
 }
 
@@ -138,19 +145,57 @@ pub fn write_java_float(f: f32, out: &mut String) {
     } else if f == 0.0 {
         out.push_str(if f.is_sign_negative() { "-0.0" } else { "0.0" });
     } else {
-        let sci = format!("{:e}", f.abs());
-        let two = format!("{:.1e}", f.abs());
-        write_java_floating(f < 0.0, f.abs() >= 1e-3 && f.abs() < 1e7, &sci, &two, out);
+        let mut buf = ryu::Buffer::new();
+        let shortest = buf.format_finite(f.abs());
+        let a = f.abs();
+        write_java_floating(
+            f < 0.0,
+            (1e-3..1e7).contains(&a),
+            shortest,
+            || format!("{a:.1e}"),
+            out,
+        );
     }
 }
 
-/// Lays out shortest digits (`sci`, Rust's `{:e}`) as Java does: plain
-/// decimal in `[1e-3, 1e7)`, else `d.dddE±n` with at least two significant
-/// digits (`two`, Rust's `{:.1e}`, is the closest two-digit form).
-fn write_java_floating(negative: bool, plain: bool, sci: &str, two: &str, out: &mut String) {
-    let (mant, exp) = sci.split_once('e').unwrap_or((sci, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let digits: String = mant.chars().filter(|c| *c != '.').collect();
+/// The digits and decimal exponent of a shortest representation written by
+/// ryu (`166.5`, `1e21`, `1.5e-7`, `0.001`): the value is `0.DIGITS × 10^exp`
+/// shifted so that `digits[0]` is the first significant digit and `exp` the
+/// power of ten of that digit.
+fn digits_and_exponent(s: &str) -> (String, i32) {
+    let (mant, exp) = match s.split_once('e') {
+        Some((m, e)) => (m, e.parse::<i32>().unwrap_or(0)),
+        None => (s, 0),
+    };
+    let (int, frac) = mant.split_once('.').unwrap_or((mant, ""));
+    let mut digits = String::with_capacity(int.len() + frac.len());
+    digits.push_str(int);
+    digits.push_str(frac);
+    // The exponent of the first digit of `int`.
+    let mut e = exp + int.len() as i32 - 1;
+    let lead = digits.bytes().take_while(|b| *b == b'0').count();
+    digits.drain(..lead);
+    e -= lead as i32;
+    while digits.len() > 1 && digits.ends_with('0') {
+        digits.pop();
+    }
+    if digits.is_empty() {
+        digits.push('0');
+    }
+    (digits, e)
+}
+
+/// Lays out shortest digits as Java does: plain decimal in `[1e-3, 1e7)`,
+/// else `d.dddE±n` with at least two significant digits (`two` gives the
+/// closest two-digit form, as Rust's `{:.1e}`).
+fn write_java_floating(
+    negative: bool,
+    plain: bool,
+    shortest: &str,
+    two: impl FnOnce() -> String,
+    out: &mut String,
+) {
+    let (digits, exp) = digits_and_exponent(shortest);
     if negative {
         out.push('-');
     }
@@ -177,7 +222,8 @@ fn write_java_floating(negative: bool, plain: bool, sci: &str, two: &str, out: &
         }
     } else {
         let (digits, exp) = if digits.len() == 1 {
-            let (m2, e2) = two.split_once('e').unwrap_or((two, "0"));
+            let t = two();
+            let (m2, e2) = t.split_once('e').unwrap_or((&t, "0"));
             (
                 m2.chars().filter(|c| *c != '.').collect::<String>(),
                 e2.parse().unwrap_or(exp),

@@ -36,6 +36,25 @@ macro_rules! needs_engine {
     };
 }
 
+/// Whether `$input.path` reads JSON yet (the JSON and JSONPath modules are
+/// written in parallel; until they land, a temporary stand-in answers).
+pub fn json_ready() -> bool {
+    apigw_vtl::Template::parse("$input.path('$.a')")
+        .and_then(|t| t.render(&apigw_vtl::Invocation::with_body(r#"{"a": "x"}"#)))
+        .is_ok_and(|r| r.body == "x")
+}
+
+/// Skips the rest of a test until `$input.path` reads JSON, saying so.
+#[macro_export]
+macro_rules! needs_json {
+    () => {
+        if !$crate::cli_support::json_ready() {
+            eprintln!("skipped until $input.path reads JSON (the JSON branch)");
+            return;
+        }
+    };
+}
+
 /// A fresh, empty directory for one test.
 pub fn scratch(name: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))

@@ -251,10 +251,11 @@ fn templates(v: &Json, loc: &str, warnings: &mut Vec<String>) -> Result<Template
     for (media_type, t) in object(v, loc)? {
         let loc = join(loc, media_type);
         let source = template_text(t, &loc, warnings)?;
-        out.insert(
-            media_type.clone(),
-            source.as_deref().and_then(template_or_none),
-        );
+        let template = source
+            .as_deref()
+            .and_then(template_or_none)
+            .map(|t| t.at(&loc));
+        out.insert(media_type.clone(), template);
     }
     Ok(out)
 }
@@ -518,6 +519,28 @@ mod tests {
             assert_eq!(e.location, *loc, "{v}");
             assert!(e.message.contains(msg), "{v}: {}", e.message);
         }
+    }
+
+    #[test]
+    fn templates_know_where_they_were_read() {
+        let v = json!({
+            "type": "aws",
+            "requestTemplates": {"application/json": "{}"},
+            "responses": {"Bad.*": {"statusCode": "400", "responseTemplates": {"text/plain": "x"}}}
+        });
+        let i = parse_integration(&v, &CAMEL, "p.get.i", &mut Vec::new()).unwrap();
+        let loc = |t: Option<&Option<crate::gateway::MappingTemplate>>| {
+            t.and_then(|t| t.as_ref())
+                .and_then(|t| t.location().map(str::to_owned))
+        };
+        assert_eq!(
+            loc(i.request_templates.get("application/json")).as_deref(),
+            Some("p.get.i.requestTemplates.application/json")
+        );
+        assert_eq!(
+            loc(i.responses[0].response_templates.get("text/plain")).as_deref(),
+            Some("p.get.i.responses.Bad.*.responseTemplates.text/plain")
+        );
     }
 
     #[test]

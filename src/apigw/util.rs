@@ -1,0 +1,688 @@
+//! The `$util` functions on strings, as the Java libraries behind them compute them:
+//! commons-lang 2.6 `StringEscapeUtils.escapeJavaScript`, `java.net.URLEncoder` /
+//! `URLDecoder` with UTF-8, `java.util.Base64`'s basic encoder and decoder with
+//! UTF-8 text (`$util.parseJson` is [`crate::json::parse_json`]).
+
+use std::fmt;
+
+/// A `$util` function threw (`IllegalArgumentException`): the render fails.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UtilError {
+    /// The Java exception's message.
+    pub message: String,
+}
+
+impl fmt::Display for UtilError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for UtilError {}
+
+fn error(message: impl Into<String>) -> UtilError {
+    UtilError {
+        message: message.into(),
+    }
+}
+
+const UPPER_HEX: &[u8; 16] = b"0123456789ABCDEF";
+
+/// How `escapeJavaScript` writes each ASCII byte: 0 as it is, 1 as `\u00XX`,
+/// otherwise the index + 2 of its two-character escape in [`JS_SHORT`].
+static JS_CLASS: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut i = 0;
+    while i < 0x20 {
+        t[i] = 1;
+        i += 1;
+    }
+    t[b'\'' as usize] = 2;
+    t[b'"' as usize] = 3;
+    t[b'\\' as usize] = 4;
+    t[b'/' as usize] = 5;
+    t[0x08] = 6;
+    t[b'\n' as usize] = 7;
+    t[b'\t' as usize] = 8;
+    t[0x0C] = 9;
+    t[b'\r' as usize] = 10;
+    t
+};
+
+const JS_SHORT: [&str; 9] = [
+    "\\'", "\\\"", "\\\\", "\\/", "\\b", "\\n", "\\t", "\\f", "\\r",
+];
+
+/// `$util.escapeJavaScript(s)`: commons-lang 2.6 `StringEscapeUtils.escapeJavaScript`.
+/// Escapes `'` `"` `\` `/` as `\'` `\"` `\\` `\/`, `\b` `\t` `\n` `\f` `\r`, other
+/// control characters and everything above U+007F as `\uXXXX` (upper-case hex, a
+/// character beyond U+FFFF as its two UTF-16 surrogates). DEL stays as it is.
+pub fn escape_javascript(s: &str, out: &mut String) {
+    out.reserve(s.len() + s.len() / 8 + 8);
+    let bytes = s.as_bytes();
+    let mut run = 0;
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b < 0x80 {
+            let class = JS_CLASS[usize::from(b)];
+            if class == 0 {
+                i += 1;
+                continue;
+            }
+            out.push_str(&s[run..i]);
+            if class == 1 {
+                push_u_escape(u16::from(b), out);
+            } else {
+                out.push_str(JS_SHORT[usize::from(class - 2)]);
+            }
+            i += 1;
+        } else {
+            out.push_str(&s[run..i]);
+            let c = s[i..].chars().next().unwrap_or('\u{FFFD}');
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                push_u_escape(*unit, out);
+            }
+            i += c.len_utf8();
+        }
+        run = i;
+    }
+    out.push_str(&s[run..]);
+}
+
+fn push_u_escape(unit: u16, out: &mut String) {
+    out.push_str("\\u");
+    for shift in [12, 8, 4, 0] {
+        out.push(UPPER_HEX[usize::from((unit >> shift) & 0xF)] as char);
+    }
+}
+
+/// `$util.urlEncode(s)`: `URLEncoder.encode(s, UTF_8)`. Letters, digits and `.-*_`
+/// stay, a space becomes `+`, every other byte of the UTF-8 text is `%XX`
+/// (upper-case hex); `~` is encoded.
+pub fn url_encode(s: &str, out: &mut String) {
+    out.reserve(s.len());
+    for &b in s.as_bytes() {
+        match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'.' | b'-' | b'*' | b'_' => {
+                out.push(b as char)
+            }
+            b' ' => out.push('+'),
+            _ => {
+                out.push('%');
+                out.push(UPPER_HEX[usize::from(b >> 4)] as char);
+                out.push(UPPER_HEX[usize::from(b & 0xF)] as char);
+            }
+        }
+    }
+}
+
+/// The zeros of the runs of ten decimal digits (Unicode category Nd) in the Basic
+/// Multilingual Plane, as JDK 17 knows them.
+const DIGIT_ZEROS: [u16; 37] = [
+    0x0030, 0x0660, 0x06F0, 0x07C0, 0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0B66, 0x0BE6, 0x0C66, 0x0CE6,
+    0x0D66, 0x0DE6, 0x0E50, 0x0ED0, 0x0F20, 0x1040, 0x1090, 0x17E0, 0x1810, 0x1946, 0x19D0, 0x1A80,
+    0x1A90, 0x1B50, 0x1BB0, 0x1C40, 0x1C50, 0xA620, 0xA8D0, 0xA900, 0xA9D0, 0xA9F0, 0xAA50, 0xABF0,
+    0xFF10,
+];
+
+/// `Character.digit(c, 16)`: any decimal digit, and the ASCII and full-width letters a-f.
+fn hex_digit(c: u16) -> Option<i32> {
+    match c {
+        0x41..=0x46 => Some(i32::from(c) - 0x41 + 10),
+        0x61..=0x66 => Some(i32::from(c) - 0x61 + 10),
+        0xFF21..=0xFF26 => Some(i32::from(c) - 0xFF21 + 10),
+        0xFF41..=0xFF46 => Some(i32::from(c) - 0xFF41 + 10),
+        _ => {
+            let i = DIGIT_ZEROS.partition_point(|z| *z <= c).checked_sub(1)?;
+            let d = c - DIGIT_ZEROS[i];
+            (d < 10).then_some(i32::from(d))
+        }
+    }
+}
+
+/// `Integer.parseInt(s, i + 1, i + 3, 16)` on the two characters after a `%`: an
+/// optional sign and hex digits.
+fn parse_escape(a: u16, b: u16) -> Result<i32, UtilError> {
+    let bad = || {
+        error(format!(
+            "URLDecoder: Illegal hex characters in escape (%) pattern - Error at index 0 in: \"{}\"",
+            String::from_utf16_lossy(&[a, b])
+        ))
+    };
+    match a {
+        0x2B | 0x2D => {
+            let d = hex_digit(b).ok_or_else(bad)?;
+            Ok(if a == 0x2D { -d } else { d })
+        }
+        _ => Ok(hex_digit(a).ok_or_else(bad)? * 16 + hex_digit(b).ok_or_else(bad)?),
+    }
+}
+
+/// `$util.urlDecode(s)`: `URLDecoder.decode(s, UTF_8)`. `+` is a space; each run of
+/// `%XX` escapes is decoded as UTF-8 (malformed bytes become U+FFFD, as
+/// `new String(bytes, UTF_8)` does). A bad or incomplete escape throws. Java's
+/// `Integer.parseInt` reads the escapes, so `%+1` is byte 1 and other scripts'
+/// digits count as digits.
+pub fn url_decode(s: &str) -> Result<String, UtilError> {
+    if !s.contains(['+', '%']) {
+        return Ok(s.to_string());
+    }
+    // Java counts UTF-16 units.
+    let units: Vec<u16> = s.encode_utf16().collect();
+    let n = units.len();
+    let mut out: Vec<u16> = Vec::with_capacity(n);
+    let mut bytes: Vec<u8> = Vec::new();
+    let mut decoded = String::new();
+    let mut i = 0;
+    while i < n {
+        match units[i] {
+            0x2B => {
+                out.push(0x20);
+                i += 1;
+            }
+            0x25 => {
+                bytes.clear();
+                let mut c = 0x25;
+                while i + 2 < n && c == 0x25 {
+                    let v = parse_escape(units[i + 1], units[i + 2])?;
+                    if v < 0 {
+                        return Err(error(
+                            "URLDecoder: Illegal hex characters in escape (%) pattern - negative value",
+                        ));
+                    }
+                    bytes.push(v as u8);
+                    i += 3;
+                    if i < n {
+                        c = units[i];
+                    }
+                }
+                if i < n && c == 0x25 {
+                    return Err(error("URLDecoder: Incomplete trailing escape (%) pattern"));
+                }
+                decoded.clear();
+                java_utf8_decode(&bytes, &mut decoded);
+                out.extend(decoded.encode_utf16());
+            }
+            u => {
+                out.push(u);
+                i += 1;
+            }
+        }
+    }
+    Ok(String::from_utf16_lossy(&out))
+}
+
+const BASE64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// `$util.base64Encode(s)`: `Base64.getEncoder().encodeToString(s.getBytes(UTF_8))`
+/// (standard alphabet, with padding).
+pub fn base64_encode(s: &str, out: &mut String) {
+    let b = s.as_bytes();
+    out.reserve(b.len().div_ceil(3) * 4);
+    for chunk in b.chunks(3) {
+        let n = chunk.len();
+        let v = (u32::from(chunk[0]) << 16)
+            | (u32::from(chunk.get(1).copied().unwrap_or(0)) << 8)
+            | u32::from(chunk.get(2).copied().unwrap_or(0));
+        out.push(BASE64[(v >> 18) as usize & 63] as char);
+        out.push(BASE64[(v >> 12) as usize & 63] as char);
+        out.push(if n > 1 {
+            BASE64[(v >> 6) as usize & 63] as char
+        } else {
+            '='
+        });
+        out.push(if n > 2 {
+            BASE64[v as usize & 63] as char
+        } else {
+            '='
+        });
+    }
+}
+
+fn base64_value(b: u8) -> Option<u32> {
+    Some(match b {
+        b'A'..=b'Z' => b - b'A',
+        b'a'..=b'z' => b - b'a' + 26,
+        b'0'..=b'9' => b - b'0' + 52,
+        b'+' => 62,
+        b'/' => 63,
+        _ => return None,
+    } as u32)
+}
+
+/// `$util.base64Decode(s)`: `new String(Base64.getDecoder().decode(s), UTF_8)`.
+/// The basic decoder: standard alphabet only (no `-`/`_`, no white space), padding
+/// optional but, when present, correct; nothing may follow it. The decoded bytes
+/// are read as UTF-8, malformed ones becoming U+FFFD.
+pub fn base64_decode(s: &str) -> Result<String, UtilError> {
+    // `decode(String)` takes the ISO-8859-1 bytes of the text: other characters become `?`.
+    let src: Vec<u8> = s
+        .chars()
+        .map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?'))
+        .collect();
+    let sl = src.len();
+    if sl == 0 {
+        return Ok(String::new());
+    }
+    if sl < 2 {
+        return Err(error(
+            "Input byte[] should at least have 2 bytes for base64 bytes",
+        ));
+    }
+    let mut dst: Vec<u8> = Vec::with_capacity(sl / 4 * 3 + 3);
+    let mut bits: u32 = 0;
+    let mut shiftto: i32 = 18;
+    let mut sp = 0;
+    while sp < sl {
+        let b = src[sp];
+        sp += 1;
+        match base64_value(b) {
+            Some(v) => {
+                bits |= v << shiftto;
+                shiftto -= 6;
+                if shiftto < 0 {
+                    dst.extend_from_slice(&[(bits >> 16) as u8, (bits >> 8) as u8, bits as u8]);
+                    shiftto = 18;
+                    bits = 0;
+                }
+            }
+            None if b == b'=' => {
+                // "=" with nothing before it in the unit, or "xx=" not followed by "=".
+                let bad = if shiftto == 6 {
+                    if sp == sl {
+                        true
+                    } else {
+                        let next = src[sp];
+                        sp += 1;
+                        next != b'='
+                    }
+                } else {
+                    shiftto == 18
+                };
+                if bad {
+                    return Err(error("Input byte array has wrong 4-byte ending unit"));
+                }
+                break;
+            }
+            None => {
+                return Err(error(format!("Illegal base64 character {:x}", b as i8)));
+            }
+        }
+    }
+    match shiftto {
+        6 => dst.push((bits >> 16) as u8),
+        0 => dst.extend_from_slice(&[(bits >> 16) as u8, (bits >> 8) as u8]),
+        12 => return Err(error("Last unit does not have enough valid bits")),
+        _ => {}
+    }
+    if sp < sl {
+        return Err(error(format!(
+            "Input byte array has incorrect ending byte at {sp}"
+        )));
+    }
+    let mut out = String::with_capacity(dst.len());
+    java_utf8_decode(&dst, &mut out);
+    Ok(out)
+}
+
+fn is_continuation(b: u8) -> bool {
+    b & 0xC0 == 0x80
+}
+
+/// `new String(bytes, UTF_8)` (JDK 17): valid UTF-8 decoded, each malformed
+/// sequence replaced by U+FFFD exactly where Java's decoder puts one (it differs from
+/// [`String::from_utf8_lossy`], e.g. an encoded surrogate `ED A0 80` is one U+FFFD).
+pub fn java_utf8_decode(src: &[u8], out: &mut String) {
+    if let Ok(s) = std::str::from_utf8(src) {
+        out.push_str(s);
+        return;
+    }
+    const REPL: char = '\u{FFFD}';
+    let sl = src.len();
+    let mut sp = 0;
+    let push = |out: &mut String, cp: u32| out.push(char::from_u32(cp).unwrap_or(REPL));
+    while sp < sl {
+        let b1 = src[sp];
+        sp += 1;
+        if b1 < 0x80 {
+            out.push(b1 as char);
+        } else if (0xC2..=0xDF).contains(&b1) {
+            if sp < sl {
+                let b2 = src[sp];
+                if !is_continuation(b2) {
+                    out.push(REPL);
+                } else {
+                    sp += 1;
+                    push(out, (u32::from(b1 & 0x1F) << 6) | u32::from(b2 & 0x3F));
+                }
+                continue;
+            }
+            out.push(REPL);
+            break;
+        } else if (0xE0..=0xEF).contains(&b1) {
+            let malformed3_2 = |b2: u8| (b1 == 0xE0 && (b2 & 0xE0) == 0x80) || !is_continuation(b2);
+            if sp + 1 < sl {
+                let (b2, b3) = (src[sp], src[sp + 1]);
+                sp += 2;
+                if malformed3_2(b2) || !is_continuation(b3) {
+                    out.push(REPL);
+                    sp -= 2;
+                    // `malformed3`: skip one byte more when b2 was a fine continuation.
+                    if !malformed3_2(b2) {
+                        sp += 1;
+                    }
+                } else {
+                    let cp = (u32::from(b1 & 0x0F) << 12)
+                        | (u32::from(b2 & 0x3F) << 6)
+                        | u32::from(b3 & 0x3F);
+                    if (0xD800..=0xDFFF).contains(&cp) {
+                        out.push(REPL);
+                    } else {
+                        push(out, cp);
+                    }
+                }
+                continue;
+            }
+            if sp < sl && malformed3_2(src[sp]) {
+                out.push(REPL);
+                continue;
+            }
+            out.push(REPL);
+            break;
+        } else if (0xF0..=0xF7).contains(&b1) {
+            let malformed4_2 = |b2: u8| {
+                (b1 == 0xF0 && !(0x90..=0xBF).contains(&b2))
+                    || (b1 == 0xF4 && (b2 & 0xF0) != 0x80)
+                    || !is_continuation(b2)
+            };
+            if sp + 2 < sl {
+                let (b2, b3, b4) = (src[sp], src[sp + 1], src[sp + 2]);
+                sp += 3;
+                let cp = (u32::from(b1 & 0x07) << 18)
+                    | (u32::from(b2 & 0x3F) << 12)
+                    | (u32::from(b3 & 0x3F) << 6)
+                    | u32::from(b4 & 0x3F);
+                if !is_continuation(b2)
+                    || !is_continuation(b3)
+                    || !is_continuation(b4)
+                    || !(0x10000..=0x10FFFF).contains(&cp)
+                {
+                    out.push(REPL);
+                    sp -= 3;
+                    // `malformed4`: how many bytes the malformed sequence spans.
+                    sp += if b1 > 0xF4 || malformed4_2(b2) {
+                        0
+                    } else if !is_continuation(b3) {
+                        1
+                    } else {
+                        2
+                    };
+                } else {
+                    push(out, cp);
+                }
+                continue;
+            }
+            if b1 > 0xF4 || (sp < sl && malformed4_2(src[sp])) {
+                out.push(REPL);
+                continue;
+            }
+            sp += 1;
+            out.push(REPL);
+            if sp < sl && !is_continuation(src[sp]) {
+                continue;
+            }
+            break;
+        } else {
+            out.push(REPL);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn esc(s: &str) -> String {
+        let mut out = String::new();
+        escape_javascript(s, &mut out);
+        out
+    }
+
+    fn enc(s: &str) -> String {
+        let mut out = String::new();
+        url_encode(s, &mut out);
+        out
+    }
+
+    fn b64(s: &str) -> String {
+        let mut out = String::new();
+        base64_encode(s, &mut out);
+        out
+    }
+
+    /// Expectations from commons-lang 2.6 and JDK 17 (run through a Java harness),
+    /// and from the conformance corpus (util.json).
+    #[test]
+    fn escape_javascript_table() {
+        let table = [
+            ("hello", "hello"),
+            ("", ""),
+            ("say \"hi\"", "say \\\"hi\\\""),
+            ("it's", "it\\'s"),
+            ("a\nb\tc\rd", "a\\nb\\tc\\rd"),
+            ("a/b", "a\\/b"),
+            ("a\\b", "a\\\\b"),
+            ("h\u{e9}llo", "h\\u00E9llo"),
+            ("\u{65e5}\u{672c}", "\\u65E5\\u672C"),
+            ("\u{1f600}", "\\uD83D\\uDE00"),
+            ("\u{1}x", "\\u0001x"),
+            (
+                "\u{0}\u{1}\u{f}\u{10}\u{1f}\u{80}\u{ff}\u{100}\u{fff}\u{1000}\u{ffff}",
+                "\\u0000\\u0001\\u000F\\u0010\\u001F\\u0080\\u00FF\\u0100\\u0FFF\\u1000\\uFFFF",
+            ),
+            ("\u{8}\t\n\u{c}\r", "\\b\\t\\n\\f\\r"),
+            ("\u{7f}", "\u{7f}"),
+            (
+                "{\"k\":\"v's\",\"n\":1}",
+                "{\\\"k\\\":\\\"v\\'s\\\",\\\"n\\\":1}",
+            ),
+        ];
+        for (input, want) in table {
+            assert_eq!(esc(input), want, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn url_encode_table() {
+        let table = [
+            ("abc", "abc"),
+            ("a b+c", "a+b%2Bc"),
+            ("a&b=c/d?e#f%g", "a%26b%3Dc%2Fd%3Fe%23f%25g"),
+            ("A-z_0.9~*", "A-z_0.9%7E*"),
+            ("h\u{e9}llo \u{2713}", "h%C3%A9llo+%E2%9C%93"),
+            ("\u{1f600}", "%F0%9F%98%80"),
+            ("", ""),
+            ("\u{0}\u{7f}", "%00%7F"),
+            ("!'()~", "%21%27%28%29%7E"),
+        ];
+        for (input, want) in table {
+            assert_eq!(enc(input), want, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn url_decode_table() {
+        let ok = [
+            ("a+b%20c%2Bd", "a b c+d"),
+            ("%+1", "\u{1}"),
+            ("%C3%A9", "\u{e9}"),
+            ("%C3x%A9", "\u{fffd}x\u{fffd}"),
+            ("%e2%82%ac", "\u{20ac}"),
+            ("%\u{ff21}\u{ff21}", "\u{fffd}"),
+            ("%\u{663}\u{663}", "3"),
+            ("%E2%82", "\u{fffd}"),
+            ("%ED%A0%80", "\u{fffd}"),
+            ("\u{e9}%41", "\u{e9}A"),
+            ("plain", "plain"),
+        ];
+        for (input, want) in ok {
+            assert_eq!(url_decode(input).as_deref(), Ok(want), "{input:?}");
+        }
+        for bad in ["100%", "100%zz", "%-1", "%4", "%41%", "a%2", "%%41"] {
+            assert!(url_decode(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn base64_table() {
+        assert_eq!(b64("hello"), "aGVsbG8=");
+        assert_eq!(b64(""), "");
+        assert_eq!(b64("h\u{e9}llo"), "aMOpbGxv");
+        assert_eq!(b64("a"), "YQ==");
+        let ok = [
+            ("aGVsbG8=", "hello"),
+            ("aGVsbG8", "hello"),
+            ("aGVsbA", "hell"),
+            ("aGVsbA==", "hell"),
+            ("YR==", "a"),
+            ("YQ", "a"),
+            ("", ""),
+            ("aMOpbGxv", "h\u{e9}llo"),
+            ("7aCA", "\u{fffd}"),
+            ("wIA=", "\u{fffd}\u{fffd}"),
+            ("YfCfmGI=", "a\u{fffd}b"),
+        ];
+        for (input, want) in ok {
+            assert_eq!(base64_decode(input).as_deref(), Ok(want), "{input:?}");
+        }
+        for bad in [
+            "aGVsbA=",
+            "aGVsbA===",
+            "Y",
+            "=",
+            "==",
+            "YQ==YQ==",
+            "aGVs bG8=",
+            "aGVs\nbG8=",
+            "-_-_",
+            "YQ=x",
+            "YWJj=",
+            "YWJjZA=",
+            "\u{e9}",
+            "Y===",
+            "YW=",
+            "YW==x",
+            "!!!not-base64",
+        ] {
+            assert!(base64_decode(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    /// The corpus cases of util.json that call one function on a literal or on
+    /// `$input.path('P')`, optionally in brackets.
+    #[test]
+    fn corpus_util_cases() {
+        use crate::value::{Heap, Value};
+        let file = format!(
+            "{}/tests/conformance/template/util.json",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let suite: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+        let mut checked = 0;
+        for case in suite["cases"].as_array().unwrap() {
+            let template = case["template"].as_str().unwrap();
+            let (inner, bracketed) =
+                match template.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
+                    Some(inner) => (inner, true),
+                    None => (template, false),
+                };
+            let Some((name, arg)) = inner.strip_prefix("$util.").and_then(|t| t.split_once('('))
+            else {
+                continue;
+            };
+            let Some(arg) = arg.strip_suffix(')') else {
+                continue;
+            };
+            let body = case["input"]["body"].as_str().unwrap_or("");
+            let value: Option<String> = if let Some(path) = arg
+                .strip_prefix("$input.path('")
+                .and_then(|a| a.strip_suffix("')"))
+            {
+                let mut heap = Heap::new(body, "");
+                let doc = crate::json::parse_body(&mut heap).unwrap();
+                match crate::jsonpath::read_str(&mut heap, doc, path).unwrap() {
+                    Value::Null => None,
+                    v => Some(crate::value::print::java_string(&heap, v).unwrap()),
+                }
+            } else if arg.len() >= 2
+                && arg.starts_with('\'')
+                && arg.ends_with('\'')
+                && !arg[1..arg.len() - 1].contains('\'')
+            {
+                Some(arg[1..arg.len() - 1].to_string())
+            } else {
+                continue;
+            };
+            let result: Option<Result<String, UtilError>> = value.map(|v| {
+                let mut out = String::new();
+                match name {
+                    "escapeJavaScript" => escape_javascript(&v, &mut out),
+                    "urlEncode" => url_encode(&v, &mut out),
+                    "base64Encode" => base64_encode(&v, &mut out),
+                    "urlDecode" => return url_decode(&v),
+                    "base64Decode" => return base64_decode(&v),
+                    _ => return Err(error("skip")),
+                }
+                Ok(out)
+            });
+            let got = match result {
+                Some(Err(e)) if e.message == "skip" => continue,
+                Some(Err(_)) => None,
+                Some(Ok(s)) => Some(s),
+                None => Some(String::new()),
+            };
+            let got = got.map(|s| if bracketed { format!("[{s}]") } else { s });
+            assert_eq!(
+                got.as_deref(),
+                case["expect"]["body"].as_str(),
+                "{}: {template}",
+                case["name"]
+            );
+            checked += 1;
+        }
+        assert!(checked >= 25, "only {checked} corpus cases checked");
+    }
+
+    /// Differential check against a file of Java results (`UTIL_EXPECT=file.json`, a
+    /// list of `{op, s, want}`): `cargo test --lib apigw::util -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn differential() {
+        let Ok(file) = std::env::var("UTIL_EXPECT") else {
+            return;
+        };
+        let cases: Vec<serde_json::Value> =
+            serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+        let mut failures = 0;
+        for c in &cases {
+            let s = c["s"].as_str().unwrap();
+            let want = c["want"].as_str();
+            let got: Option<String> = match c["op"].as_str().unwrap() {
+                "esc" => Some(esc(s)),
+                "urlenc" => Some(enc(s)),
+                "b64enc" => Some(b64(s)),
+                "urldec" => url_decode(s).ok(),
+                "b64dec" => base64_decode(s).ok(),
+                other => panic!("{other}"),
+            };
+            if got.as_deref() != want {
+                failures += 1;
+                eprintln!("{} {s:?}: got {got:?}, want {want:?} {}", c["op"], c["err"]);
+            }
+        }
+        eprintln!("{failures} of {} differ", cases.len());
+        assert_eq!(failures, 0);
+    }
+}

@@ -1,0 +1,886 @@
+//! JSON text to values, as the oracle's object model does it: the text is first
+//! validated by Jackson 2.14 (`ObjectMapper.readTree`, strict JSON, one value,
+//! whatever follows it ignored), then read by json-smart 2.2 in permissive mode
+//! with the ordered reader. Both happen in one pass here.
+//!
+//! What json-smart adds to plain JSON, and this parser reproduces:
+//! - objects are `LinkedHashMap`s (a repeated key keeps its first position and
+//!   takes the last value), arrays are `JSONArray`s;
+//! - integers are `Integer`, `Long` or `BigInteger` by size (`-0` is `Integer` 0);
+//!   numbers with a fraction or exponent are `Double`, or `BigDecimal` when their
+//!   text is longer than 18 characters (`1e400` is `Double` infinity);
+//! - nesting deeper than 400 is an error ("Malicious payload");
+//! - in a string with a backslash escape, raw DEL characters are dropped;
+//! - a top-level number or `true`/`false`/`null` followed by more text (which
+//!   Jackson ignores) becomes the whole text as a string (`1 2` reads `"1 2"`).
+
+use super::bigdec;
+use crate::value::{Heap, ListKind, MapKind, Str, StrBase, Value};
+use std::fmt;
+
+/// json-smart's `JSONParserBase.MAX_DEPTH`.
+pub const MAX_DEPTH: usize = 400;
+
+/// JSON text that the oracle's object model rejects, with Jackson's wording where
+/// Jackson rejects it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JsonError {
+    /// What is wrong, in Jackson's words (or json-smart's, for the depth limit).
+    pub message: String,
+    /// Byte offset in the text.
+    pub offset: usize,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column, in characters.
+    pub column: u32,
+}
+
+impl fmt::Display for JsonError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} (line {}, column {})",
+            self.message, self.line, self.column
+        )
+    }
+}
+
+impl std::error::Error for JsonError {}
+
+/// Errors travel boxed inside the parser, keeping results small.
+type PResult<T> = Result<T, Box<JsonError>>;
+
+/// Parses `text` (a string of the heap, the body or the template source) into a value.
+/// Strings without escapes are slices of `text`; the others are unescaped into the arena.
+pub fn parse_json(heap: &mut Heap<'_>, text: Str) -> Result<Value, JsonError> {
+    let (start, end) = (text.start as usize, (text.start + text.len) as usize);
+    // The body outlives the heap borrow: read it in place. Other texts are copied
+    // first, since the parser adds to the heap while reading.
+    let owned: String;
+    let src: &str = match text.base() {
+        StrBase::Body => heap.body().get(start..end).unwrap_or(""),
+        StrBase::Source(_) | StrBase::Arena => {
+            owned = heap.str(text).to_owned();
+            &owned
+        }
+    };
+    let mut p = Parser {
+        src,
+        bytes: src.as_bytes(),
+        text,
+        pos: 0,
+        vals: Vec::with_capacity(32),
+        ents: Vec::with_capacity(32),
+        frames: Vec::with_capacity(16),
+        indexes: Vec::new(),
+        reserved: false,
+    };
+    p.parse_root(heap).map_err(|e| *e)
+}
+
+/// The body as `$input.path`/`$input.json` see it: parsed, with an empty body read as `{}`.
+pub fn parse_body(heap: &mut Heap<'_>) -> Result<Value, JsonError> {
+    let len = heap.body().len();
+    if len == 0 {
+        return Ok(Value::Map(heap.alloc_map(MapKind::Plain, Vec::new())));
+    }
+    let text = heap.body_str(0, len);
+    parse_json(heap, text)
+}
+
+#[derive(Clone, Copy)]
+enum Frame {
+    Array {
+        start: usize,
+    },
+    Object {
+        start: usize,
+        key: Value,
+        /// Bit `len % 64` is set for every key length seen: a key whose bit is
+        /// clear cannot repeat an earlier key.
+        lengths: u64,
+    },
+}
+
+/// Objects with more entries than this find repeated keys through a hash index.
+const LINEAR_KEYS: usize = 24;
+
+struct Parser<'s> {
+    src: &'s str,
+    bytes: &'s [u8],
+    text: Str,
+    pos: usize,
+    /// Items of the open arrays, innermost last.
+    vals: Vec<Value>,
+    /// Entries of the open objects, innermost last.
+    ents: Vec<(Value, Value)>,
+    frames: Vec<Frame>,
+    /// Key indexes of the open large objects (frame position, hash of key -> entry
+    /// position), innermost last.
+    indexes: Vec<(usize, std::collections::HashMap<u64, usize>)>,
+    /// The arena has been grown for unescaped strings.
+    reserved: bool,
+}
+
+/// Bytes that end a run of plain string characters: `"`, `\` and control characters.
+static STRING_STOP: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 0x20 {
+        t[i] = true;
+        i += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t
+};
+
+fn is_ws(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
+}
+
+fn fnv1a(text: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in text.as_bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+/// How Jackson names a character in its messages.
+fn describe(c: char) -> String {
+    let code = c as u32;
+    if code < 0x20 {
+        format!("(CTRL-CHAR, code {code})")
+    } else {
+        format!("('{c}' (code {code}))")
+    }
+}
+
+/// `Character.isJavaIdentifierPart`, close enough for the characters that can
+/// follow a top-level `true`/`false`/`null` (letters, digits, `_`, `$`, and the
+/// "ignorable" controls).
+fn is_java_identifier_part(c: char) -> bool {
+    c.is_alphanumeric()
+        || c == '_'
+        || c == '$'
+        || matches!(c as u32, 0..=8 | 0x0E..=0x1B | 0x7F..=0x9F)
+        || matches!(c, '\u{a2}'..='\u{a5}' | '\u{20a0}'..='\u{20c0}' | '\u{203f}' | '\u{2040}')
+}
+
+impl<'s> Parser<'s> {
+    #[cold]
+    fn error(&self, at: usize, message: String) -> Box<JsonError> {
+        let at = at.min(self.src.len());
+        let (line, column) = crate::error::line_col(self.src, at);
+        Box::new(JsonError {
+            message,
+            offset: at,
+            line,
+            column,
+        })
+    }
+
+    fn char_at(&self, at: usize) -> char {
+        self.src
+            .get(at..)
+            .and_then(|s| s.chars().next())
+            .unwrap_or('\u{FFFD}')
+    }
+
+    #[cold]
+    fn unexpected(&self, at: usize, what: &str) -> Box<JsonError> {
+        let c = self.char_at(at);
+        self.error(at, format!("Unexpected character {}: {what}", describe(c)))
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn skip_ws(&mut self) {
+        while let Some(&b) = self.bytes.get(self.pos) {
+            if !is_ws(b) {
+                break;
+            }
+            self.pos += 1;
+        }
+    }
+
+    fn parse_root(&mut self, heap: &mut Heap<'_>) -> PResult<Value> {
+        self.skip_ws();
+        let start = self.pos;
+        match self.peek() {
+            None => Err(self.error(
+                start,
+                "No content to map due to end-of-input".to_string(),
+            )),
+            Some(b'{' | b'[') => self.parse_tree(heap),
+            Some(b'"') => self.parse_string(heap),
+            Some(b'-' | b'0'..=b'9') => {
+                let n = self.scan_number()?;
+                // Jackson: a root-level number must be followed by white space.
+                if let Some(&b) = self.bytes.get(n.end)
+                    && !is_ws(b)
+                {
+                    return Err(self.unexpected(n.end, "Expected space separating root-level values"));
+                }
+                // json-smart: skipSpace, then anything but the end (or `~` and above) makes it a string.
+                let mut p = n.end;
+                while let Some(&b) = self.bytes.get(p) {
+                    if b > b' ' || b == 0x1A {
+                        break;
+                    }
+                    p += 1;
+                }
+                match self.bytes.get(p) {
+                    None => self.number_value(heap, n),
+                    Some(&b) if b == 0x1A || b >= b'~' => self.number_value(heap, n),
+                    Some(_) => Ok(self.rest_as_string(start)),
+                }
+            }
+            Some(c @ (b't' | b'f' | b'n')) => {
+                let (word, value): (&[u8], Value) = match c {
+                    b't' => (b"true", Value::Bool(true)),
+                    b'f' => (b"false", Value::Bool(false)),
+                    _ => (b"null", Value::Null),
+                };
+                let end = self.keyword(word)?;
+                if end < self.bytes.len() {
+                    let next = self.char_at(end);
+                    if next >= '0' && next != ']' && next != '}' && is_java_identifier_part(next) {
+                        return Err(self.unrecognized_token(start));
+                    }
+                }
+                // json-smart reads everything up to the end as one token.
+                match self.rest_as_string(start) {
+                    Value::Str(s) if s.len as usize == word.len() => Ok(value),
+                    other => Ok(other),
+                }
+            }
+            Some(_) => Err(self.unexpected(
+                start,
+                "expected a valid value (JSON String, Number, Array, Object or token 'null', 'true' or 'false')",
+            )),
+        }
+    }
+
+    /// json-smart's reading of a top-level token followed by more text: everything
+    /// up to the end (or a U+001A character), trimmed as `String.trim` does.
+    fn rest_as_string(&self, start: usize) -> Value {
+        let stop =
+            memchr::memchr(0x1A, &self.bytes[start..]).map_or(self.bytes.len(), |i| start + i);
+        let mut end = stop;
+        while end > start && self.bytes[end - 1] <= b' ' {
+            end -= 1;
+        }
+        Value::Str(self.text.slice(start, end))
+    }
+
+    #[cold]
+    fn unrecognized_token(&self, start: usize) -> Box<JsonError> {
+        let mut end = start;
+        for (i, c) in self.src[start..].char_indices() {
+            if !(c.is_alphanumeric() || c == '_' || c == '$') {
+                break;
+            }
+            end = start + i + c.len_utf8();
+        }
+        let end = end.max(start + 1).min(self.src.len());
+        let token = self.src.get(start..end).unwrap_or("");
+        self.error(
+            end,
+            format!(
+                "Unrecognized token '{token}': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')"
+            ),
+        )
+    }
+
+    /// Matches `word` at the current position; returns the position after it.
+    fn keyword(&mut self, word: &[u8]) -> PResult<usize> {
+        let start = self.pos;
+        if self.bytes.get(start..start + word.len()) == Some(word) {
+            self.pos = start + word.len();
+            Ok(self.pos)
+        } else {
+            Err(self.unrecognized_token(start))
+        }
+    }
+
+    fn open(&mut self, at: usize) -> PResult<()> {
+        if self.frames.len() + 1 > MAX_DEPTH {
+            let c = self.char_at(at);
+            return Err(self.error(
+                at,
+                format!(
+                    "Malicious payload, having non natural depths, parsing stoped on {c} at position {at}."
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    #[cold]
+    fn eof(&self, what: &str) -> Box<JsonError> {
+        self.error(self.bytes.len(), format!("Unexpected end-of-input: {what}"))
+    }
+
+    /// Reads `"key"` and the colon after it; leaves the position before the value.
+    fn object_key(&mut self, heap: &mut Heap<'_>) -> PResult<Value> {
+        match self.peek() {
+            Some(b'"') => {}
+            None => return Err(self.eof("expected close marker for Object")),
+            Some(_) => {
+                return Err(
+                    self.unexpected(self.pos, "was expecting double-quote to start field name")
+                );
+            }
+        }
+        let key = self.parse_string(heap)?;
+        self.skip_ws();
+        match self.peek() {
+            Some(b':') => {
+                self.pos += 1;
+                self.skip_ws();
+                Ok(key)
+            }
+            None => Err(self.eof("expected close marker for Object")),
+            Some(_) => Err(self.unexpected(
+                self.pos,
+                "was expecting a colon to separate field name and value",
+            )),
+        }
+    }
+
+    /// An object or array, with everything inside it, without recursion.
+    fn parse_tree(&mut self, heap: &mut Heap<'_>) -> PResult<Value> {
+        'value: loop {
+            let mut v = match self.peek() {
+                Some(b'[') => {
+                    self.open(self.pos)?;
+                    self.pos += 1;
+                    self.skip_ws();
+                    if self.peek() == Some(b']') {
+                        self.pos += 1;
+                        Value::List(heap.alloc_list(ListKind::JsonArray, Vec::new()))
+                    } else {
+                        self.frames.push(Frame::Array {
+                            start: self.vals.len(),
+                        });
+                        continue 'value;
+                    }
+                }
+                Some(b'{') => {
+                    self.open(self.pos)?;
+                    self.pos += 1;
+                    self.skip_ws();
+                    if self.peek() == Some(b'}') {
+                        self.pos += 1;
+                        Value::Map(heap.alloc_map(MapKind::Plain, Vec::new()))
+                    } else {
+                        let key = self.object_key(heap)?;
+                        self.frames.push(Frame::Object {
+                            start: self.ents.len(),
+                            key,
+                            lengths: 0,
+                        });
+                        continue 'value;
+                    }
+                }
+                Some(b'"') => self.parse_string(heap)?,
+                Some(b'-' | b'0'..=b'9') => {
+                    let n = self.scan_number()?;
+                    self.number_value(heap, n)?
+                }
+                Some(b't') => {
+                    self.keyword(b"true")?;
+                    Value::Bool(true)
+                }
+                Some(b'f') => {
+                    self.keyword(b"false")?;
+                    Value::Bool(false)
+                }
+                Some(b'n') => {
+                    self.keyword(b"null")?;
+                    Value::Null
+                }
+                Some(_) => {
+                    return Err(self.unexpected(
+                        self.pos,
+                        "expected a valid value (JSON String, Number, Array, Object or token 'null', 'true' or 'false')",
+                    ));
+                }
+                None => {
+                    return Err(self.eof(match self.frames.last() {
+                        Some(Frame::Array { .. }) => "expected close marker for Array",
+                        _ => "expected close marker for Object",
+                    }));
+                }
+            };
+            // Attach the value to the innermost open container, closing containers as they end.
+            loop {
+                let Some(&frame) = self.frames.last() else {
+                    return Ok(v);
+                };
+                match frame {
+                    Frame::Array { start } => {
+                        self.vals.push(v);
+                        self.skip_ws();
+                        match self.peek() {
+                            Some(b',') => {
+                                self.pos += 1;
+                                self.skip_ws();
+                                continue 'value;
+                            }
+                            Some(b']') => {
+                                self.pos += 1;
+                                self.frames.pop();
+                                let items = self.vals.split_off(start);
+                                v = Value::List(heap.alloc_list(ListKind::JsonArray, items));
+                            }
+                            None => return Err(self.eof("expected close marker for Array")),
+                            Some(_) => {
+                                return Err(self.unexpected(
+                                    self.pos,
+                                    "was expecting comma to separate Array entries",
+                                ));
+                            }
+                        }
+                    }
+                    Frame::Object {
+                        start,
+                        key,
+                        lengths,
+                    } => {
+                        let bit = match key {
+                            Value::Str(k) => 1u64 << (k.len % 64),
+                            _ => 0,
+                        };
+                        // (Large objects go through their key index.)
+                        if lengths & bit == 0 && self.ents.len() - start < LINEAR_KEYS {
+                            self.ents.push((key, v));
+                            if let Some(Frame::Object { lengths, .. }) = self.frames.last_mut() {
+                                *lengths |= bit;
+                            }
+                        } else {
+                            self.put(heap, start, key, v);
+                        }
+                        self.skip_ws();
+                        match self.peek() {
+                            Some(b',') => {
+                                self.pos += 1;
+                                self.skip_ws();
+                                let key = self.object_key(heap)?;
+                                if let Some(Frame::Object { key: k, .. }) = self.frames.last_mut() {
+                                    *k = key;
+                                }
+                                continue 'value;
+                            }
+                            Some(b'}') => {
+                                self.pos += 1;
+                                self.frames.pop();
+                                if self
+                                    .indexes
+                                    .last()
+                                    .is_some_and(|(f, _)| *f == self.frames.len())
+                                {
+                                    self.indexes.pop();
+                                }
+                                let entries = self.ents.split_off(start);
+                                v = Value::Map(heap.alloc_map(MapKind::Plain, entries));
+                            }
+                            None => return Err(self.eof("expected close marker for Object")),
+                            Some(_) => {
+                                return Err(self.unexpected(
+                                    self.pos,
+                                    "was expecting comma to separate Object entries",
+                                ));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// `LinkedHashMap.put` on the innermost open object: a repeated key keeps
+    /// its position and takes the new value.
+    fn put(&mut self, heap: &Heap<'_>, start: usize, key: Value, value: Value) {
+        let Value::Str(k) = key else {
+            self.ents.push((key, value));
+            return;
+        };
+        let count = self.ents.len() - start;
+        if count < LINEAR_KEYS {
+            // Compare lengths first: most keys differ in length.
+            let mut key_text = None;
+            for e in &mut self.ents[start..] {
+                if let Value::Str(s) = e.0
+                    && s.len == k.len
+                    && heap.str(s) == *key_text.get_or_insert_with(|| heap.str(k))
+                {
+                    e.1 = value;
+                    return;
+                }
+            }
+            self.ents.push((key, value));
+            return;
+        }
+        let key_text = heap.str(k);
+        let frame = self.frames.len() - 1;
+        if self.indexes.last().is_none_or(|(f, _)| *f != frame) {
+            let mut m = std::collections::HashMap::with_capacity(count * 2);
+            for (i, e) in self.ents[start..].iter().enumerate() {
+                if let Value::Str(s) = e.0 {
+                    m.entry(fnv1a(heap.str(s))).or_insert(start + i);
+                }
+            }
+            self.indexes.push((frame, m));
+        }
+        let Some((_, index)) = self.indexes.last_mut() else {
+            self.ents.push((key, value));
+            return;
+        };
+        let h = fnv1a(key_text);
+        match index.get(&h) {
+            Some(&i) => {
+                if matches!(self.ents[i].0, Value::Str(s) if heap.str(s) == key_text) {
+                    self.ents[i].1 = value;
+                    return;
+                }
+                // A hash collision: look through all entries.
+                for e in &mut self.ents[start..] {
+                    if let Value::Str(s) = e.0
+                        && heap.str(s) == key_text
+                    {
+                        e.1 = value;
+                        return;
+                    }
+                }
+                self.ents.push((key, value));
+            }
+            None => {
+                index.insert(h, self.ents.len());
+                self.ents.push((key, value));
+            }
+        }
+    }
+
+    /// A string at the current position (on its opening quote).
+    fn parse_string(&mut self, heap: &mut Heap<'_>) -> PResult<Value> {
+        let start = self.pos + 1;
+        let p = skip_plain::<false>(self.bytes, start);
+        match self.bytes.get(p) {
+            Some(b'"') => {
+                self.pos = p + 1;
+                Ok(Value::Str(self.text.slice(start, p)))
+            }
+            Some(b'\\') => self.parse_escaped(heap, start, p),
+            Some(_) => Err(self.illegal_control(p)),
+            None => Err(self.eof("was expecting closing quote for a string value")),
+        }
+    }
+
+    #[cold]
+    fn illegal_control(&self, at: usize) -> Box<JsonError> {
+        let c = self.char_at(at);
+        self.error(
+            at,
+            format!(
+                "Illegal unquoted character ({}): has to be escaped using backslash to be included in string value",
+                describe(c).trim_start_matches('(').trim_end_matches(')')
+            ),
+        )
+    }
+
+    /// The rest of a string that has escapes, unescaped into the arena
+    /// (json-smart's `readString2`, which also drops raw DEL characters).
+    #[inline(never)]
+    fn parse_escaped(
+        &mut self,
+        heap: &mut Heap<'_>,
+        start: usize,
+        first_escape: usize,
+    ) -> PResult<Value> {
+        if !self.reserved {
+            // Unescaped text is never longer than its source: one reservation for
+            // what remains (up to 64 KB) instead of repeated growth.
+            self.reserved = true;
+            heap.arena_mut()
+                .reserve((self.bytes.len() - start).min(64 * 1024));
+        }
+        let mark = heap.begin_str();
+        push_without_del(heap, &self.src[start..first_escape]);
+        let mut p = first_escape;
+        loop {
+            // A run of plain characters, up to an escape, the end, or a DEL character
+            // (which json-smart drops).
+            let run = p;
+            p = skip_plain::<true>(self.bytes, p);
+            if p > run {
+                heap.push_str(&self.src[run..p]);
+            }
+            let Some(&b) = self.bytes.get(p) else {
+                return Err(self.eof("was expecting closing quote for a string value"));
+            };
+            match b {
+                b'"' => {
+                    self.pos = p + 1;
+                    return Ok(Value::Str(heap.finish_str(mark)));
+                }
+                0x7F => p += 1,
+                b'\\' => {
+                    let Some(&e) = self.bytes.get(p + 1) else {
+                        return Err(self.eof("was expecting closing quote for a string value"));
+                    };
+                    p += 2;
+                    let c = match e {
+                        b'"' => '"',
+                        b'\\' => '\\',
+                        b'/' => '/',
+                        b'b' => '\u{8}',
+                        b'f' => '\u{c}',
+                        b'n' => '\n',
+                        b'r' => '\r',
+                        b't' => '\t',
+                        b'u' => {
+                            let unit = self.hex4(p)?;
+                            p += 4;
+                            match unit {
+                                0xD800..=0xDBFF => {
+                                    // A high surrogate: combine with a following `\uDC00`-`\uDFFF`.
+                                    let low = if self.bytes.get(p) == Some(&b'\\')
+                                        && self.bytes.get(p + 1) == Some(&b'u')
+                                    {
+                                        self.hex4(p + 2)
+                                            .ok()
+                                            .filter(|u| (0xDC00..=0xDFFF).contains(u))
+                                    } else {
+                                        None
+                                    };
+                                    match low {
+                                        Some(low) => {
+                                            p += 6;
+                                            let cp =
+                                                0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
+                                            char::from_u32(cp).unwrap_or('\u{FFFD}')
+                                        }
+                                        // A lone surrogate: Java keeps it, a Rust string cannot.
+                                        None => '\u{FFFD}',
+                                    }
+                                }
+                                _ => char::from_u32(unit).unwrap_or('\u{FFFD}'),
+                            }
+                        }
+                        _ => {
+                            let c = self.char_at(p - 1);
+                            return Err(self.error(
+                                p - 1,
+                                format!("Unrecognized character escape {}", describe_escape(c)),
+                            ));
+                        }
+                    };
+                    heap.push_char(c);
+                }
+                _ => return Err(self.illegal_control(p)),
+            }
+        }
+    }
+
+    fn hex4(&self, at: usize) -> PResult<u32> {
+        let mut v = 0u32;
+        for i in 0..4 {
+            let Some(&b) = self.bytes.get(at + i) else {
+                return Err(self.eof("was expecting closing quote for a string value"));
+            };
+            let d = match b {
+                b'0'..=b'9' => b - b'0',
+                b'a'..=b'f' => b - b'a' + 10,
+                b'A'..=b'F' => b - b'A' + 10,
+                _ => {
+                    return Err(self
+                        .unexpected(at + i, "expected a hex-digit for character escape sequence"));
+                }
+            };
+            v = v * 16 + u32::from(d);
+        }
+        Ok(v)
+    }
+
+    /// Checks a number at the current position against JSON's grammar and moves past it.
+    fn scan_number(&mut self) -> PResult<NumberText> {
+        let start = self.pos;
+        let mut p = start;
+        let negative = self.bytes.get(p) == Some(&b'-');
+        if negative {
+            p += 1;
+        }
+        match self.bytes.get(p) {
+            Some(b'0') => {
+                p += 1;
+                if self.bytes.get(p).is_some_and(u8::is_ascii_digit) {
+                    return Err(self.error(
+                        p,
+                        "Invalid numeric value: Leading zeroes not allowed".to_string(),
+                    ));
+                }
+            }
+            Some(b'1'..=b'9') => {
+                while self.bytes.get(p).is_some_and(u8::is_ascii_digit) {
+                    p += 1;
+                }
+            }
+            Some(_) => {
+                return Err(self.unexpected(
+                    p,
+                    "expected digit (0-9) to follow minus sign, for valid numeric value",
+                ));
+            }
+            None => return Err(self.eof("No digit following minus sign")),
+        }
+        let mut float = false;
+        if self.bytes.get(p) == Some(&b'.') {
+            p += 1;
+            let digits = p;
+            while self.bytes.get(p).is_some_and(u8::is_ascii_digit) {
+                p += 1;
+            }
+            if p == digits {
+                return Err(match self.bytes.get(p) {
+                    Some(_) => self.unexpected(p, "Decimal point not followed by a digit"),
+                    None => self.eof("Decimal point not followed by a digit"),
+                });
+            }
+            float = true;
+        }
+        if matches!(self.bytes.get(p), Some(b'e' | b'E')) {
+            p += 1;
+            if matches!(self.bytes.get(p), Some(b'+' | b'-')) {
+                p += 1;
+            }
+            let digits = p;
+            while self.bytes.get(p).is_some_and(u8::is_ascii_digit) {
+                p += 1;
+            }
+            if p == digits {
+                return Err(match self.bytes.get(p) {
+                    Some(_) => self.unexpected(p, "Exponent indicator not followed by a digit"),
+                    None => self.eof("expected a digit for number exponent"),
+                });
+            }
+            float = true;
+        }
+        self.pos = p;
+        Ok(NumberText {
+            start,
+            end: p,
+            negative,
+            float,
+        })
+    }
+
+    /// The number as json-smart stores it.
+    fn number_value(&self, heap: &mut Heap<'_>, n: NumberText) -> PResult<Value> {
+        let text = &self.src[n.start..n.end];
+        if !n.float {
+            let digits = &self.bytes[n.start + usize::from(n.negative)..n.end];
+            // Accumulate negatively, as json-smart does, so that Long.MIN_VALUE fits.
+            let mut r: i64 = 0;
+            let mut fits = digits.len() <= 19;
+            if fits {
+                for &d in digits {
+                    match r
+                        .checked_mul(10)
+                        .and_then(|x| x.checked_sub(i64::from(d - b'0')))
+                    {
+                        Some(x) => r = x,
+                        None => {
+                            fits = false;
+                            break;
+                        }
+                    }
+                }
+            }
+            let value = if !fits {
+                None
+            } else if n.negative {
+                Some(r)
+            } else {
+                r.checked_neg()
+            };
+            return Ok(match value {
+                Some(v) => match i32::try_from(v) {
+                    Ok(i) => Value::Int(i),
+                    Err(_) => Value::Long(v),
+                },
+                None => Value::BigInt(heap.alloc_big(text)),
+            });
+        }
+        if text.len() > 18 {
+            return match bigdec::java_string(text) {
+                Some(s) => Ok(Value::BigDec(heap.alloc_big(&s))),
+                None => Err(self.error(n.start, format!("NumberFormatException: {text}"))),
+            };
+        }
+        match text.parse::<f64>() {
+            Ok(d) => Ok(Value::Double(d)),
+            Err(_) => Err(self.error(n.start, format!("NumberFormatException: {text}"))),
+        }
+    }
+}
+
+/// The first position at or after `p` that may end a run of plain string
+/// characters (`"`, `\\`, a control character, and DEL with `DEL`), found 8 bytes
+/// at a time; the end of the text if there is none.
+#[inline]
+fn skip_plain<const DEL: bool>(bytes: &[u8], mut p: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    while let Some(chunk) = bytes.get(p..p + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        // Each test flags its lowest matching byte exactly (higher flags may be
+        // false positives, which the lowest-flag search ignores).
+        let quote = has_zero(x ^ (ONES * u64::from(b'"')));
+        let backslash = has_zero(x ^ (ONES * u64::from(b'\\')));
+        let control = x.wrapping_sub(ONES * 0x20) & !x & HIGH;
+        let del = if DEL { has_zero(x ^ (ONES * 0x7F)) } else { 0 };
+        let mask = quote | backslash | control | del;
+        if mask != 0 {
+            return p + (mask.trailing_zeros() / 8) as usize;
+        }
+        p += 8;
+    }
+    while let Some(&b) = bytes.get(p) {
+        if STRING_STOP[b as usize] || (DEL && b == 0x7F) {
+            break;
+        }
+        p += 1;
+    }
+    p
+}
+
+fn describe_escape(c: char) -> String {
+    format!("'{c}' (code {})", c as u32)
+}
+
+fn push_without_del(heap: &mut Heap<'_>, text: &str) {
+    if !text.as_bytes().contains(&0x7F) {
+        heap.push_str(text);
+    } else {
+        for part in text.split('\u{7F}') {
+            heap.push_str(part);
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+struct NumberText {
+    start: usize,
+    end: usize,
+    negative: bool,
+    float: bool,
+}
