@@ -35,6 +35,8 @@ pub mod java;
 pub mod json;
 pub mod jsonpath;
 pub mod runner;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod value;
 
 mod api;

@@ -66,6 +66,10 @@ pub enum Command {
     /// Run a method (a route of an API definition, or an integration): the HTTP response a client gets
     #[command(after_help = after_help_gateway())]
     Gateway(GatewayArgs),
+    /// Serve an API definition locally over HTTP, with its mapping templates
+    #[cfg(feature = "serve")]
+    #[command(after_help = super::serve::AFTER_HELP)]
+    Serve(ServeArgs),
 }
 
 fn after_help_render() -> String {
@@ -267,6 +271,63 @@ pub struct GatewayArgs {
     /// response chosen, the templates used)
     #[arg(short, long)]
     pub verbose: bool,
+}
+
+#[cfg(feature = "serve")]
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The API definition: OpenAPI 3, Swagger 2 or SAM/CloudFormation (JSON or YAML)
+    #[arg(long, value_name = "FILE", required = true)]
+    pub api: PathBuf,
+    /// The port to listen on (0: any free port)
+    #[arg(long, default_value_t = 3000)]
+    pub port: u16,
+    /// The address to listen on
+    #[arg(long, value_name = "HOST", default_value = "127.0.0.1")]
+    pub host: String,
+    /// The Lambda Invoke API endpoint (plain http://: sam local start-lambda, the
+    /// Runtime Interface Emulator, LocalStack)
+    #[arg(
+        long = "lambda-endpoint",
+        value_name = "URL",
+        default_value = "http://127.0.0.1:3001"
+    )]
+    pub lambda_endpoint: String,
+    /// The stage name ($context.stage)
+    #[arg(long, value_name = "NAME", default_value = "dev")]
+    pub stage: String,
+    /// A stage variable ($stageVariables), NAME=VALUE; repeatable
+    #[arg(long = "stage-var", value_name = "NAME=VALUE", value_parser = parse_pair)]
+    pub stage_var: Vec<(String, String)>,
+    /// Invoke the function the definition calls NAME as LOCAL instead; repeatable
+    #[arg(long = "function", value_name = "NAME=LOCAL", value_parser = parse_pair)]
+    pub function: Vec<(String, String)>,
+    /// Seconds to wait for a Lambda function (or HTTP backend), then 504
+    #[arg(long = "lambda-timeout", value_name = "SECONDS", default_value = "29", value_parser = parse_seconds)]
+    pub lambda_timeout: std::time::Duration,
+    /// A binary media type (image/png, image/*, */*): such payloads reach
+    /// templates and proxy events in base64; repeatable
+    #[arg(long = "binary-media-type", value_name = "TYPE")]
+    pub binary_media_type: Vec<String>,
+    /// Log the bodies before and after each transformation
+    #[arg(short, long)]
+    pub verbose: bool,
+    /// No log line per request
+    #[arg(short, long, conflicts_with = "verbose")]
+    pub quiet: bool,
+}
+
+/// Seconds, whole or decimal (`29`, `0.5`), more than 0.
+#[cfg(feature = "serve")]
+fn parse_seconds(s: &str) -> Result<std::time::Duration, String> {
+    let secs: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("expected a number of seconds, found `{s}`"))?;
+    if !(secs > 0.0 && secs <= 86_400.0) {
+        return Err(format!("expected seconds between 0 and 86400, found `{s}`"));
+    }
+    Ok(std::time::Duration::from_secs_f64(secs))
 }
 
 /// `NAME=VALUE` (the value may contain `=`).

@@ -12,6 +12,8 @@ mod gateway;
 mod input;
 mod lint;
 mod render;
+#[cfg(feature = "serve")]
+mod serve;
 mod term;
 mod test;
 mod update;
@@ -36,6 +38,8 @@ pub fn main() -> ExitCode {
         Command::Check(a) => check::run(&mut term, a),
         Command::Test(a) => test::run(&mut term, a),
         Command::Gateway(a) => gateway::run(&mut term, a),
+        #[cfg(feature = "serve")]
+        Command::Serve(a) => serve::run(&mut term, a),
     };
     term.flush();
     ExitCode::from(code)
