@@ -53,6 +53,37 @@ const JS_SHORT: [&str; 9] = [
     "\\'", "\\\"", "\\\\", "\\/", "\\b", "\\n", "\\t", "\\f", "\\r",
 ];
 
+/// The first position at or after `p` holding a byte `escape_javascript`
+/// must rewrite: a quote, a backslash, `/`, a control character or
+/// non-ASCII. Eight bytes at a time.
+fn skip_js_plain(bytes: &[u8], mut p: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    while let Some(chunk) = bytes.get(p..p + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        let mask = has_zero(x ^ (ONES * u64::from(b'\'')))
+            | has_zero(x ^ (ONES * u64::from(b'"')))
+            | has_zero(x ^ (ONES * u64::from(b'\\')))
+            | has_zero(x ^ (ONES * u64::from(b'/')))
+            | (x.wrapping_sub(ONES * 0x20) & !x & HIGH)
+            | (x & HIGH);
+        if mask != 0 {
+            return p + (mask.trailing_zeros() / 8) as usize;
+        }
+        p += 8;
+    }
+    while let Some(&b) = bytes.get(p) {
+        if b >= 0x80 || JS_CLASS[usize::from(b)] != 0 {
+            break;
+        }
+        p += 1;
+    }
+    p
+}
+
 /// `$util.escapeJavaScript(s)`: commons-lang 2.6 `StringEscapeUtils.escapeJavaScript`.
 /// Escapes `'` `"` `\` `/` as `\'` `\"` `\\` `\/`, `\b` `\t` `\n` `\f` `\r`, other
 /// control characters and everything above U+007F as `\uXXXX` (upper-case hex, a
@@ -66,7 +97,7 @@ pub fn escape_javascript(s: &str, out: &mut String) {
         if b < 0x80 {
             let class = JS_CLASS[usize::from(b)];
             if class == 0 {
-                i += 1;
+                i = skip_js_plain(bytes, i + 1);
                 continue;
             }
             out.push_str(&s[run..i]);

@@ -19,6 +19,9 @@ pub struct Compiled {
     pub names: Vec<Box<str>>,
     /// Symbol of each name.
     pub index: std::collections::HashMap<Box<str>, ast::Sym>,
+    /// JSONPaths written literally in the template (`$input.path('$.a')`),
+    /// compiled once with the template.
+    pub paths: std::collections::HashMap<Box<str>, Arc<crate::jsonpath::JsonPath>>,
     pub ast: ast::Ast,
 }
 
@@ -73,10 +76,128 @@ pub fn compile(source: &str, limits: &Limits) -> Result<Compiled> {
         .enumerate()
         .map(|(i, n)| (n.clone(), i as ast::Sym))
         .collect();
+    let mut paths = std::collections::HashMap::new();
+    collect_paths(&ast.root, &shared.names, &shared.sources, &mut paths);
     Ok(Compiled {
         sources: shared.sources,
         names: shared.names,
         index,
+        paths,
         ast,
     })
+}
+
+/// Compiles the literal arguments of `.path(...)` and `.json(...)` calls.
+fn collect_paths(
+    block: &ast::Block,
+    names: &[Box<str>],
+    sources: &[Arc<str>],
+    out: &mut std::collections::HashMap<Box<str>, Arc<crate::jsonpath::JsonPath>>,
+) {
+    use ast::*;
+    fn expr(
+        e: &Expr,
+        names: &[Box<str>],
+        sources: &[Arc<str>],
+        out: &mut std::collections::HashMap<Box<str>, Arc<crate::jsonpath::JsonPath>>,
+    ) {
+        match e {
+            Expr::Ref(r) => reference(r, names, sources, out),
+            Expr::Str(s) => {
+                if let Some(i) = &s.interpolated {
+                    collect_paths(&i.ast.root, names, sources, out);
+                }
+            }
+            Expr::List(items) => items.iter().for_each(|i| expr(i, names, sources, out)),
+            Expr::Map(entries) => entries.iter().for_each(|(k, v)| {
+                expr(k, names, sources, out);
+                expr(v, names, sources, out);
+            }),
+            Expr::Range(a, b)
+            | Expr::Or(a, b)
+            | Expr::And(a, b)
+            | Expr::Eq(a, b)
+            | Expr::Ne(a, b)
+            | Expr::Lt(a, b)
+            | Expr::Gt(a, b)
+            | Expr::Le(a, b)
+            | Expr::Ge(a, b)
+            | Expr::Add(a, b, _)
+            | Expr::Sub(a, b, _)
+            | Expr::Mul(a, b, _)
+            | Expr::Div(a, b, _)
+            | Expr::Mod(a, b, _) => {
+                expr(a, names, sources, out);
+                expr(b, names, sources, out);
+            }
+            Expr::Not(a) => expr(a, names, sources, out),
+            Expr::Int(_) | Expr::Float(_) | Expr::True | Expr::False | Expr::Word(_) => {}
+        }
+    }
+    fn reference(
+        r: &Reference,
+        names: &[Box<str>],
+        sources: &[Arc<str>],
+        out: &mut std::collections::HashMap<Box<str>, Arc<crate::jsonpath::JsonPath>>,
+    ) {
+        for m in &r.chain {
+            match m {
+                Modifier::Method { name, args, .. } => {
+                    let n = &*names[*name as usize];
+                    if let ([Expr::Str(lit)], "path" | "json") = (&args[..], n) {
+                        if lit.interpolated.is_none() {
+                            let text: &str = match &lit.text {
+                                Text::Source(range) => {
+                                    &sources[0][range.start as usize..range.end as usize]
+                                }
+                                Text::Owned(t) => t,
+                            };
+                            if !out.contains_key(text) {
+                                if let Ok(p) = crate::jsonpath::JsonPath::compile(text) {
+                                    out.insert(text.into(), Arc::new(p));
+                                }
+                            }
+                        }
+                    }
+                    args.iter().for_each(|a| expr(a, names, sources, out));
+                }
+                Modifier::Index { arg, .. } => expr(arg, names, sources, out),
+                Modifier::Property { .. } => {}
+            }
+        }
+    }
+    for node in block {
+        match node {
+            Node::Reference(r) => reference(r, names, sources, out),
+            Node::Set(s) => {
+                reference(&s.lhs, names, sources, out);
+                expr(&s.rhs, names, sources, out);
+            }
+            Node::If(n) => {
+                for (c, b) in &n.branches {
+                    expr(c, names, sources, out);
+                    collect_paths(b, names, sources, out);
+                }
+                if let Some(b) = &n.otherwise {
+                    collect_paths(b, names, sources, out);
+                }
+            }
+            Node::Foreach(n) => {
+                expr(&n.iterable, names, sources, out);
+                collect_paths(&n.body, names, sources, out);
+            }
+            Node::Macro(m) => collect_paths(&m.body, names, sources, out),
+            Node::MacroCall(n) => {
+                n.args.iter().for_each(|a| expr(a, names, sources, out));
+                if let Some(b) = &n.body {
+                    collect_paths(b, names, sources, out);
+                }
+            }
+            Node::Define(d) => collect_paths(&d.body, names, sources, out),
+            Node::Evaluate(n) | Node::Break(n) | Node::Include(n) => {
+                n.args.iter().for_each(|a| expr(a, names, sources, out));
+            }
+            Node::Text(_) | Node::Stop(_) | Node::Literal(_) => {}
+        }
+    }
 }

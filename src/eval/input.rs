@@ -33,6 +33,13 @@ impl Ctx<'_> {
 
     fn read_path(&mut self, path: Str) -> Result<Value> {
         let doc = self.document()?;
+        // Paths written in the template were compiled with it.
+        let compiled_paths = &self.c.paths;
+        if let Some(p) = compiled_paths.get(self.heap.str(path)) {
+            let p = p.clone();
+            return jsonpath::read(&mut self.heap, doc, &p)
+                .map_err(|e| Error::eval(format!("JSONPath {}: {e}", short(p.as_str()))));
+        }
         let text = self.heap.str(path).to_string();
         if !self.input.paths.contains_key(&text) {
             let compiled = JsonPath::compile(&text)

@@ -94,7 +94,7 @@ struct Dynamic {
 }
 
 pub(crate) struct Ctx<'a> {
-    c: &'a Compiled,
+    pub(crate) c: &'a Compiled,
     inv: &'a Invocation,
     limits: &'a Limits,
     pub(crate) heap: Heap<'a>,

@@ -27,8 +27,8 @@
 //!   quantified lookarounds or anchors, `javaMirrored` and the Java identifier classes.
 
 use super::JavaException;
-use std::cell::OnceCell;
 use std::fmt::Write;
+use std::sync::OnceLock;
 
 const PATTERN_SYNTAX: &str = "java.util.regex.PatternSyntaxException";
 const ILLEGAL_ARGUMENT: &str = "java.lang.IllegalArgumentException";
@@ -56,7 +56,7 @@ pub struct JavaRegex {
     translated: String,
     find: fancy_regex::Regex,
     /// `\A(?:...)\z`, compiled on first use (`matches`).
-    full: OnceCell<Result<fancy_regex::Regex, JavaException>>,
+    full: OnceLock<Result<fancy_regex::Regex, JavaException>>,
     groups: usize,
     names: Vec<(String, usize)>,
     /// The literal text of the pattern when it has no metacharacters (fast paths).
@@ -99,7 +99,7 @@ impl JavaRegex {
             pattern: pattern.into(),
             translated,
             find,
-            full: OnceCell::new(),
+            full: OnceLock::new(),
             groups: t.groups,
             names: t.names,
             literal: t.literal_only.then_some(t.literal_text),

@@ -158,31 +158,37 @@ pub fn write_java_float(f: f32, out: &mut String) {
     }
 }
 
-/// The digits and decimal exponent of a shortest representation written by
-/// ryu (`166.5`, `1e21`, `1.5e-7`, `0.001`): the value is `0.DIGITS × 10^exp`
-/// shifted so that `digits[0]` is the first significant digit and `exp` the
-/// power of ten of that digit.
-fn digits_and_exponent(s: &str) -> (String, i32) {
+/// The significant digits and the decimal exponent of the first one, of a
+/// shortest representation written by ryu (`166.5`, `1e21`, `1.5e-7`,
+/// `0.001`): digits in a stack buffer, no allocation.
+fn digits_and_exponent(s: &str) -> ([u8; 32], usize, i32) {
     let (mant, exp) = match s.split_once('e') {
         Some((m, e)) => (m, e.parse::<i32>().unwrap_or(0)),
         None => (s, 0),
     };
     let (int, frac) = mant.split_once('.').unwrap_or((mant, ""));
-    let mut digits = String::with_capacity(int.len() + frac.len());
-    digits.push_str(int);
-    digits.push_str(frac);
+    let mut digits = [0u8; 32];
+    let mut n = 0;
+    for b in int.bytes().chain(frac.bytes()) {
+        if n < digits.len() {
+            digits[n] = b;
+            n += 1;
+        }
+    }
     // The exponent of the first digit of `int`.
     let mut e = exp + int.len() as i32 - 1;
-    let lead = digits.bytes().take_while(|b| *b == b'0').count();
-    digits.drain(..lead);
+    let lead = digits[..n].iter().take_while(|b| **b == b'0').count();
+    digits.copy_within(lead..n, 0);
+    n -= lead;
     e -= lead as i32;
-    while digits.len() > 1 && digits.ends_with('0') {
-        digits.pop();
+    while n > 1 && digits[n - 1] == b'0' {
+        n -= 1;
     }
-    if digits.is_empty() {
-        digits.push('0');
+    if n == 0 {
+        digits[0] = b'0';
+        n = 1;
     }
-    (digits, e)
+    (digits, n, e)
 }
 
 /// Lays out shortest digits as Java does: plain decimal in `[1e-3, 1e7)`,
@@ -195,7 +201,9 @@ fn write_java_floating(
     two: impl FnOnce() -> String,
     out: &mut String,
 ) {
-    let (digits, exp) = digits_and_exponent(shortest);
+    let (buf, n, exp) = digits_and_exponent(shortest);
+    // ASCII digits only.
+    let digits = std::str::from_utf8(&buf[..n]).unwrap_or("0");
     if negative {
         out.push('-');
     }
@@ -203,7 +211,7 @@ fn write_java_floating(
         if exp >= 0 {
             let int_len = exp as usize + 1;
             if digits.len() <= int_len {
-                out.push_str(&digits);
+                out.push_str(digits);
                 for _ in digits.len()..int_len {
                     out.push('0');
                 }
@@ -218,19 +226,20 @@ fn write_java_floating(
             for _ in 0..(-exp - 1) {
                 out.push('0');
             }
-            out.push_str(&digits);
+            out.push_str(digits);
         }
+    } else if digits.len() == 1 {
+        let t = two();
+        let (m2, e2) = t.split_once('e').unwrap_or((&t, "0"));
+        let mut it = m2.chars().filter(|c| *c != '.');
+        if let Some(c) = it.next() {
+            out.push(c);
+        }
+        out.push('.');
+        out.extend(it);
+        out.push('E');
+        out.push_str(e2);
     } else {
-        let (digits, exp) = if digits.len() == 1 {
-            let t = two();
-            let (m2, e2) = t.split_once('e').unwrap_or((&t, "0"));
-            (
-                m2.chars().filter(|c| *c != '.').collect::<String>(),
-                e2.parse().unwrap_or(exp),
-            )
-        } else {
-            (digits, exp)
-        };
         out.push_str(&digits[..1]);
         out.push('.');
         out.push_str(&digits[1..]);
