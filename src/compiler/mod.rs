@@ -144,19 +144,19 @@ fn collect_paths(
             match m {
                 Modifier::Method { name, args, .. } => {
                     let n = &*names[*name as usize];
-                    if let ([Expr::Str(lit)], "path" | "json") = (&args[..], n) {
-                        if lit.interpolated.is_none() {
-                            let text: &str = match &lit.text {
-                                Text::Source(range) => {
-                                    &sources[0][range.start as usize..range.end as usize]
-                                }
-                                Text::Owned(t) => t,
-                            };
-                            if !out.contains_key(text) {
-                                if let Ok(p) = crate::jsonpath::JsonPath::compile(text) {
-                                    out.insert(text.into(), Arc::new(p));
-                                }
+                    if let ([Expr::Str(lit)], "path" | "json") = (&args[..], n)
+                        && lit.interpolated.is_none()
+                    {
+                        let text: &str = match &lit.text {
+                            Text::Source(range) => {
+                                &sources[0][range.start as usize..range.end as usize]
                             }
+                            Text::Owned(t) => t,
+                        };
+                        if !out.contains_key(text)
+                            && let Ok(p) = crate::jsonpath::JsonPath::compile(text)
+                        {
+                            out.insert(text.into(), Arc::new(p));
                         }
                     }
                     args.iter().for_each(|a| expr(a, names, sources, out));
