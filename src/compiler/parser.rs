@@ -199,7 +199,17 @@ pub struct Parser<'s, 'sh> {
     scan_pos: usize,
     last_pos: usize,
     la: usize,
+    /// Results of unlimited lookahead scans of a production at a position,
+    /// within one lookahead (`(production, position)` to the end position,
+    /// or `None` for a failed scan). JavaCC rescans: nested `[$a.b(` made it
+    /// exponential.
+    memo: HashMap<(u8, u32), Option<u32>, std::hash::BuildHasherDefault<Fnv>>,
+    /// Tokens scanned by lookaheads so far (a budget against pathological input).
+    scanned: u64,
 }
+
+/// Tokens all lookaheads of one parse may scan before the parse is stopped.
+const SCAN_BUDGET: u64 = 50_000_000;
 
 type PResult<T> = Result<T, Error>;
 
@@ -219,6 +229,8 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             scan_pos: 0,
             last_pos: 0,
             la: 0,
+            memo: HashMap::default(),
+            scanned: 0,
         }
     }
 
@@ -395,6 +407,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         self.scan_pos = 0;
         self.last_pos = 0;
         self.la = k;
+        self.memo.clear();
         match f(self) {
             Ok(Scan::Matched) => Ok(true),
             Ok(Scan::Failed) => Ok(false),
@@ -404,6 +417,14 @@ impl<'s, 'sh> Parser<'s, 'sh> {
     }
 
     fn scan_token(&mut self, kind: Kind) -> ScanResult {
+        self.scanned += 1;
+        if self.scanned > SCAN_BUDGET {
+            let t = self.peek(self.scan_pos)?;
+            return Err(ScanStop::Error(
+                Error::limit("the template is too complex to parse (lookahead budget exhausted)")
+                    .with_span(self.span_of(&t)),
+            ));
+        }
         if self.scan_pos == self.last_pos {
             self.la = self.la.saturating_sub(1);
             self.last_pos += 1;
@@ -472,12 +493,41 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         Ok(())
     }
 
+    /// Runs a scan of production `id` through the memo when the lookahead
+    /// is unlimited (then its result depends only on the position).
+    fn memo_scan(&mut self, id: u8, f: fn(&mut Self) -> ScanResult) -> ScanResult {
+        if self.la < (1 << 40) {
+            return f(self);
+        }
+        let key = (id, self.scan_pos as u32);
+        if let Some(r) = self.memo.get(&key) {
+            return Ok(match r {
+                Some(end) => {
+                    self.scan_pos = *end as usize;
+                    Scan::Matched
+                }
+                None => Scan::Failed,
+            });
+        }
+        let r = f(self)?;
+        self.memo.insert(
+            key,
+            match r {
+                Scan::Matched => Some(self.scan_pos as u32),
+                Scan::Failed => None,
+            },
+        );
+        Ok(r)
+    }
+
     /// `Reference()`
     fn scan_reference(&mut self) -> ScanResult {
-        self.scan_enter()?;
-        let r = self.scan_alt(&[Self::scan_plain_reference, Self::scan_formal_reference]);
-        self.depth -= 1;
-        r
+        self.memo_scan(0, |p| {
+            p.scan_enter()?;
+            let r = p.scan_alt(&[Self::scan_plain_reference, Self::scan_formal_reference]);
+            p.depth -= 1;
+            r
+        })
     }
 
     fn scan_plain_reference(&mut self) -> ScanResult {
@@ -538,10 +588,12 @@ impl<'s, 'sh> Parser<'s, 'sh> {
 
     /// `Parameter()`
     fn scan_parameter(&mut self) -> ScanResult {
-        self.scan_enter()?;
-        let r = self.scan_parameter_inner();
-        self.depth -= 1;
-        r
+        self.memo_scan(1, |p| {
+            p.scan_enter()?;
+            let r = p.scan_parameter_inner();
+            p.depth -= 1;
+            r
+        })
     }
 
     fn scan_parameter_inner(&mut self) -> ScanResult {
