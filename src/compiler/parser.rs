@@ -1605,11 +1605,9 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         })
     }
 
-    /// `Method()`: `name( Parameter, ... )`
-    fn method(&mut self) -> PResult<Modifier> {
-        let name_tok = self.consume(Kind::Identifier, "a method name")?;
-        self.consume(Kind::Lparen, "`(`")?;
-        let mut args = Vec::new();
+    /// `[ Parameter() ( <COMMA> Parameter() )* ]`: method arguments and list items.
+    fn parameter_list(&mut self) -> PResult<Vec<Expr>> {
+        let mut items = Vec::new();
         if matches!(
             self.ntk()?,
             Kind::Lbracket
@@ -1623,12 +1621,20 @@ impl<'s, 'sh> Parser<'s, 'sh> {
                 | Kind::Identifier
                 | Kind::Lcurly
         ) {
-            args.push(self.parameter()?);
+            items.push(self.parameter()?);
             while self.ntk()? == Kind::Comma {
                 self.consume(Kind::Comma, "`,`")?;
-                args.push(self.parameter()?);
+                items.push(self.parameter()?);
             }
         }
+        Ok(items)
+    }
+
+    /// `Method()`: `name( Parameter, ... )`
+    fn method(&mut self) -> PResult<Modifier> {
+        let name_tok = self.consume(Kind::Identifier, "a method name")?;
+        self.consume(Kind::Lparen, "`(`")?;
+        let args = self.parameter_list()?;
         if self.ntk()? != Kind::Refmod2Rparen {
             let name = self.img(&name_tok).to_string();
             return Err(self
@@ -1767,26 +1773,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
 
     fn object_array_inner(&mut self) -> PResult<Expr> {
         self.consume(Kind::Lbracket, "`[`")?;
-        let mut items = Vec::new();
-        if matches!(
-            self.ntk()?,
-            Kind::Lbracket
-                | Kind::LeftCurley
-                | Kind::Whitespace
-                | Kind::StringLiteral
-                | Kind::True
-                | Kind::False
-                | Kind::IntegerLiteral
-                | Kind::FloatingPointLiteral
-                | Kind::Identifier
-                | Kind::Lcurly
-        ) {
-            items.push(self.parameter()?);
-            while self.ntk()? == Kind::Comma {
-                self.consume(Kind::Comma, "`,`")?;
-                items.push(self.parameter()?);
-            }
-        }
+        let items = self.parameter_list()?;
         if self.ntk()? != Kind::Rbracket {
             return Err(self
                 .unexpected("`]` closing the list")

@@ -116,45 +116,42 @@ fn write_depth(heap: &Heap, v: Value, out: &mut String, depth: u32) -> Result<()
 
 /// Java's `Double.toString(d)`.
 pub fn write_java_double(d: f64, out: &mut String) {
-    if d.is_nan() {
-        out.push_str("NaN");
-    } else if d.is_infinite() {
-        out.push_str(if d > 0.0 { "Infinity" } else { "-Infinity" });
-    } else if d == 0.0 {
-        out.push_str(if d.is_sign_negative() { "-0.0" } else { "0.0" });
-    } else {
-        let mut buf = ryu::Buffer::new();
-        let shortest = buf.format_finite(d.abs());
-        let a = d.abs();
-        write_java_floating(
-            d < 0.0,
-            (1e-3..1e7).contains(&a),
-            shortest,
-            || format!("{a:.1e}"),
-            out,
-        );
-    }
+    let mut buf = ryu::Buffer::new();
+    write_java_number(
+        d,
+        (d.is_finite() && d != 0.0).then(|| buf.format_finite(d.abs())),
+        || format!("{:.1e}", d.abs()),
+        out,
+    );
 }
 
 /// Java's `Float.toString(f)`.
 pub fn write_java_float(f: f32, out: &mut String) {
-    if f.is_nan() {
-        out.push_str("NaN");
-    } else if f.is_infinite() {
-        out.push_str(if f > 0.0 { "Infinity" } else { "-Infinity" });
-    } else if f == 0.0 {
-        out.push_str(if f.is_sign_negative() { "-0.0" } else { "0.0" });
-    } else {
-        let mut buf = ryu::Buffer::new();
-        let shortest = buf.format_finite(f.abs());
-        let a = f.abs();
-        write_java_floating(
-            f < 0.0,
-            (1e-3..1e7).contains(&a),
-            shortest,
-            || format!("{a:.1e}"),
-            out,
-        );
+    let mut buf = ryu::Buffer::new();
+    write_java_number(
+        f64::from(f),
+        (f.is_finite() && f != 0.0).then(|| buf.format_finite(f.abs())),
+        || format!("{:.1e}", f.abs()),
+        out,
+    );
+}
+
+/// `Double.toString` / `Float.toString` of `x`, given its shortest digits
+/// (`None` for NaN, infinities and zeros).
+fn write_java_number(
+    x: f64,
+    shortest: Option<&str>,
+    two: impl FnOnce() -> String,
+    out: &mut String,
+) {
+    match shortest {
+        Some(s) => {
+            let a = x.abs();
+            write_java_floating(x < 0.0, (1e-3..1e7).contains(&a), s, two, out);
+        }
+        None if x.is_nan() => out.push_str("NaN"),
+        None if x.is_infinite() => out.push_str(if x > 0.0 { "Infinity" } else { "-Infinity" }),
+        None => out.push_str(if x.is_sign_negative() { "-0.0" } else { "0.0" }),
     }
 }
 
