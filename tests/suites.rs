@@ -1,0 +1,36 @@
+//! Our own oracle-checked suites (`tests/suites/*.json`): AWS documentation
+//! examples (the grocery store, photos, news article, invoice and employee
+//! templates of the developer guide, the console's passthrough template) and
+//! templates of the kinds people deploy (DynamoDB, Kinesis, SQS, Step
+//! Functions integrations, form parsing, error mapping), each over JSON and
+//! form-encoded bodies. Expectations were filled by the reference oracle
+//! (`../shared/oracle/run-oracle.sh --out`).
+
+use apigw_vtl::runner::{Outcome, Suite, run_case};
+
+#[test]
+fn our_suites_pass() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/suites");
+    let mut total = 0;
+    let mut failures = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|x| x != "json") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let suite = Suite::from_json(&text).unwrap_or_else(|e| panic!("{}: {e:?}", path.display()));
+        for case in &suite.cases {
+            total += 1;
+            if let Outcome::Failed(actual, mismatches) = run_case(case) {
+                failures.push(format!(
+                    "{} :: {}: {mismatches:?} (actual {actual:?})",
+                    path.display(),
+                    case.name
+                ));
+            }
+        }
+    }
+    assert!(total >= 40, "only {total} cases");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
