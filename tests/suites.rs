@@ -19,8 +19,12 @@ fn our_suites_pass() {
             continue;
         }
         let text = std::fs::read_to_string(&path).unwrap();
-        let suite = Suite::from_json(&text).unwrap_or_else(|e| panic!("{}: {e:?}", path.display()));
+        let suite =
+            Suite::from_json(&text).unwrap_or_else(|e| panic!("{}: {}", path.display(), e.message));
         for case in &suite.cases {
+            let case = case.as_ref().unwrap_or_else(|e| {
+                panic!("{}: invalid case {}: {}", path.display(), e.case, e.message)
+            });
             total += 1;
             if let Outcome::Failed(actual, mismatches) = run_case(case) {
                 failures.push(format!(
