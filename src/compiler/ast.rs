@@ -181,6 +181,8 @@ pub struct MacroCallNode {
     pub range: Range,
     pub name: Sym,
     pub args: Vec<Expr>,
+    /// Each argument's text, as an escaped `\$param` in the macro's body shows it.
+    pub arg_literals: Vec<Box<str>>,
     /// `#@name() ... #end`: the body, available as `$bodyContent`.
     pub body: Option<Block>,
     /// The call's text, written when no macro of this name exists.

@@ -206,6 +206,12 @@ pub struct Parser<'s, 'sh> {
     memo: HashMap<(u8, u32), Option<u32>, std::hash::BuildHasherDefault<Fnv>>,
     /// Tokens scanned by lookaheads so far (a budget against pathological input).
     scanned: u64,
+    /// Reference tokens whose image lost its leading backslashes (and any text
+    /// before its last `$`): token start to the start of what is left. Velocity's
+    /// `ASTReference.getRoot()` cuts `Token.image` itself, so every literal built
+    /// afterwards (an enclosing escaped reference, an unknown `#name(...)`) shows
+    /// `\$p` inside it as `$p`.
+    stripped: HashMap<u32, u32, std::hash::BuildHasherDefault<Fnv>>,
 }
 
 /// Tokens all lookaheads of one parse may scan before the parse is stopped.
@@ -231,6 +237,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             la: 0,
             memo: HashMap::default(),
             scanned: 0,
+            stripped: HashMap::default(),
         }
     }
 
@@ -277,6 +284,9 @@ impl<'s, 'sh> Parser<'s, 'sh> {
                 .char_indices()
                 .next_back()
                 .map_or("", |(i, _)| &self.src[i..]);
+        }
+        if let Some(&start) = self.stripped.get(&t.start) {
+            return &self.src[start as usize..t.end as usize];
         }
         image(self.src, t)
     }
@@ -1084,12 +1094,13 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             }
             self.lx.pop();
             self.lx.set_in_directive(false);
-            self.push_directive(out, first, &name, kind, Vec::new(), None)?;
+            self.push_directive(out, first, &name, kind, (Vec::new(), Vec::new()), None)?;
             return Ok(());
         }
         self.consume_if(Kind::Whitespace)?;
         self.consume(Kind::Lparen, "`(`")?;
         let mut args = Vec::new();
+        let mut arg_literals = Vec::new();
         let mut arg_pos = 0usize;
         while self.lookahead(2, Self::scan_next_directive_arg)? {
             self.consume_if(Kind::Whitespace)?;
@@ -1097,7 +1108,16 @@ impl<'s, 'sh> Parser<'s, 'sh> {
                 self.consume_if(Kind::Whitespace)?;
             }
             let arg_tok = self.peek(0)?;
+            let arg_first = self.consumed.len();
             let arg = self.directive_arg()?;
+            if kind.is_none() {
+                // A macro argument's text (`Node.literal()`), for `\$param` in the body.
+                let mut lit = String::new();
+                for t in &self.consumed[arg_first..] {
+                    lit.push_str(&self.token_literal(t));
+                }
+                arg_literals.push(lit.into_boxed_str());
+            }
             if let Expr::Word(_) = arg {
                 if !(is_macro && arg_pos == 0)
                     && kind.is_some()
@@ -1123,7 +1143,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         }
         self.consume(Kind::Rparen, "`)`")?;
         if !is_block {
-            self.push_directive(out, first, &name, kind, args, None)?;
+            self.push_directive(out, first, &name, kind, (args, arg_literals), None)?;
             return Ok(());
         }
         let block = self.block()?;
@@ -1150,7 +1170,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
                 ));
             }
         }
-        self.push_directive(out, first, &name, kind, args, Some(block))
+        self.push_directive(out, first, &name, kind, (args, arg_literals), Some(block))
     }
 
     fn push_directive(
@@ -1159,7 +1179,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         first: usize,
         name: &str,
         kind: Option<bool>,
-        args: Vec<Expr>,
+        (args, arg_literals): (Vec<Expr>, Vec<Box<str>>),
         block: Option<Block>,
     ) -> PResult<()> {
         let range = self.range_from(first);
@@ -1305,6 +1325,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
                     range,
                     name,
                     args,
+                    arg_literals,
                     body: block,
                     literal: literal.into(),
                 }))
@@ -1545,6 +1566,10 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             first_tok.end as usize - first_img.len(),
             first_tok.end as usize,
         );
+        if first_token.start != first_tok.start {
+            self.stripped
+                .insert(first_tok.start, first_token.start as u32);
+        }
         let root_img = &src[root_tok.start as usize..root_tok.end as usize];
         let (kind, root_name): (RefKind, &str) = if let Some(rest) = first_img.strip_prefix("$!") {
             if rest.starts_with('{') {

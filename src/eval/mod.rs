@@ -53,6 +53,9 @@ pub(crate) struct Proxy<'f> {
     src: u16,
     /// `#foreach` over the parameter's name removes it (`ProxyVMContext.remove`).
     removed: Cell<bool>,
+    /// The argument's text (`.literal.$name` in Velocity's context), which an
+    /// escaped `\$name` in the body writes.
+    literal: &'f str,
 }
 
 /// Where an expression is evaluated: the macro frame (if any) and the source
@@ -570,7 +573,6 @@ impl<'a> Ctx<'a> {
                     .chars()
                     .next()
                     .is_some_and(|c| c.is_alphabetic() || c == '_' || c == '$');
-                let identifier = identifier && !name.starts_with('$');
                 Ok(if identifier {
                     Value::Str(Str::EMPTY)
                 } else {
@@ -736,13 +738,32 @@ impl<'a> Ctx<'a> {
             if value.is_null() {
                 out.push('\\');
             }
-            out.push_str(&r.literal);
+            out.push_str(self.null_string(r, env));
             return Ok(());
         }
         out.push_str(&r.esc_prefix);
         out.push_str(&r.more_prefix);
         // API Gateway: a null value renders as "".
         self.write_value(value, env, out)
+    }
+
+    /// What an escaped reference writes (`ASTReference.getNullString`): its own
+    /// text, or for `\$name` naming a by-name macro parameter, the text of the
+    /// argument (`.literal.$name`, visible from nested macro calls too).
+    fn null_string<'r>(&self, r: &'r Reference, env: Env<'r>) -> &'r str {
+        if r.chain.is_empty()
+            && r.kind == RefKind::Normal
+            && r.literal.strip_prefix('$') == Some(self.name(r.root))
+        {
+            let mut frame = env.frame;
+            while let Some(f) = frame {
+                if let Some(p) = f.proxies.iter().find(|p| p.sym == r.root) {
+                    return p.literal;
+                }
+                frame = f.parent;
+            }
+        }
+        &r.literal
     }
 
     /// `$util.escapeJavaScript(x)` / `$util.urlEncode(x)` written straight to
@@ -1138,7 +1159,7 @@ impl<'a> Ctx<'a> {
         let mut locals = Vec::new();
         let mut proxies = Vec::new();
         let mut result = Ok(());
-        for (param, arg) in def.params.iter().zip(&n.args) {
+        for (i, (param, arg)) in def.params.iter().zip(&n.args).enumerate() {
             let by_name = matches!(
                 arg,
                 Expr::Str(_) | Expr::Map(_) | Expr::List(_) | Expr::Range(..) | Expr::Ref(_)
@@ -1149,6 +1170,7 @@ impl<'a> Ctx<'a> {
                     expr: arg,
                     src: env.src,
                     removed: Cell::new(false),
+                    literal: n.arg_literals.get(i).map_or("", |l| &l[..]),
                 });
             } else {
                 match self.eval(arg, env) {

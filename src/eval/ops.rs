@@ -161,11 +161,9 @@ pub(crate) fn evaluate(ctx: &mut Ctx, e: &Expr, env: Env) -> Result<bool> {
         Expr::True => true,
         Expr::False => false,
         Expr::Ref(r) => {
-            let v = if r.computable {
-                ctx.eval_reference(r, env)?
-            } else {
-                Value::Null
-            };
+            // `ASTReference.evaluate()` executes even a `$\!name` reference (which
+            // `value()` gives as null).
+            let v = ctx.eval_reference(r, env)?;
             match v {
                 Value::Null => false,
                 Value::Bool(b) => b,
