@@ -1567,8 +1567,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             first_tok.end as usize,
         );
         if first_token.start != first_tok.start {
-            self.stripped
-                .insert(first_tok.start, first_token.start as u32);
+            self.stripped.insert(first_tok.start, first_token.start);
         }
         let root_img = &src[root_tok.start as usize..root_tok.end as usize];
         let (kind, root_name): (RefKind, &str) = if let Some(rest) = first_img.strip_prefix("$!") {
