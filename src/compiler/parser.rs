@@ -1307,6 +1307,12 @@ impl<'s, 'sh> Parser<'s, 'sh> {
                 name: sym,
                 args,
             })),
+            _ if name.starts_with('@') && args.is_empty() && block.is_none() => {
+                // `#@name` with neither arguments nor a body is no directive:
+                // `ASTDirective.render` writes `#` and the name (which differs
+                // from the source text when the `#` ended a reference, `#$@@`).
+                Node::Text(Text::Owned(format!("#{name}").into()))
+            }
             _ => {
                 // A macro call (or text when no such macro exists at render time).
                 let mut literal = String::new();
@@ -1318,9 +1324,6 @@ impl<'s, 'sh> Parser<'s, 'sh> {
                 } else {
                     sym
                 };
-                if name_is_block_call(&block) {
-                    // `#@name(...) ... #end`
-                }
                 Node::MacroCall(Box::new(MacroCallNode {
                     range,
                     name,
@@ -2073,10 +2076,6 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         self.consume_if(Kind::Whitespace)?;
         Ok(e)
     }
-}
-
-fn name_is_block_call(_block: &Option<Block>) -> bool {
-    false
 }
 
 /// Java's `s.substring(begin, end)` counted in UTF-16 units, clamped to the
