@@ -16,7 +16,7 @@ use crate::compiler::{Compiled, sym};
 use crate::error::{Error, ErrorKind, Result, Span};
 use crate::java::regex::RegexCache;
 use crate::value::print::write_java_string;
-use crate::value::{Heap, Host, ListKind, MapKind, Str, StrBase, Value};
+use crate::value::{Heap, HeapBuffers, Host, ListKind, MapKind, Str, StrBase, Value};
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -129,6 +129,30 @@ pub(crate) struct Ctx<'a> {
     context_map: Value,
 }
 
+/// What a finished render leaves for the next one on the same thread.
+#[derive(Default)]
+struct Spare {
+    heap: HeapBuffers,
+    vars: Vec<Option<Value>>,
+}
+
+thread_local! {
+    static SPARE: std::cell::Cell<Option<Spare>> = const { std::cell::Cell::new(None) };
+}
+
+impl Drop for Ctx<'_> {
+    fn drop(&mut self) {
+        let mut vars = std::mem::take(&mut self.vars);
+        vars.clear();
+        let spare = Spare {
+            heap: self.heap.take_buffers(),
+            vars,
+        };
+        // A thread being torn down has no slot any more; the buffers are just freed.
+        let _ = SPARE.try_with(|s| s.set(Some(spare)));
+    }
+}
+
 /// Renders a parsed template against one invocation.
 pub fn render(c: &Compiled, inv: &Invocation, limits: &Limits) -> Result<Rendered> {
     render_with(c, inv, limits, false).map(|(r, _)| r)
@@ -190,7 +214,10 @@ fn render_with(
 impl<'a> Ctx<'a> {
     fn new(c: &'a Compiled, inv: &'a Invocation, limits: &'a Limits) -> Ctx<'a> {
         let body: &'a str = if inv.body.is_empty() { "{}" } else { &inv.body };
-        let mut heap = Heap::new(body, &c.sources[0]);
+        let spare = SPARE.with(|s| s.take()).unwrap_or_default();
+        let mut heap = Heap::with_buffers(body, &c.sources[0], spare.heap);
+        let mut vars = spare.vars;
+        vars.resize(c.names.len(), None);
         for s in &c.sources[1..] {
             heap.add_source(Cow::Borrowed(&s[..]));
         }
@@ -199,7 +226,7 @@ impl<'a> Ctx<'a> {
             inv,
             limits,
             heap,
-            vars: vec![None; c.names.len()],
+            vars,
             extra_names: Vec::new(),
             extra_index: HashMap::new(),
             macros: HashMap::new(),
@@ -250,10 +277,10 @@ impl<'a> Ctx<'a> {
         }
         let header = self.heap.alloc_map(MapKind::Override, Vec::new());
         let k = self.heap.string("header");
-        let response = self
-            .heap
-            .alloc_map(MapKind::Override, vec![(k, Value::Map(header))]);
-        let mut parts = Vec::new();
+        let mut entries = self.heap.pair_vec();
+        entries.push((k, Value::Map(header)));
+        let response = self.heap.alloc_map(MapKind::Override, entries);
+        let mut parts = self.heap.pair_vec();
         for name in ["path", "header", "querystring"] {
             let m = self.heap.alloc_map(MapKind::Override, Vec::new());
             let k = self.heap.string(name);
@@ -1330,12 +1357,22 @@ impl<'a> Ctx<'a> {
                 })
             }
             Modifier::Method { name, args, range } => {
-                let mut values = Vec::with_capacity(args.len());
-                for a in args {
-                    values.push(self.eval(a, env)?);
-                }
+                // Arguments on the stack for the usual few (no allocation per call).
+                let mut few = [Value::Null; 4];
+                let mut many = Vec::new();
+                let values: &[Value] = if args.len() <= few.len() {
+                    for (slot, a) in few.iter_mut().zip(args) {
+                        *slot = self.eval(a, env)?;
+                    }
+                    &few[..args.len()]
+                } else {
+                    for a in args {
+                        many.push(self.eval(a, env)?);
+                    }
+                    &many
+                };
                 let name = self.name_cow(*name);
-                self.call(target, &name, &values, env)
+                self.call(target, &name, values, env)
                     .map_err(|e| self.at(e, *range, env))
             }
             Modifier::Index { arg, range } => {

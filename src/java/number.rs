@@ -291,6 +291,23 @@ pub fn modulo(heap: &mut Heap, a: Value, b: Value) -> Result<Option<Value>, Java
 /// (`Ok(None)` when either is not a number). NaN compares equal to
 /// everything, as in Velocity. A BigDecimal against NaN or infinity throws.
 pub fn compare(heap: &Heap, a: Value, b: Value) -> Result<Option<Ordering>, JavaException> {
+    // The usual operands, without building `Num`s (W2: 220 -> ~20 instructions).
+    let ordered = |x: f64, y: f64| {
+        Some(if x < y {
+            Ordering::Less
+        } else if x > y {
+            Ordering::Greater
+        } else {
+            Ordering::Equal
+        })
+    };
+    match (a, b) {
+        (Value::Int(x), Value::Int(y)) => return Ok(Some(x.cmp(&y))),
+        (Value::Double(x), Value::Double(y)) => return Ok(ordered(x, y)),
+        (Value::Double(x), Value::Int(y)) => return Ok(ordered(x, f64::from(y))),
+        (Value::Int(x), Value::Double(y)) => return Ok(ordered(f64::from(x), y)),
+        _ => {}
+    }
     let (Some(x), Some(y)) = (num(heap, a), num(heap, b)) else {
         return Ok(None);
     };

@@ -69,13 +69,16 @@ pub fn parse_json(heap: &mut Heap<'_>, text: Str) -> Result<Value, JsonError> {
         bytes: src.as_bytes(),
         text,
         pos: 0,
-        vals: Vec::with_capacity(32),
-        ents: Vec::with_capacity(32),
+        vals: Vec::new(),
+        ents: Vec::new(),
         frames: Vec::with_capacity(16),
         indexes: Vec::new(),
         reserved: false,
     };
-    p.parse_root(heap).map_err(|e| *e)
+    (p.vals, p.ents) = heap.take_scratch();
+    let result = p.parse_root(heap).map_err(|e| *e);
+    heap.put_scratch((p.vals, p.ents));
+    result
 }
 
 /// The body as `$input.path`/`$input.json` see it: parsed, with an empty body read as `{}`.
@@ -436,7 +439,8 @@ impl<'s> Parser<'s> {
                             Some(b']') => {
                                 self.pos += 1;
                                 self.frames.pop();
-                                let items = self.vals.split_off(start);
+                                let mut items = heap.value_vec();
+                                items.extend(self.vals.drain(start..));
                                 v = Value::List(heap.alloc_list(ListKind::JsonArray, items));
                             }
                             None => return Err(self.eof("expected close marker for Array")),
@@ -487,7 +491,8 @@ impl<'s> Parser<'s> {
                                 {
                                     self.indexes.pop();
                                 }
-                                let entries = self.ents.split_off(start);
+                                let mut entries = heap.pair_vec();
+                                entries.extend(self.ents.drain(start..));
                                 v = Value::Map(heap.alloc_map(MapKind::Plain, entries));
                             }
                             None => return Err(self.eof("expected close marker for Object")),

@@ -11,7 +11,7 @@
 mod heap;
 pub mod print;
 
-pub use heap::{Entry, Heap, List, ListKind, Map, MapKind};
+pub use heap::{Entry, Heap, HeapBuffers, List, ListKind, Map, MapKind};
 
 /// Where the bytes of a [`Str`] live.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
