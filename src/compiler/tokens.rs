@@ -199,7 +199,7 @@ pub enum LexState {
 }
 
 impl LexState {
-    pub fn from_u8(n: u8) -> Option<LexState> {
+    pub const fn from_u8(n: u8) -> Option<LexState> {
         Some(match n {
             0 => LexState::Reference,
             1 => LexState::RefModifier,
