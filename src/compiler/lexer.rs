@@ -331,7 +331,7 @@ const fn can_start(kind: Kind, b: u8) -> bool {
 /// is the state's `i`-th candidate; building it at run time took 1.4 million
 /// instructions, a fifth of a one-template `apigw-vtl render`).
 fn starting_with(state: LexState, b: u8) -> impl Iterator<Item = Kind> {
-    const MASKS: [[u64; 256]; 12] = {
+    static MASKS: [[u64; 256]; 12] = {
         let mut t = [[0u64; 256]; 12];
         let mut s = 0;
         while s < 12 {
