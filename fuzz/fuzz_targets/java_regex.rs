@@ -20,7 +20,10 @@ fuzz_target!(|data: &[u8]| {
     };
     let _ = re.matches(&subject);
     if let Ok(Some((start, end))) = re.find(&subject) {
-        assert!(start <= end && end <= subject.len(), "match out of the subject");
+        assert!(
+            start <= end && end <= subject.len(),
+            "match out of the subject"
+        );
         assert!(subject.is_char_boundary(start) && subject.is_char_boundary(end));
     }
     let _ = re.replace_all(&subject, &replacement);
