@@ -40,3 +40,26 @@ fn nested_method_calls_in_brackets_parse_quickly() {
         assert!(result.is_err(), "{prefix}: an unclosed template parses");
     }
 }
+
+/// `fuzz/artifacts/parse/crash-243e568d…` and `crash-cdffc536…` (parse target,
+/// fuzzing main after the lookahead fix): a `$input.path('…')` literal inside
+/// an interpolated string was looked up in the template's text at the offsets
+/// it has in the string's own source, so parsing panicked when they fell inside
+/// a multi-byte character (or past the end). The literal must be read from the
+/// source it was parsed from, and the path must work.
+#[test]
+fn path_literal_inside_interpolated_string() {
+    for prefix in ["", "€", "€€", "€€€", "ééé", "😀😀"] {
+        for n in 0..6 {
+            let source = format!(
+                "{}{prefix}#set($x = \"[$input.path('$.a')|$input.json('$.b')]\")$x",
+                "€".repeat(n)
+            );
+            let t = Template::parse(&source).unwrap_or_else(|e| panic!("{source}: {e}"));
+            let out = t
+                .render(&apigw_vtl::Invocation::with_body(r#"{"a": "A", "b": [1]}"#))
+                .unwrap();
+            assert!(out.body.ends_with("[A|[1]]"), "{source}: {}", out.body);
+        }
+    }
+}

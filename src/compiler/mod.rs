@@ -77,7 +77,13 @@ pub fn compile(source: &str, limits: &Limits) -> Result<Compiled> {
         .map(|(i, n)| (n.clone(), i as ast::Sym))
         .collect();
     let mut paths = std::collections::HashMap::new();
-    collect_paths(&ast.root, &shared.names, &shared.sources, &mut paths);
+    collect_paths(
+        &ast.root,
+        ast.source_id,
+        &shared.names,
+        &shared.sources,
+        &mut paths,
+    );
     Ok(Compiled {
         sources: shared.sources,
         names: shared.names,
@@ -90,6 +96,7 @@ pub fn compile(source: &str, limits: &Limits) -> Result<Compiled> {
 /// Compiles the literal arguments of `.path(...)` and `.json(...)` calls.
 fn collect_paths(
     block: &ast::Block,
+    src: u16,
     names: &[Box<str>],
     sources: &[Arc<str>],
     out: &mut std::collections::HashMap<Box<str>, Arc<crate::jsonpath::JsonPath>>,
@@ -97,21 +104,22 @@ fn collect_paths(
     use ast::*;
     fn expr(
         e: &Expr,
+        src: u16,
         names: &[Box<str>],
         sources: &[Arc<str>],
         out: &mut std::collections::HashMap<Box<str>, Arc<crate::jsonpath::JsonPath>>,
     ) {
         match e {
-            Expr::Ref(r) => reference(r, names, sources, out),
+            Expr::Ref(r) => reference(r, src, names, sources, out),
             Expr::Str(s) => {
                 if let Some(i) = &s.interpolated {
-                    collect_paths(&i.ast.root, names, sources, out);
+                    collect_paths(&i.ast.root, i.source_id, names, sources, out);
                 }
             }
-            Expr::List(items) => items.iter().for_each(|i| expr(i, names, sources, out)),
+            Expr::List(items) => items.iter().for_each(|i| expr(i, src, names, sources, out)),
             Expr::Map(entries) => entries.iter().for_each(|(k, v)| {
-                expr(k, names, sources, out);
-                expr(v, names, sources, out);
+                expr(k, src, names, sources, out);
+                expr(v, src, names, sources, out);
             }),
             Expr::Range(a, b)
             | Expr::Or(a, b)
@@ -127,15 +135,16 @@ fn collect_paths(
             | Expr::Mul(a, b, _)
             | Expr::Div(a, b, _)
             | Expr::Mod(a, b, _) => {
-                expr(a, names, sources, out);
-                expr(b, names, sources, out);
+                expr(a, src, names, sources, out);
+                expr(b, src, names, sources, out);
             }
-            Expr::Not(a) => expr(a, names, sources, out),
+            Expr::Not(a) => expr(a, src, names, sources, out),
             Expr::Int(_) | Expr::Float(_) | Expr::True | Expr::False | Expr::Word(_) => {}
         }
     }
     fn reference(
         r: &Reference,
+        src: u16,
         names: &[Box<str>],
         sources: &[Arc<str>],
         out: &mut std::collections::HashMap<Box<str>, Arc<crate::jsonpath::JsonPath>>,
@@ -147,55 +156,63 @@ fn collect_paths(
                     if let ([Expr::Str(lit)], "path" | "json") = (&args[..], n)
                         && lit.interpolated.is_none()
                     {
+                        // A literal's range is in the source its template was parsed
+                        // from (an interpolated string's own, inside one).
                         let text: &str = match &lit.text {
-                            Text::Source(range) => {
-                                &sources[0][range.start as usize..range.end as usize]
-                            }
+                            Text::Source(range) => sources
+                                .get(src as usize)
+                                .and_then(|s| s.get(range.start as usize..range.end as usize))
+                                .unwrap_or(""),
                             Text::Owned(t) => t,
                         };
-                        if !out.contains_key(text)
+                        if !text.is_empty()
+                            && !out.contains_key(text)
                             && let Ok(p) = crate::jsonpath::JsonPath::compile(text)
                         {
                             out.insert(text.into(), Arc::new(p));
                         }
                     }
-                    args.iter().for_each(|a| expr(a, names, sources, out));
+                    args.iter().for_each(|a| expr(a, src, names, sources, out));
                 }
-                Modifier::Index { arg, .. } => expr(arg, names, sources, out),
+                Modifier::Index { arg, .. } => expr(arg, src, names, sources, out),
                 Modifier::Property { .. } => {}
             }
         }
     }
     for node in block {
         match node {
-            Node::Reference(r) => reference(r, names, sources, out),
+            Node::Reference(r) => reference(r, src, names, sources, out),
             Node::Set(s) => {
-                reference(&s.lhs, names, sources, out);
-                expr(&s.rhs, names, sources, out);
+                reference(&s.lhs, src, names, sources, out);
+                expr(&s.rhs, src, names, sources, out);
             }
             Node::If(n) => {
                 for (c, b) in &n.branches {
-                    expr(c, names, sources, out);
-                    collect_paths(b, names, sources, out);
+                    expr(c, src, names, sources, out);
+                    collect_paths(b, src, names, sources, out);
                 }
                 if let Some(b) = &n.otherwise {
-                    collect_paths(b, names, sources, out);
+                    collect_paths(b, src, names, sources, out);
                 }
             }
             Node::Foreach(n) => {
-                expr(&n.iterable, names, sources, out);
-                collect_paths(&n.body, names, sources, out);
+                expr(&n.iterable, src, names, sources, out);
+                collect_paths(&n.body, src, names, sources, out);
             }
-            Node::Macro(m) => collect_paths(&m.body, names, sources, out),
+            Node::Macro(m) => collect_paths(&m.body, src, names, sources, out),
             Node::MacroCall(n) => {
-                n.args.iter().for_each(|a| expr(a, names, sources, out));
+                n.args
+                    .iter()
+                    .for_each(|a| expr(a, src, names, sources, out));
                 if let Some(b) = &n.body {
-                    collect_paths(b, names, sources, out);
+                    collect_paths(b, src, names, sources, out);
                 }
             }
-            Node::Define(d) => collect_paths(&d.body, names, sources, out),
+            Node::Define(d) => collect_paths(&d.body, src, names, sources, out),
             Node::Evaluate(n) | Node::Break(n) | Node::Include(n) => {
-                n.args.iter().for_each(|a| expr(a, names, sources, out));
+                n.args
+                    .iter()
+                    .for_each(|a| expr(a, src, names, sources, out));
             }
             Node::Text(_) | Node::Stop(_) | Node::Literal(_) => {}
         }
