@@ -59,6 +59,10 @@ pub struct Entry {
     pub map: Option<MapId>,
 }
 
+/// A JSON parser's working space: the items of its open arrays, the entries
+/// of its open objects, and the bytes of the string it is unescaping.
+pub type Scratch = (Vec<Value>, Vec<(Value, Value)>, Vec<u8>);
+
 /// The store of one render: a string arena, the request body, the template
 /// source, and every list, map, entry and big number made while rendering.
 #[derive(Debug)]
@@ -73,7 +77,7 @@ pub struct Heap<'a> {
     /// Emptied vectors for new lists and maps (kept from earlier renders).
     free_values: Vec<Vec<Value>>,
     free_pairs: Vec<Vec<(Value, Value)>>,
-    scratch: (Vec<Value>, Vec<(Value, Value)>),
+    scratch: Scratch,
 }
 
 /// The allocations of a heap, emptied, for the next render to reuse (a render
@@ -87,7 +91,7 @@ pub struct HeapBuffers {
     free_values: Vec<Vec<Value>>,
     free_pairs: Vec<Vec<(Value, Value)>>,
     /// The JSON parser's stacks of open arrays' items and objects' entries.
-    scratch: (Vec<Value>, Vec<(Value, Value)>),
+    scratch: Scratch,
 }
 
 impl HeapBuffers {
@@ -167,6 +171,9 @@ impl<'a> Heap<'a> {
         }
         if !keep(b.scratch.1.capacity() * std::mem::size_of::<(Value, Value)>()) {
             b.scratch.1 = Vec::new();
+        }
+        if !keep(b.scratch.2.capacity()) {
+            b.scratch.2 = Vec::new();
         }
         if !keep(b.entries.capacity() * std::mem::size_of::<Entry>()) {
             b.entries = Vec::new();
@@ -320,19 +327,20 @@ impl<'a> Heap<'a> {
     // ------------------------------------------------------------------ lists
 
     /// Two empty stacks for a parser (see [`Heap::put_scratch`]).
-    pub fn take_scratch(&mut self) -> (Vec<Value>, Vec<(Value, Value)>) {
-        let (mut a, mut b) = std::mem::take(&mut self.scratch);
+    pub fn take_scratch(&mut self) -> Scratch {
+        let (mut a, mut b, mut c) = std::mem::take(&mut self.scratch);
         a.clear();
         b.clear();
+        c.clear();
         if a.capacity() == 0 {
             a.reserve(32);
             b.reserve(32);
         }
-        (a, b)
+        (a, b, c)
     }
 
     /// Gives back the stacks from [`Heap::take_scratch`].
-    pub fn put_scratch(&mut self, scratch: (Vec<Value>, Vec<(Value, Value)>)) {
+    pub fn put_scratch(&mut self, scratch: Scratch) {
         self.scratch = scratch;
     }
 
