@@ -127,6 +127,8 @@ pub(crate) struct Ctx<'a> {
     macro_depth: usize,
     out_len_base: usize,
     context_map: Value,
+    /// How many entries `$context` had when built (the override maps are the last two).
+    context_len: usize,
 }
 
 /// What a finished render leaves for the next one on the same thread.
@@ -245,11 +247,15 @@ impl<'a> Ctx<'a> {
             macro_depth: 0,
             out_len_base: 0,
             context_map: Value::Null,
+            context_len: 0,
         };
         ctx.put_global(sym::INPUT, Value::Host(Host::Input));
         ctx.put_global(sym::UTIL, Value::Host(Host::Util));
         let context = ctx.build_context();
         ctx.context_map = context;
+        if let Value::Map(m) = context {
+            ctx.context_len = ctx.heap.map(m).entries.len();
+        }
         ctx.put_global(sym::CONTEXT, context);
         let stage = ctx.heap.alloc_map(MapKind::Plain, Vec::new());
         for (k, v) in &inv.stage_variables {
@@ -1602,8 +1608,15 @@ impl<'a> Ctx<'a> {
             Value::Map(m) => m,
             _ => unreachable!("context is a map"),
         };
-        let response = self.heap.map_get_str(ctx_map, "responseOverride");
-        let request = self.heap.map_get_str(ctx_map, "requestOverride");
+        // `build_context` put the two override maps last; a template can only
+        // add entries after them, so their positions are the hints.
+        let n = self.context_len;
+        let response =
+            self.heap
+                .map_get_str_hinted(ctx_map, "responseOverride", &mut n.wrapping_sub(2));
+        let request =
+            self.heap
+                .map_get_str_hinted(ctx_map, "requestOverride", &mut n.wrapping_sub(1));
         for root in [response, request].into_iter().flatten() {
             if let Some(twice) = self.repeated_override(root) {
                 return Err(Error::eval(format!(

@@ -624,16 +624,16 @@ impl<'s> Parser<'s> {
                 .reserve((self.bytes.len() - start).min(64 * 1024));
         }
         let mut out = std::mem::take(&mut self.unescaped);
-        out.clear();
         let result = self.unescape(&mut out, start, first_escape);
-        let value = result.map(|()| {
+        let value = result.map(|len| {
+            let out = &out[..len];
             // The buffer holds whole UTF-8 sequences of the source and encoded
             // chars, cut only before ASCII bytes: it is valid UTF-8 (the lossy
             // conversion is never taken).
             let mark = heap.begin_str();
-            match std::str::from_utf8(&out) {
+            match std::str::from_utf8(out) {
                 Ok(text) => heap.push_str(text),
-                Err(_) => heap.push_str(&String::from_utf8_lossy(&out)),
+                Err(_) => heap.push_str(&String::from_utf8_lossy(out)),
             }
             Value::Str(heap.finish_str(mark))
         });
@@ -642,17 +642,29 @@ impl<'s> Parser<'s> {
     }
 
     /// Unescapes the string from `start` (whose first escape is at `p`) into
-    /// `out`, and moves past its closing quote.
+    /// `out[..len]`, returns `len`, and moves past the string's closing quote.
     ///
-    /// `out` is used as a slice written at `w` (kept in a register), grown in
-    /// steps; each word of plain bytes is stored whole and `w` advanced only
-    /// past its plain bytes.
-    fn unescape(&mut self, out: &mut Vec<u8>, start: usize, mut p: usize) -> PResult<()> {
+    /// `out` is a slice written at `w` (kept in a register), grown in steps
+    /// and kept at its length between strings (its old bytes are overwritten);
+    /// each word of plain bytes is stored whole and `w` advanced only past its
+    /// plain bytes.
+    fn unescape(&mut self, out: &mut Vec<u8>, start: usize, mut p: usize) -> PResult<usize> {
         let bytes = self.bytes;
-        out.extend(bytes[start..p].iter().filter(|&&b| b != 0x7F));
-        let mut w = out.len();
+        let mut w = 0;
         let step = (bytes.len() - p).clamp(64, 4096) + 16;
-        out.resize(w + step, 0);
+        let prefix = &bytes[start..p];
+        if out.len() < prefix.len() + 16 {
+            out.resize(prefix.len() + step, 0);
+        }
+        if !prefix.contains(&0x7F) {
+            out[..prefix.len()].copy_from_slice(prefix);
+            w = prefix.len();
+        } else {
+            for part in prefix.split(|&b| b == 0x7F) {
+                out[w..w + part.len()].copy_from_slice(part);
+                w += part.len();
+            }
+        }
         loop {
             if out.len() < w + 16 {
                 out.resize(w + step, 0);
@@ -682,16 +694,14 @@ impl<'s> Parser<'s> {
                     }
                     Some(&b) => b,
                     None => {
-                        out.truncate(w);
                         return Err(self.eof("was expecting closing quote for a string value"));
                     }
                 }
             };
             match b {
                 b'"' => {
-                    out.truncate(w);
                     self.pos = p + 1;
-                    return Ok(());
+                    return Ok(w);
                 }
                 0x7F => p += 1,
                 b'\\' => {
@@ -949,7 +959,6 @@ fn skip_plain<const DEL: bool>(bytes: &[u8], mut p: usize) -> usize {
 fn describe_escape(c: char) -> String {
     format!("'{c}' (code {})", c as u32)
 }
-
 
 #[derive(Clone, Copy)]
 struct NumberText {

@@ -228,6 +228,7 @@ impl<'a> Heap<'a> {
     // ------------------------------------------------------------------ strings
 
     /// The text of a string.
+    #[inline]
     pub fn str(&self, s: Str) -> &str {
         let (start, end) = (s.start as usize, (s.start + s.len) as usize);
         match s.base() {
@@ -326,12 +327,12 @@ impl<'a> Heap<'a> {
 
     // ------------------------------------------------------------------ lists
 
-    /// Two empty stacks for a parser (see [`Heap::put_scratch`]).
+    /// Two empty stacks for a parser, and its byte buffer (whose contents are
+    /// overwritten, not cleared; see [`Heap::put_scratch`]).
     pub fn take_scratch(&mut self) -> Scratch {
-        let (mut a, mut b, mut c) = std::mem::take(&mut self.scratch);
+        let (mut a, mut b, c) = std::mem::take(&mut self.scratch);
         a.clear();
         b.clear();
-        c.clear();
         if a.capacity() == 0 {
             a.reserve(32);
             b.reserve(32);
@@ -433,7 +434,9 @@ impl<'a> Heap<'a> {
         self.map(id)
             .entries
             .iter()
-            .position(|(ek, _)| matches!(ek, Value::Str(s) if self.str(*s) == key))
+            .position(|(ek, _)| {
+                matches!(ek, Value::Str(s) if s.len as usize == key.len() && self.str(*s) == key)
+            })
     }
 
     /// `Map.get(key)`: the value, or `None` when the key is absent.
@@ -446,6 +449,7 @@ impl<'a> Heap<'a> {
     pub fn map_get_str_hinted(&self, id: MapId, key: &str, hint: &mut usize) -> Option<Value> {
         let entries = &self.map(id).entries;
         if let Some((Value::Str(s), v)) = entries.get(*hint)
+            && s.len as usize == key.len()
             && self.str(*s) == key
         {
             return Some(*v);
