@@ -13,10 +13,13 @@ pub struct JavaPattern {
     compiled: OnceLock<Result<Arc<JavaRegex>, String>>,
 }
 
+/// An invalid pattern's error is the first line of Java's message (the
+/// lines after it repeat the pattern and point at the place).
 fn compile(pattern: &str) -> Result<Arc<JavaRegex>, String> {
-    JavaRegex::new(pattern)
-        .map(Arc::new)
-        .map_err(|e| e.to_string())
+    JavaRegex::new(pattern).map(Arc::new).map_err(|e| {
+        let text = e.to_string();
+        text.lines().next().unwrap_or_default().to_string()
+    })
 }
 
 impl JavaPattern {
