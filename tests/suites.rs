@@ -4,7 +4,8 @@
 //! templates of the kinds people deploy (DynamoDB, Kinesis, SQS, Step
 //! Functions integrations, form parsing, error mapping), each over JSON and
 //! form-encoded bodies (`realworld.json`, `realworld2.json`), and corner cases
-//! found by differential testing (`escapes.json`). Expectations were filled by
+//! found by differential testing (`escapes.json`; `gateway-diff.json`: gateway
+//! cases from `tools/difftest/gateway.py`). Expectations were filled by
 //! the reference oracle (`../shared/oracle/run-oracle.sh --out`).
 
 use apigw_vtl::runner::{Outcome, Suite, run_case};

@@ -1,29 +1,25 @@
 //! Selection patterns: Java regular expressions, matched against the whole
-//! subject (`Pattern.matches`), `.` not matching a newline.
-//!
-//! TODO(java-regex): the matching below is a stand-in (fancy-regex with an
-//! anchored pattern) until `crate::java::regex::JavaRegex` lands in main;
-//! then `compile` and `JavaPattern::matches` call it instead, and nothing
-//! else in `gateway` changes.
+//! subject (`Pattern.matches`) with `java.util.regex` semantics
+//! ([`JavaRegex`]): `.` matches no line terminator (`\n`, `\r`, `\u0085`,
+//! `\u2028`, `\u2029`), `\d \w \s` are ASCII, `(?i)` folds ASCII only, ...
 
+use crate::java::regex::JavaRegex;
 use std::fmt;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 /// A selection pattern: its text, compiled on first use.
 pub struct JavaPattern {
     source: String,
-    compiled: OnceLock<Result<fancy_regex::Regex, String>>,
+    compiled: OnceLock<Result<Arc<JavaRegex>, String>>,
 }
 
-/// Backtracking steps one match may take before it is abandoned.
-const BACKTRACK_LIMIT: usize = 1_000_000;
-
-// TODO(java-regex): replace with `JavaRegex::new(pattern)`.
-fn compile(pattern: &str) -> Result<fancy_regex::Regex, String> {
-    fancy_regex::RegexBuilder::new(&format!(r"\A(?:{pattern})\z"))
-        .backtrack_limit(BACKTRACK_LIMIT)
-        .build()
-        .map_err(|e| e.to_string())
+/// An invalid pattern's error is the first line of Java's message (the
+/// lines after it repeat the pattern and point at the place).
+fn compile(pattern: &str) -> Result<Arc<JavaRegex>, String> {
+    JavaRegex::new(pattern).map(Arc::new).map_err(|e| {
+        let text = e.to_string();
+        text.lines().next().unwrap_or_default().to_string()
+    })
 }
 
 impl JavaPattern {
@@ -44,21 +40,19 @@ impl JavaPattern {
         self.compiled().map(|_| ())
     }
 
-    fn compiled(&self) -> Result<&fancy_regex::Regex, String> {
+    fn compiled(&self) -> Result<&JavaRegex, String> {
         self.compiled
             .get_or_init(|| compile(&self.source))
             .as_ref()
+            .map(|r| &**r)
             .map_err(Clone::clone)
     }
 
     /// Whether the pattern matches the whole of `subject` (Java's
     /// `Pattern.matches(pattern, subject)`). An invalid pattern, or a match
     /// that exceeds the backtracking limit, is an error.
-    // TODO(java-regex): replace with `JavaRegex::matches`.
     pub fn matches(&self, subject: &str) -> Result<bool, String> {
-        self.compiled()?
-            .is_match(subject)
-            .map_err(|e| e.to_string())
+        self.compiled()?.matches(subject).map_err(|e| e.to_string())
     }
 }
 
@@ -111,6 +105,17 @@ mod tests {
             (".*404.*", "Error 404", true),
             ("5\\d{2}", "503", true),
             ("5\\d{2}", "404", false),
+            // Java's line terminators, ASCII classes and ASCII-only case folding.
+            ("(.|\\n)*", "x\r\ny", false),
+            ("Bad.*", "Bad\rthing", false),
+            (".*", "a\u{2028}b", false),
+            ("\\d{3}", "\u{664}\u{660}\u{664}", false),
+            ("\\w+: .*", "caf\u{e9}: x", false),
+            ("(?i)\u{e4}rger.*", "\u{c4}rger hier", false),
+            ("(?i)bad.*", "BAD input", true),
+            ("[a-z&&[^aeiou]]+", "xyz", true),
+            ("\\Qa.b\\E", "axb", false),
+            ("a++b", "aab", true),
         ];
         for (pattern, subject, want) in table {
             assert_eq!(
