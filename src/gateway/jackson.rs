@@ -31,10 +31,18 @@ fn write(v: &Json, out: &mut String, depth: usize) {
                 out.push_str(&i.to_string());
             } else if let Some(u) = n.as_u64() {
                 out.push_str(&u.to_string());
-            } else if let Some(f) = n.as_f64() {
-                write_java_double(f, out);
             } else {
-                out.push_str(&n.to_string());
+                // serde_json keeps the number's text (`arbitrary_precision`).
+                let text = n.to_string();
+                if text.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
+                    // An integer beyond 64 bits: Jackson reads a `BigInteger`
+                    // and writes its digits.
+                    out.push_str(&text);
+                } else if let Some(f) = n.as_f64() {
+                    write_java_double(f, out);
+                } else {
+                    out.push_str(&text);
+                }
             }
         }
         Json::String(s) => write_str(s, out),

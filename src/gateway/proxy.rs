@@ -44,7 +44,8 @@ fn scalar_text(v: &Json) -> Option<String> {
 ///
 /// A missing `statusCode` is 200, a missing or null `body` is empty.
 /// `multiValueHeaders` come first, then `headers`, merged under one
-/// case-insensitive name (first spelling); repeated values are kept once.
+/// case-insensitive name (first spelling); repeated values are kept once; a
+/// `multiValueHeaders` array without values gives the header with no value.
 /// The body is returned as given, also when `isBase64Encoded` is true (no
 /// binary media types are modelled).
 pub fn proxy_response(outcome: &LambdaOutcome) -> Result<HttpResponse, MalformedProxyResponse> {
@@ -92,6 +93,12 @@ pub fn proxy_response(outcome: &LambdaOutcome) -> Result<HttpResponse, Malformed
                 match values {
                     Json::Null => {}
                     Json::Array(items) => {
+                        // The header exists from here on, even when the array
+                        // holds no value (it then reads as "", as the oracle
+                        // has it; AWS is not documented for an empty array).
+                        if out.headers.get_all(name).is_none() {
+                            out.headers.set_all(name, Vec::new());
+                        }
                         for v in items {
                             if v.is_null() {
                                 continue;

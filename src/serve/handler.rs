@@ -670,6 +670,10 @@ fn finish(
             if backend::is_hop_by_hop(name) {
                 continue;
             }
+            if values.is_empty() {
+                // A header without values (an empty `multiValueHeaders` array).
+                h.append(hn.clone(), HeaderValue::from_static(""));
+            }
             for v in values {
                 match HeaderValue::from_str(v) {
                     Ok(hv) => {
