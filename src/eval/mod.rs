@@ -1608,8 +1608,9 @@ impl<'a> Ctx<'a> {
             Value::Map(m) => m,
             _ => unreachable!("context is a map"),
         };
-        // `build_context` put the two override maps last; a template can only
-        // add entries after them, so their positions are the hints.
+        // `build_context` put the two override maps last, where they stay
+        // unless a template removes them: their positions are the hints (a
+        // missed hint falls back to a search).
         let n = self.context_len;
         let response =
             self.heap

@@ -90,7 +90,7 @@ pub struct HeapBuffers {
     entries: Vec<Entry>,
     free_values: Vec<Vec<Value>>,
     free_pairs: Vec<Vec<(Value, Value)>>,
-    /// The JSON parser's stacks of open arrays' items and objects' entries.
+    /// The JSON parser's working space (see [`Scratch`]).
     scratch: Scratch,
 }
 
