@@ -5,7 +5,8 @@
 //! Functions integrations, form parsing, error mapping), each over JSON and
 //! form-encoded bodies (`realworld.json`, `realworld2.json`), and corner cases
 //! found by differential testing (`escapes.json`; `gateway-diff.json`: gateway
-//! cases from `tools/difftest/gateway.py`). Expectations were filled by
+//! cases from `tools/difftest/gateway.py`; `jsonpath-diff.json`: paths from
+//! `tools/difftest/jsonpath.py`). Expectations were filled by
 //! the reference oracle (`../shared/oracle/run-oracle.sh --out`).
 
 use apigw_vtl::runner::{Outcome, Suite, run_case};

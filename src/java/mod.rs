@@ -10,6 +10,8 @@ pub mod methods;
 pub mod number;
 pub mod regex;
 mod resolve;
+#[rustfmt::skip]
+mod unicode_blocks;
 pub mod string;
 
 pub use methods::{Call, call_method, get_property, java_hash};

@@ -23,10 +23,11 @@
 //! - Java's recursive matcher throws `StackOverflowError` on long inputs for some
 //!   patterns, or runs for ages on catastrophic ones; here the regex crate's
 //!   linear engine or the backtracking limit (an error) applies.
-//! - Not supported (errors): `\X`, `\b{g}`, `\N{name}`, `\p{InBlock}` blocks,
+//! - Not supported (errors): `\X`, `\b{g}`, `\N{name}`,
 //!   quantified lookarounds or anchors, `javaMirrored` and the Java identifier classes.
 
 use super::JavaException;
+use super::unicode_blocks::BLOCKS;
 use std::fmt::Write;
 use std::sync::OnceLock;
 
@@ -1681,8 +1682,35 @@ impl Translator<'_> {
                 self.pos,
             ));
         }
-        if name.starts_with("In") || name.starts_with("blk=") || name.starts_with("block=") {
-            return Err(self.unsupported(&format!("the Unicode block property \\p{{{name}}}")));
+        // Unicode blocks: `InName`, `blk=Name`, `block=Name` (Java lowercases the key).
+        let block = name.strip_prefix("In").or_else(|| {
+            let (key, value) = name.split_once('=')?;
+            matches!(key.to_lowercase().as_str(), "blk" | "block").then_some(value)
+        });
+        if let Some(block) = block {
+            // `UnicodeBlock.forName`: the upper-cased name in its table. Case
+            // insensitivity does not apply to blocks.
+            let upper = block.to_uppercase();
+            return match BLOCKS.binary_search_by(|(n, _, _)| (*n).cmp(upper.as_str())) {
+                // No code points, or only surrogates (never in a Rust string): an empty set.
+                Ok(i) if BLOCKS[i].1 > BLOCKS[i].2 || (0xD800..=0xDFFF).contains(&BLOCKS[i].1) => {
+                    Ok("[\\p{Cs}]".to_string())
+                }
+                Ok(i) => {
+                    let mut out = String::from("[");
+                    push_range(&mut out, BLOCKS[i].1, BLOCKS[i].2, 0);
+                    out.push(']');
+                    Ok(out)
+                }
+                Err(_) if name.starts_with("In") => Err(self.err(
+                    &format!("Unknown character property name {{{name}}}"),
+                    self.pos,
+                )),
+                Err(_) => Err(self.err(
+                    &format!("Unknown Unicode property {{name=<blk>, value=<{block}>}}"),
+                    self.pos,
+                )),
+            };
         }
         Err(self.err(
             &format!("Unknown character property name {{{name}}}"),
@@ -1890,6 +1918,44 @@ mod tests {
             ("M", "\\_\\<\\é", "_<é", "", "true"),
             ("M", "(?i)[^a]", "A", "", "false"),
             ("M", "(?i)[^a]", "b", "", "true"),
+            ("M", "\\p{InGreek}", "α", "", "true"),
+            ("M", "\\p{InGreek}", "a", "", "false"),
+            ("M", "(?i)\\p{InGreek}", "µ", "", "false"),
+            ("M", "(?iu)\\p{InGreek}", "µ", "", "false"),
+            ("M", "\\p{Ingreek}+", "αβ", "", "true"),
+            ("M", "\\p{InGreek and Coptic}", "α", "", "true"),
+            ("M", "\\p{InGREEK_EXTENDED}", "ἀ", "", "true"),
+            (
+                "M",
+                "\\p{In Greek}",
+                "α",
+                "",
+                "ERR:java.util.regex.PatternSyntaxException",
+            ),
+            (
+                "M",
+                "\\p{InGreek_and_Coptic}",
+                "α",
+                "",
+                "ERR:java.util.regex.PatternSyntaxException",
+            ),
+            ("M", "\\p{blk=Greek}", "α", "", "true"),
+            ("M", "\\p{BLK=greek}", "α", "", "true"),
+            ("M", "\\p{block=BasicLatin}", "a", "", "true"),
+            (
+                "M",
+                "\\p{blk=Nope}",
+                "a",
+                "",
+                "ERR:java.util.regex.PatternSyntaxException",
+            ),
+            ("M", "\\P{InGreek}", "a", "", "true"),
+            ("M", "[\\p{InGreek}&&[^\\p{L}]]", "͵", "", "true"),
+            ("M", "\\p{InHighSurrogates}", "a", "", "false"),
+            ("M", "\\P{InHighSurrogates}", "a", "", "true"),
+            ("M", "\\p{InSurrogates_Area}", "a", "", "false"),
+            ("M", "\\p{InCJK_Unified_Ideographs}+", "日本", "", "true"),
+            ("M", "(?i)\\p{InBasicLatin}", "K", "", "false"),
             (
                 "M",
                 "[z-a]",
