@@ -68,9 +68,9 @@ def gen_object(r, depth):
     return "{" + ",".join(json.dumps(key, ensure_ascii=r.random() < 0.5) + ":" + gen_value(r, depth) for key in keys) + "}"
 
 
-def gen_item(r, depth):
+def gen_item(r, depth, full=0.7):
     """An object with (most of) the common keys, as the paths expect."""
-    keys = [key for key in COMMON if r.random() < 0.7]
+    keys = [key for key in COMMON if r.random() < full]
     if r.random() < 0.2:
         keys.append(r.choice(KEYS))
     r.shuffle(keys)
@@ -82,24 +82,27 @@ def gen_item(r, depth):
             v = json.dumps(r.choice(STRINGS), ensure_ascii=r.random() < 0.5)
         elif key in ("price", "id"):
             v = r.choice(NUMBERS[:12]) if r.random() < 0.85 else gen_value(r, 0)
-        elif depth > 0 and r.random() < 0.3:
-            v = gen_structured(r, depth - 1)
+        elif depth > 0 and r.random() < (0.3 if full < 0.9 else 0.7):
+            v = gen_structured(r, depth - 1, full)
         else:
             v = gen_value(r, 0)
         members.append(json.dumps(key, ensure_ascii=False) + ":" + v)
     return "{" + ",".join(members) + "}"
 
 
-def gen_structured(r, depth):
+def gen_structured(r, depth, full=0.7):
     k = r.random()
     if k < 0.5:
-        return "[" + ",".join(gen_item(r, depth) if r.random() < 0.85 else gen_value(r, 0) for _ in range(r.choice([0, 1, 2, 3, 4]))) + "]"
-    return gen_item(r, depth)
+        return "[" + ",".join(gen_item(r, depth, full) if r.random() < 0.85 else gen_value(r, 0) for _ in range(r.choice([0, 1, 2, 3, 4]))) + "]"
+    return gen_item(r, depth, full)
 
 
 def gen_body(r):
     k = r.random()
-    if k < 0.15:
+    if k < 0.25:
+        # rich: nearly every common key everywhere, so that most paths find something
+        return gen_structured(r, 3, full=0.95)
+    if k < 0.35:
         return '{"a":' + gen_structured(r, 2) + ',"max":' + r.choice(NUMBERS[:12]) + '}'
     if k < 0.6:
         return gen_structured(r, 2)
@@ -115,7 +118,8 @@ def gen_body(r):
 
 
 def quoted_key(r, key):
-    q = r.choice(["'", "'", '"'])
+    # Jayway 2.0.0 (the oracle's) knows only single-quoted keys: `["a"]` is an error
+    q = "'" if r.random() < 0.9 else '"'
     if q in key:
         q = "'" if q == '"' else '"'
         if q in key:
@@ -196,12 +200,16 @@ def gen_predicate(r, depth=0):
     elif c < 0.65:
         op = "=~"
         right = "/" + r.choice(REGEXES) + "/" + r.choice(["", "", "i"])
-    elif c < 0.85:
+    elif c < 0.7:
+        # 2.1+ operators, unknown to Jayway 2.0.0 (errors there): only a few
         op = r.choice(["in", "nin", "subsetof", "anyof", "noneof", "contains"])
         right = gen_list_literal(r) if op != "contains" else gen_literal(r)
-    else:
+    elif c < 0.75:
         op = r.choice(["size", "empty"])
         right = r.choice(["0", "1", "2", "3"]) if op == "size" else r.choice(["true", "false"])
+    else:
+        op = r.choice(["==", "!=", "<", ">"])
+        right = gen_literal(r)
     sp = r.choice([" ", " ", ""])
     return f"{left}{sp}{op}{sp}{right}"
 
@@ -234,9 +242,42 @@ INVALID = ["$.", "$..", "$[", "$['a'", "$['']", "$.a.", "$[?(@.a]", "$[1", "$a",
            "a.b", "$[?(@.a ==)]", "$..['a']", "$[-]", "$.[0]", "$ .a", "$.a b", "$[0]]", "$[*", "$.*.*"]
 
 
+def mutate(r, p):
+    """A character-level mutation of a path (the parser's corners: spaces, stray
+    brackets, quotes, dots, doubled characters)."""
+    for _ in range(r.choice([1, 1, 2])):
+        i = r.randrange(len(p) + 1)
+        k = r.random()
+        if k < 0.4:
+            p = p[:i] + r.choice([" ", " ", "[", "]", "'", '"', ".", ",", ":", "(", ")", "?", "@", "$", "*", "-", "\\", "!", "=", "\t"]) + p[i:]
+        elif k < 0.7 and p:
+            i = min(i, len(p) - 1)
+            p = p[:i] + p[i + 1:]
+        elif p:
+            i = min(i, len(p) - 1)
+            p = p[:i] + p[i] + p[i:]
+    return p
+
+
+EXTRA_STEPS = ["[ 0 ]", "[ 'a' ]", "[0 , 1]", " [0]", "[?( @.a )]", "[ ?(@.a)]", "['a\\'b']", "['a\\\\b']", ".x y", ".日本", ".k'q", ".a-b",
+               ".@", ".$", "[?(@.tags[?(@ == 'x')])]", "[?(@.length > 1)]", "[?(@.tags.length > 1)]", "[2147483648:]", "[-2147483649]",
+               "[?(@.name =~ /a)b/)]", "[?(@.name =~ /a]b/)]", "[?(@.name == 'a)b')]", "[?(@.name == ']')]", "..[?(@.price > 1)]",
+               "..*[?(@.id)]", "[?(@.a && @.b || @.c)]", "[?(@.a || @.b && @.c)]", "[?(@.price>1&&@.price<10)]", "[?(@)]", "[?(!@)]",
+               "[?(@ == 1)]", "[?(@ > 'a')]", "[?(@.price == 1.0)]", "[?(@.id == '1')]", "[?(@.id != null)]", "[?(@['x y'])]",
+               "[?(@.* > 1)]", "[?(@..id)]", "[?(@[*])]", "[?(@[0:1])]", "[?(@.tags[0] == 'x')]", "[?(@.tags[-1:] == 'x')]",
+               "['a']['b']", "['a','b'].c", "[0][0]", "[*][*]", ".*.*", "..a..b", "..['a','b']", "..[0,1]", "..[1:]", ".length", ".size",
+               "[?(@.price < $.max)]", "[?(@.price <= $['max'])]", "[?($.max)]", "[?(@.name == $.a[0].name)]", "[?(@.id in [1,2,'3'])]",
+               "[?(@.tags contains 'x')]", ".0", ".1", "['0']", ".-1", "['1','0']", "[?(@.0)]", "[?(@['0'] == 1)]", "[?(@.price == -0.0)]",
+               "[?(@.price == 0)]", "[?(@.id == 9223372036854775807)]", "[?(@.id > 9223372036854775808)]", "[?(@.price < 1e400)]", "[?(@.tags size 2)]", "[?(@.tags empty true)]", "[?(@.id nin [1])]", "[?(@.name=~/.*/)]"]
+
+
 def gen_path(r):
     if r.random() < 0.06:
         return r.choice(INVALID)
+    if r.random() < 0.15:
+        return mutate(r, gen_path(r))
+    if r.random() < 0.2:
+        return "$" + "".join(r.choice(EXTRA_STEPS) if r.random() < 0.6 else gen_step(r) for _ in range(r.choice([1, 1, 2, 3])))
     if r.random() < 0.35:
         # filter-focused: over the items of a structured body
         p = r.choice(["$", "$", "$.a", "$..a", "$.*", "$[*]"]) + "[?(" + gen_predicate(r) + ")]"
@@ -246,7 +287,7 @@ def gen_path(r):
     p = "$"
     for _ in range(r.choice([0, 1, 1, 2, 2, 2, 3, 3, 4])):
         p += gen_step(r)
-    if r.random() < 0.1:
+    if r.random() < 0.05:
         p += r.choice(FUNCTIONS)
     return p
 
@@ -267,6 +308,11 @@ def gen_template(r, path):
         t += f"|$input.path({q}).size()"
     elif k < 0.5:
         t += f"|#foreach($x in $input.path({q}))$x,#end"
+    elif k < 0.65:
+        t += "|" + r.choice([f"$input.path({q}).get(0)", f"$input.path({q}).keySet()", f"$input.path({q}).toString()",
+                             f"$input.path({q}).isEmpty()", f"#if($input.path({q}))T#{{else}}F#end", f"$input.path({q}).length()",
+                             f"#set($v = $input.path({q}))$v.size()$v[0]", f"$input.path({q}).values()", f"$input.path({q}).get('a')",
+                             f"#foreach($x in $input.path({q}))$x.getClass().getSimpleName(),#end"])
     return t
 
 
