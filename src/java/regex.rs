@@ -24,7 +24,7 @@
 //!   patterns, or runs for ages on catastrophic ones; here the regex crate's
 //!   linear engine or the backtracking limit (an error) applies.
 //! - Not supported (errors): `\X`, `\b{g}`, `\N{name}`,
-//!   quantified lookarounds or anchors, `javaMirrored` and the Java identifier classes.
+//!   optional lookarounds with groups inside, `javaMirrored` and the Java identifier classes.
 
 use super::JavaException;
 use super::unicode_blocks::BLOCKS;
@@ -832,9 +832,6 @@ impl<'p> Translator<'p> {
             _ => return Ok(()),
         };
         self.literal_only = false;
-        if !quantifiable {
-            return Err(self.unsupported("a quantifier on an anchor or lookaround"));
-        }
         let mode = match self.peek() {
             Some('?') => {
                 self.pos += 1;
@@ -854,6 +851,28 @@ impl<'p> Translator<'p> {
         }
         if self.peek() == Some('{') {
             return Err(self.unsupported("a quantifier following a quantifier"));
+        }
+        if !quantifiable {
+            // Java repeats a zero-width atom (an anchor, a lookaround) like any other,
+            // and a repeat that matches nothing ends the loop: `X?`, `X*`, `X{0,n}`
+            // always succeed, and `X+`, `X{n,m}` with n >= 1 are `X`, greedy, lazy or
+            // possessive. Captures in an optional lookaround would differ: unsupported.
+            if has_capture(&self.out[atom_start..]) {
+                return Err(self.unsupported("a quantifier on a lookaround with groups"));
+            }
+            let min = match q.as_str() {
+                "+" => 1,
+                "*" | "?" => 0,
+                counted => counted[1..]
+                    .split([',', '}'])
+                    .next()
+                    .and_then(|n| n.parse::<u32>().ok())
+                    .unwrap_or(0),
+            };
+            if min == 0 {
+                self.out.truncate(atom_start);
+            }
+            return Ok(());
         }
         let atom = self.out.split_off(atom_start);
         match mode {
@@ -1098,7 +1117,8 @@ impl<'p> Translator<'p> {
             'b' => {
                 self.literal_only = false;
                 self.pos += 1;
-                if self.peek() == Some('{') {
+                // `\b{g}` (or an error); `\b{2}` is `\b` with a counted closure.
+                if self.peek() == Some('{') && self.peek_at(1) == Some('g') {
                     return Err(self.unsupported("\\b{g}"));
                 }
                 self.out.push_str(&word_boundary(flags, false));
@@ -1767,6 +1787,27 @@ fn is_category(n: &str) -> bool {
     )
 }
 
+/// Whether translated pattern text has a capturing group: `(` not escaped and not
+/// followed by `?`, or a named group `(?<name>` / `(?P<name>`.
+fn has_capture(text: &str) -> bool {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'\\' => i += 1,
+            b'(' => match (b.get(i + 1), b.get(i + 2), b.get(i + 3)) {
+                (Some(b'?'), Some(b'P'), Some(b'<')) => return true,
+                (Some(b'?'), Some(b'<'), Some(c)) if *c != b'=' && *c != b'!' => return true,
+                (Some(b'?'), _, _) => {}
+                _ => return true,
+            },
+            _ => {}
+        }
+        i += 1;
+    }
+    false
+}
+
 fn regex_syntax_ok(class: &str) -> bool {
     fancy_regex::Regex::new(class).is_ok()
 }
@@ -1918,6 +1959,22 @@ mod tests {
             ("M", "\\_\\<\\é", "_<é", "", "true"),
             ("M", "(?i)[^a]", "A", "", "false"),
             ("M", "(?i)[^a]", "b", "", "true"),
+            ("M", "($?u)é", "ué", "", "true"),
+            ("M", "(?i)($?u)é", "Ué", "", "true"),
+            ("M", "^*a", "a", "", "true"),
+            ("M", "a$+", "a", "", "true"),
+            ("M", "a$+b", "ab", "", "false"),
+            ("M", "a\\b?b", "ab", "", "true"),
+            ("M", "a\\b{2}b", "ab", "", "false"),
+            ("M", "a\\b{0,3}b", "ab", "", "true"),
+            ("M", "a(?=b)+b", "ab", "", "true"),
+            ("M", "a(?!b)?b", "ab", "", "true"),
+            ("M", "a(?=c)*b", "ab", "", "true"),
+            ("M", "a(?<=a)+b", "ab", "", "true"),
+            ("M", "a$??", "a", "", "true"),
+            ("M", "a\\b*+b", "ab", "", "true"),
+            ("F", "\\b+", "a b", "", "0-0,1-1,2-2,3-3"),
+            ("F", "^?", "ab", "", "0-0,1-1,2-2"),
             ("M", "\\p{InGreek}", "α", "", "true"),
             ("M", "\\p{InGreek}", "a", "", "false"),
             ("M", "(?i)\\p{InGreek}", "µ", "", "false"),
