@@ -33,6 +33,8 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 ORACLE = os.path.join(ROOT, "..", "shared", "oracle", "run-oracle.sh")
+sys.path.insert(0, HERE)
+from run import write_report  # noqa: E402
 
 # ---------------------------------------------------------------- generator
 
@@ -605,9 +607,7 @@ def main():
                 lines.append("  oracle: `" + json.dumps(mo, ensure_ascii=False) + "`")
                 lines.append("  ours:   `" + json.dumps(mu, ensure_ascii=False) + "`")
             lines.append("")
-    report = os.path.join(args.out, "report.md")
-    open(report, "w").write("\n".join(lines) + "\n")
-    print(f"{total} cases, {len(disagreements)} disagreements; report: {report}")
+    write_report(args.out, lines, total, len(disagreements))
 
 
 if __name__ == "__main__":

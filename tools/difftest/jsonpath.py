@@ -24,7 +24,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from run import ROOT, agree, normalize, oracle_fill, ours_fill, render_one, run  # noqa: E402
+from run import ROOT, agree, ensure_binary, normalize, oracle_fill, ours_fill, render_one, run, write_report  # noqa: E402
 
 # ---------------------------------------------------------------- bodies
 
@@ -413,10 +413,7 @@ def main():
     ap.add_argument("--binary", default=os.path.join(ROOT, "target", "release", "apigw-vtl"))
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
-    if not os.path.exists(args.binary):
-        r = run(["cargo", "build", "--release", "-q"], cwd=ROOT)
-        if r.returncode != 0:
-            sys.exit(r.stderr)
+    ensure_binary(args.binary)
     total = 0
     disagreements = []
     artifacts = 0
@@ -463,9 +460,7 @@ def main():
             lines.append("minimized oracle: `" + json.dumps(mo, ensure_ascii=False) + "`")
             lines.append("minimized ours:   `" + json.dumps(mu, ensure_ascii=False) + "`")
         lines.append("")
-    report = os.path.join(args.out, "report.md")
-    open(report, "w").write("\n".join(lines) + "\n")
-    print(f"{total} cases, {len(disagreements)} disagreements; report: {report}")
+    write_report(args.out, lines, total, len(disagreements))
 
 
 if __name__ == "__main__":

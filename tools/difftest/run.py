@@ -35,6 +35,21 @@ def run(cmd, **kw):
     return subprocess.run(cmd, check=False, capture_output=True, text=True, **kw)
 
 
+def ensure_binary(binary):
+    """Builds the release binary when `binary` does not exist."""
+    if not os.path.exists(binary):
+        r = run(["cargo", "build", "--release", "-q"], cwd=ROOT)
+        if r.returncode != 0:
+            sys.exit(r.stderr)
+
+
+def write_report(out_dir, lines, total, disagreements):
+    """Writes DIR/report.md and prints the one-line summary."""
+    report = os.path.join(out_dir, "report.md")
+    open(report, "w").write("\n".join(lines) + "\n")
+    print(f"{total} cases, {disagreements} disagreements; report: {report}")
+
+
 def oracle_fill(src, dst_dir):
     r = run([ORACLE, "--out", dst_dir, src])
     if r.returncode != 0:
@@ -120,10 +135,7 @@ def main():
     ap.add_argument("--binary", default=os.path.join(ROOT, "target", "release", "apigw-vtl"))
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
-    if not os.path.exists(args.binary):
-        r = run(["cargo", "build", "--release", "-q"], cwd=ROOT)
-        if r.returncode != 0:
-            sys.exit(r.stderr)
+    ensure_binary(args.binary)
     per_suite = 1000
     suites = []
     for k in range((args.cases + per_suite - 1) // per_suite):
@@ -166,9 +178,7 @@ def main():
         lines.append("oracle: `" + json.dumps(o) + "`")
         lines.append("ours:   `" + json.dumps(u) + "`")
         lines.append("")
-    report = os.path.join(args.out, "report.md")
-    open(report, "w").write("\n".join(lines) + "\n")
-    print(f"{total} cases, {len(disagreements)} disagreements; report: {report}")
+    write_report(args.out, lines, total, len(disagreements))
 
 
 if __name__ == "__main__":
