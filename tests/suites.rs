@@ -6,7 +6,13 @@
 //! form-encoded bodies (`realworld.json`, `realworld2.json`), and corner cases
 //! found by differential testing (`escapes.json`; `gateway-diff.json`: gateway
 //! cases from `tools/difftest/gateway.py`; `jsonpath-diff.json`: paths from
-//! `tools/difftest/jsonpath.py`). Expectations were filled by
+//! `tools/difftest/jsonpath.py`), Java methods beyond the generator's lists
+//! (`java-methods.json`), calls that find only a method without parameters
+//! (`arity.json`), `$context`/override/`$stageVariables`/`$input.params`
+//! corners (`context-corners.json`), directive semantics (`#foreach` scopes,
+//! macros, `#define`, `#evaluate`, interpolation, operators:
+//! `directives-corners.json`) and `$util` over awkward input
+//! (`util-corners.json`). Expectations were filled by
 //! the reference oracle (`../shared/oracle/run-oracle.sh --out`).
 
 use apigw_vtl::runner::{Outcome, Suite, run_case};

@@ -1517,6 +1517,12 @@ impl<'a> Ctx<'a> {
         args: &[Value],
         env: Env,
     ) -> Result<Option<Value>> {
+        if host_arity_error(h, name, args) {
+            return Err(java_error(crate::java::JavaException::new(
+                crate::java::ex::ILLEGAL_ARGUMENT,
+                "wrong number of arguments",
+            )));
+        }
         match h {
             Host::Input => input::call_input(self, name, args),
             Host::Util => input::call_util(self, name, args),
@@ -1772,4 +1778,53 @@ enum ItemIter {
 /// A Java exception thrown by a method: the template fails.
 pub(crate) fn java_error(e: crate::java::JavaException) -> Error {
     Error::eval(format!("{}: {}", e.class, e.message))
+}
+
+/// Whether `h.name(args)` finds only a method without parameters, which
+/// Velocity 1.7 takes for a call with arguments and reflection then refuses
+/// (see `java::methods::arity`): `$input.params(1)`, `$util.toString(1)`,
+/// `$foreach.hasNext(1)` are errors.
+fn host_arity_error(h: Host, name: &str, args: &[Value]) -> bool {
+    if args.is_empty() {
+        return false;
+    }
+    let object = matches!(
+        name,
+        "getClass" | "hashCode" | "toString" | "notify" | "notifyAll"
+    );
+    match h {
+        Host::Input => match name {
+            "getBody" => true,
+            // `params(String)` takes one String (or null) argument.
+            "params" => !matches!(args, [Value::Str(_) | Value::Null]),
+            _ => object,
+        },
+        Host::Util => object,
+        // Velocity 1.7's ForeachScope (a Scope, an AbstractMap).
+        Host::Foreach(_) => {
+            object
+                || matches!(
+                    name,
+                    "getIndex"
+                        | "getCount"
+                        | "hasNext"
+                        | "getHasNext"
+                        | "isFirst"
+                        | "getFirst"
+                        | "isLast"
+                        | "getLast"
+                        | "getParent"
+                        | "getTopmost"
+                        | "getReplaced"
+                        | "getInfo"
+                        | "size"
+                        | "isEmpty"
+                        | "keySet"
+                        | "values"
+                        | "entrySet"
+                        | "clear"
+                )
+        }
+        Host::Class(_) | Host::Block(_) => false,
+    }
 }

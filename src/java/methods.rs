@@ -59,13 +59,17 @@ pub fn call_method(
         &tys
     };
     if let Some(m) = resolve::find(table, name, arg_tys) {
+        arity(m, args)?;
         return invoke(heap, recv, class, m, args, regexes);
     }
     match (class, recv) {
         (JavaClass::StringArray, _) => {
             // Velocity wraps arrays in an ArrayListWrapper.
             match resolve::find(super::jdk::ARRAY_LIST_WRAPPER, name, arg_tys) {
-                Some(m) => invoke_list(heap, recv, m.sig, args),
+                Some(m) => {
+                    arity(m, args)?;
+                    invoke_list(heap, recv, m.sig, args)
+                }
                 None => Ok(Call::NotFound),
             }
         }
@@ -77,6 +81,7 @@ pub fn call_method(
             let Some(m) = resolve::find(t, name, arg_tys) else {
                 return Ok(Call::NotFound);
             };
+            arity(m, args)?;
             if !m.is_static {
                 return Err(JavaException::new(
                     ex::ILLEGAL_ARGUMENT,
@@ -97,6 +102,20 @@ pub fn call_method(
         }
         _ => Ok(Call::NotFound),
     }
+}
+
+/// Velocity 1.7 finds a method without parameters applicable to a call with
+/// arguments (`MethodMap.isApplicable` falls through to `true`); reflection
+/// then refuses the call: `$s.toUpperCase("x")` is an error, while a call
+/// no overload of the name accepts (`$s.substring("x")`) reads as null.
+pub(crate) fn arity(m: &JMethod, args: &[Value]) -> Result<(), JavaException> {
+    if m.params.is_empty() && !args.is_empty() {
+        return Err(JavaException::new(
+            ex::ILLEGAL_ARGUMENT,
+            "wrong number of arguments",
+        ));
+    }
+    Ok(())
 }
 
 fn invoke(
