@@ -12,8 +12,9 @@
 //! corners (`context-corners.json`), directive semantics (`#foreach` scopes,
 //! macros, `#define`, `#evaluate`, interpolation, operators:
 //! `directives-corners.json`) and `$util` over awkward input
-//! (`util-corners.json`). Expectations were filled by
-//! the reference oracle (`../shared/oracle/run-oracle.sh --out`).
+//! (`util-corners.json`), null and mistyped method arguments and big or
+//! fractional body numbers (`null-args-numbers.json`). Expectations were
+//! filled by the reference oracle (`../shared/oracle/run-oracle.sh --out`).
 
 use apigw_vtl::runner::{Outcome, Suite, run_case};
 
