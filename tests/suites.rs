@@ -13,8 +13,10 @@
 //! macros, `#define`, `#evaluate`, interpolation, operators:
 //! `directives-corners.json`) and `$util` over awkward input
 //! (`util-corners.json`), null and mistyped method arguments and big or
-//! fractional body numbers (`null-args-numbers.json`). Expectations were
-//! filled by the reference oracle (`../shared/oracle/run-oracle.sh --out`).
+//! fractional body numbers (`null-args-numbers.json`), `String.format`
+//! (`format.json`), and arrays (`toCharArray`, `getBytes`, `toArray`) and
+//! iterators (`arrays-iterators.json`). Expectations were filled by the
+//! reference oracle (`../shared/oracle/run-oracle.sh --out`).
 
 use apigw_vtl::runner::{Outcome, Suite, run_case};
 

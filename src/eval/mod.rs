@@ -1103,6 +1103,8 @@ impl<'a> Ctx<'a> {
                 pos: 0,
                 len: self.heap.map(id).entries.len(),
             }),
+            // Velocity iterates an Iterator itself, consuming it.
+            Value::Host(Host::Iter(id)) => Some(ItemIter::Iter(id)),
             _ => None,
         }
     }
@@ -1151,6 +1153,14 @@ impl<'a> Ctx<'a> {
                 *pos += 1;
                 Ok(Some(v))
             }
+            ItemIter::Iter(id) => {
+                if !crate::java::methods::iter_has_next(&self.heap, *id) {
+                    return Ok(None);
+                }
+                crate::java::methods::iter_next(&mut self.heap, *id)
+                    .map(Some)
+                    .map_err(java_error)
+            }
         }
     }
 
@@ -1159,6 +1169,7 @@ impl<'a> Ctx<'a> {
             ItemIter::Range { done, .. } => !*done,
             ItemIter::List { id, pos, .. } => *pos < self.heap.list(*id).items.len(),
             ItemIter::MapValues { id, pos, .. } => *pos < self.heap.map(*id).entries.len(),
+            ItemIter::Iter(id) => crate::java::methods::iter_has_next(&self.heap, *id),
         }
     }
 
@@ -1420,7 +1431,9 @@ impl<'a> Ctx<'a> {
     /// not exist, returns null or returns nothing reads as "".
     fn call(&mut self, target: Value, name: &str, args: &[Value], env: Env) -> Result<Value> {
         let r = match target {
-            Value::Host(h) if !matches!(h, Host::Class(_)) => self.call_host(h, name, args, env)?,
+            Value::Host(h) if !matches!(h, Host::Class(_) | Host::Iter(_)) => {
+                self.call_host(h, name, args, env)?
+            }
             _ => {
                 if let Some(v) = self.call_special(target, name, args, env)? {
                     Some(v)
@@ -1461,7 +1474,9 @@ impl<'a> Ctx<'a> {
     /// A property (`$a.b`); `None` when it does not exist.
     fn property(&mut self, target: Value, name: &str, env: Env) -> Result<Option<Value>> {
         match target {
-            Value::Host(h) if !matches!(h, Host::Class(_)) => self.property_host(h, name, env),
+            Value::Host(h) if !matches!(h, Host::Class(_) | Host::Iter(_)) => {
+                self.property_host(h, name, env)
+            }
             _ => {
                 crate::java::methods::get_property(&mut self.heap, target, name).map_err(java_error)
             }
@@ -1485,6 +1500,7 @@ impl<'a> Ctx<'a> {
                 let _ = env;
                 Ok(None)
             }
+            Host::Iter(_) => Ok(None),
         }
     }
 
@@ -1568,6 +1584,7 @@ impl<'a> Ctx<'a> {
                 }
                 _ => None,
             }),
+            Host::Iter(_) => Ok(None),
         }
     }
 
@@ -1773,6 +1790,7 @@ enum ItemIter {
         pos: usize,
         len: usize,
     },
+    Iter(u32),
 }
 
 /// A Java exception thrown by a method: the template fails.
@@ -1825,6 +1843,6 @@ fn host_arity_error(h: Host, name: &str, args: &[Value]) -> bool {
                         | "clear"
                 )
         }
-        Host::Class(_) | Host::Block(_) => false,
+        Host::Class(_) | Host::Block(_) | Host::Iter(_) => false,
     }
 }

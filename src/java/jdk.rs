@@ -35,6 +35,12 @@ pub enum Ty {
     JavaUtilArrayList,
     NetMinidevJsonJSONArray,
     ArrJavaLangString,
+    ArrPChar,
+    ArrPByte,
+    JavaLangObject,
+    ArrJavaLangObject,
+    JavaUtilArrayListItr,
+    JavaUtilArrayListListItr,
     OrgApacheVelocityUtilArrayListWrapper,
     JavaUtilLinkedHashMap,
     JavaUtilLinkedHashMapLinkedKeySet,
@@ -42,7 +48,6 @@ pub enum Ty {
     JavaUtilLinkedHashMapLinkedEntrySet,
     JavaUtilLinkedHashMapEntry,
     JavaLangClass,
-    JavaLangObject,
     JavaLangByte,
     JavaLangShort,
     JavaLangCharSequence,
@@ -56,12 +61,9 @@ pub enum Ty {
     JavaUtilSet,
     JavaUtilStreamIntStream,
     JavaLangStringBuffer,
-    ArrPChar,
     JavaUtilOptional,
-    ArrJavaLangObject,
     JavaUtilLocale,
     JavaNioCharsetCharset,
-    ArrPByte,
     PVoid,
     ArrJavaLangCharSequence,
     JavaUtilStreamStream,
@@ -135,6 +137,12 @@ impl Ty {
             Ty::JavaUtilArrayList => "java.util.ArrayList",
             Ty::NetMinidevJsonJSONArray => "net.minidev.json.JSONArray",
             Ty::ArrJavaLangString => "[Ljava.lang.String;",
+            Ty::ArrPChar => "[C",
+            Ty::ArrPByte => "[B",
+            Ty::JavaLangObject => "java.lang.Object",
+            Ty::ArrJavaLangObject => "[Ljava.lang.Object;",
+            Ty::JavaUtilArrayListItr => "java.util.ArrayList$Itr",
+            Ty::JavaUtilArrayListListItr => "java.util.ArrayList$ListItr",
             Ty::OrgApacheVelocityUtilArrayListWrapper => "org.apache.velocity.util.ArrayListWrapper",
             Ty::JavaUtilLinkedHashMap => "java.util.LinkedHashMap",
             Ty::JavaUtilLinkedHashMapLinkedKeySet => "java.util.LinkedHashMap$LinkedKeySet",
@@ -142,7 +150,6 @@ impl Ty {
             Ty::JavaUtilLinkedHashMapLinkedEntrySet => "java.util.LinkedHashMap$LinkedEntrySet",
             Ty::JavaUtilLinkedHashMapEntry => "java.util.LinkedHashMap$Entry",
             Ty::JavaLangClass => "java.lang.Class",
-            Ty::JavaLangObject => "java.lang.Object",
             Ty::JavaLangByte => "java.lang.Byte",
             Ty::JavaLangShort => "java.lang.Short",
             Ty::JavaLangCharSequence => "java.lang.CharSequence",
@@ -156,12 +163,9 @@ impl Ty {
             Ty::JavaUtilSet => "java.util.Set",
             Ty::JavaUtilStreamIntStream => "java.util.stream.IntStream",
             Ty::JavaLangStringBuffer => "java.lang.StringBuffer",
-            Ty::ArrPChar => "[C",
             Ty::JavaUtilOptional => "java.util.Optional",
-            Ty::ArrJavaLangObject => "[Ljava.lang.Object;",
             Ty::JavaUtilLocale => "java.util.Locale",
             Ty::JavaNioCharsetCharset => "java.nio.charset.Charset",
-            Ty::ArrPByte => "[B",
             Ty::PVoid => "void",
             Ty::ArrJavaLangCharSequence => "[Ljava.lang.CharSequence;",
             Ty::JavaUtilStreamStream => "java.util.stream.Stream",
@@ -222,8 +226,8 @@ impl Ty {
         match self {
             Ty::ArrJavaLangString => Some(Ty::JavaLangString),
             Ty::ArrPChar => Some(Ty::PChar),
-            Ty::ArrJavaLangObject => Some(Ty::JavaLangObject),
             Ty::ArrPByte => Some(Ty::PByte),
+            Ty::ArrJavaLangObject => Some(Ty::JavaLangObject),
             Ty::ArrJavaLangCharSequence => Some(Ty::JavaLangCharSequence),
             Ty::ArrJavaMathBigInteger => Some(Ty::JavaMathBigInteger),
             Ty::ArrJavaMathBigDecimal => Some(Ty::JavaMathBigDecimal),
@@ -256,6 +260,12 @@ impl Ty {
             Ty::JavaUtilArrayList => self == Ty::JavaUtilArrayList || matches!(self, Ty::JavaLangObject | Ty::JavaLangIterable | Ty::JavaUtilCollection | Ty::JavaUtilList),
             Ty::NetMinidevJsonJSONArray => self == Ty::NetMinidevJsonJSONArray || matches!(self, Ty::JavaUtilArrayList | Ty::JavaLangObject | Ty::JavaLangIterable | Ty::JavaUtilCollection | Ty::JavaUtilList),
             Ty::ArrJavaLangString => self == Ty::ArrJavaLangString || matches!(self, Ty::JavaLangObject | Ty::ArrJavaLangObject | Ty::ArrJavaLangCharSequence),
+            Ty::ArrPChar => self == Ty::ArrPChar || matches!(self, Ty::JavaLangObject),
+            Ty::ArrPByte => self == Ty::ArrPByte || matches!(self, Ty::JavaLangObject),
+            Ty::JavaLangObject => self == Ty::JavaLangObject,
+            Ty::ArrJavaLangObject => self == Ty::ArrJavaLangObject || matches!(self, Ty::JavaLangObject),
+            Ty::JavaUtilArrayListItr => self == Ty::JavaUtilArrayListItr || matches!(self, Ty::JavaLangObject | Ty::JavaUtilIterator),
+            Ty::JavaUtilArrayListListItr => self == Ty::JavaUtilArrayListListItr || matches!(self, Ty::JavaLangObject | Ty::JavaUtilArrayListItr | Ty::JavaUtilIterator | Ty::JavaUtilListIterator),
             Ty::OrgApacheVelocityUtilArrayListWrapper => self == Ty::OrgApacheVelocityUtilArrayListWrapper || matches!(self, Ty::JavaLangObject | Ty::JavaLangIterable | Ty::JavaUtilCollection | Ty::JavaUtilList),
             Ty::JavaUtilLinkedHashMap => self == Ty::JavaUtilLinkedHashMap || matches!(self, Ty::JavaLangObject | Ty::JavaUtilMap),
             Ty::JavaUtilLinkedHashMapLinkedKeySet => self == Ty::JavaUtilLinkedHashMapLinkedKeySet || matches!(self, Ty::JavaLangObject | Ty::JavaLangIterable | Ty::JavaUtilCollection | Ty::JavaUtilSet),
@@ -263,7 +273,6 @@ impl Ty {
             Ty::JavaUtilLinkedHashMapLinkedEntrySet => self == Ty::JavaUtilLinkedHashMapLinkedEntrySet || matches!(self, Ty::JavaLangObject | Ty::JavaLangIterable | Ty::JavaUtilCollection | Ty::JavaUtilSet),
             Ty::JavaUtilLinkedHashMapEntry => self == Ty::JavaUtilLinkedHashMapEntry || matches!(self, Ty::JavaLangObject | Ty::JavaUtilMapEntry),
             Ty::JavaLangClass => self == Ty::JavaLangClass || matches!(self, Ty::JavaLangObject | Ty::JavaLangInvokeTypeDescriptorOfField | Ty::JavaLangReflectType),
-            Ty::JavaLangObject => self == Ty::JavaLangObject,
             Ty::JavaLangByte => self == Ty::JavaLangByte || matches!(self, Ty::JavaLangObject | Ty::JavaLangNumber | Ty::JavaLangComparable),
             Ty::JavaLangShort => self == Ty::JavaLangShort || matches!(self, Ty::JavaLangObject | Ty::JavaLangNumber | Ty::JavaLangComparable),
             Ty::JavaLangCharSequence => self == Ty::JavaLangCharSequence || matches!(self, Ty::JavaLangObject),
@@ -277,12 +286,9 @@ impl Ty {
             Ty::JavaUtilSet => self == Ty::JavaUtilSet || matches!(self, Ty::JavaLangObject | Ty::JavaLangIterable | Ty::JavaUtilCollection),
             Ty::JavaUtilStreamIntStream => self == Ty::JavaUtilStreamIntStream || matches!(self, Ty::JavaLangObject),
             Ty::JavaLangStringBuffer => self == Ty::JavaLangStringBuffer || matches!(self, Ty::JavaLangObject | Ty::JavaLangCharSequence | Ty::JavaLangComparable | Ty::JavaLangAppendable),
-            Ty::ArrPChar => self == Ty::ArrPChar || matches!(self, Ty::JavaLangObject),
             Ty::JavaUtilOptional => self == Ty::JavaUtilOptional || matches!(self, Ty::JavaLangObject),
-            Ty::ArrJavaLangObject => self == Ty::ArrJavaLangObject || matches!(self, Ty::JavaLangObject),
             Ty::JavaUtilLocale => self == Ty::JavaUtilLocale || matches!(self, Ty::JavaLangObject),
             Ty::JavaNioCharsetCharset => self == Ty::JavaNioCharsetCharset || matches!(self, Ty::JavaLangObject | Ty::JavaLangComparable),
-            Ty::ArrPByte => self == Ty::ArrPByte || matches!(self, Ty::JavaLangObject),
             Ty::ArrJavaLangCharSequence => self == Ty::ArrJavaLangCharSequence || matches!(self, Ty::JavaLangObject | Ty::ArrJavaLangObject),
             Ty::JavaUtilStreamStream => self == Ty::JavaUtilStreamStream || matches!(self, Ty::JavaLangObject),
             Ty::JavaLangInvokeMethodHandlesLookup => self == Ty::JavaLangInvokeMethodHandlesLookup || matches!(self, Ty::JavaLangObject),
@@ -1959,6 +1965,183 @@ pub static STRING_ARRAY: &[(&str, &[JMethod])] = &[
     ]),
     ("notifyAll", &[
         JMethod { sig: "notifyAll()", params: &[], ret: Ty::PVoid, is_static: false },
+    ]),
+    ("toString", &[
+        JMethod { sig: "toString()", params: &[], ret: Ty::JavaLangString, is_static: false },
+    ]),
+    ("wait", &[
+        JMethod { sig: "wait(long,int)", params: &[Ty::PLong, Ty::PInt], ret: Ty::PVoid, is_static: false },
+        JMethod { sig: "wait()", params: &[], ret: Ty::PVoid, is_static: false },
+        JMethod { sig: "wait(long)", params: &[Ty::PLong], ret: Ty::PVoid, is_static: false },
+    ]),
+];
+
+/// `[C`: 9 methods.
+pub static CHAR_ARRAY: &[(&str, &[JMethod])] = &[
+    ("equals", &[
+        JMethod { sig: "equals(Object)", params: &[Ty::JavaLangObject], ret: Ty::PBoolean, is_static: false },
+    ]),
+    ("getClass", &[
+        JMethod { sig: "getClass()", params: &[], ret: Ty::JavaLangClass, is_static: false },
+    ]),
+    ("hashCode", &[
+        JMethod { sig: "hashCode()", params: &[], ret: Ty::PInt, is_static: false },
+    ]),
+    ("notify", &[
+        JMethod { sig: "notify()", params: &[], ret: Ty::PVoid, is_static: false },
+    ]),
+    ("notifyAll", &[
+        JMethod { sig: "notifyAll()", params: &[], ret: Ty::PVoid, is_static: false },
+    ]),
+    ("toString", &[
+        JMethod { sig: "toString()", params: &[], ret: Ty::JavaLangString, is_static: false },
+    ]),
+    ("wait", &[
+        JMethod { sig: "wait(long,int)", params: &[Ty::PLong, Ty::PInt], ret: Ty::PVoid, is_static: false },
+        JMethod { sig: "wait()", params: &[], ret: Ty::PVoid, is_static: false },
+        JMethod { sig: "wait(long)", params: &[Ty::PLong], ret: Ty::PVoid, is_static: false },
+    ]),
+];
+
+/// `[B`: 9 methods.
+pub static BYTE_ARRAY: &[(&str, &[JMethod])] = &[
+    ("equals", &[
+        JMethod { sig: "equals(Object)", params: &[Ty::JavaLangObject], ret: Ty::PBoolean, is_static: false },
+    ]),
+    ("getClass", &[
+        JMethod { sig: "getClass()", params: &[], ret: Ty::JavaLangClass, is_static: false },
+    ]),
+    ("hashCode", &[
+        JMethod { sig: "hashCode()", params: &[], ret: Ty::PInt, is_static: false },
+    ]),
+    ("notify", &[
+        JMethod { sig: "notify()", params: &[], ret: Ty::PVoid, is_static: false },
+    ]),
+    ("notifyAll", &[
+        JMethod { sig: "notifyAll()", params: &[], ret: Ty::PVoid, is_static: false },
+    ]),
+    ("toString", &[
+        JMethod { sig: "toString()", params: &[], ret: Ty::JavaLangString, is_static: false },
+    ]),
+    ("wait", &[
+        JMethod { sig: "wait(long,int)", params: &[Ty::PLong, Ty::PInt], ret: Ty::PVoid, is_static: false },
+        JMethod { sig: "wait()", params: &[], ret: Ty::PVoid, is_static: false },
+        JMethod { sig: "wait(long)", params: &[Ty::PLong], ret: Ty::PVoid, is_static: false },
+    ]),
+];
+
+/// `[Ljava.lang.Object;`: 9 methods.
+pub static OBJECT_ARRAY: &[(&str, &[JMethod])] = &[
+    ("equals", &[
+        JMethod { sig: "equals(Object)", params: &[Ty::JavaLangObject], ret: Ty::PBoolean, is_static: false },
+    ]),
+    ("getClass", &[
+        JMethod { sig: "getClass()", params: &[], ret: Ty::JavaLangClass, is_static: false },
+    ]),
+    ("hashCode", &[
+        JMethod { sig: "hashCode()", params: &[], ret: Ty::PInt, is_static: false },
+    ]),
+    ("notify", &[
+        JMethod { sig: "notify()", params: &[], ret: Ty::PVoid, is_static: false },
+    ]),
+    ("notifyAll", &[
+        JMethod { sig: "notifyAll()", params: &[], ret: Ty::PVoid, is_static: false },
+    ]),
+    ("toString", &[
+        JMethod { sig: "toString()", params: &[], ret: Ty::JavaLangString, is_static: false },
+    ]),
+    ("wait", &[
+        JMethod { sig: "wait(long,int)", params: &[Ty::PLong, Ty::PInt], ret: Ty::PVoid, is_static: false },
+        JMethod { sig: "wait()", params: &[], ret: Ty::PVoid, is_static: false },
+        JMethod { sig: "wait(long)", params: &[Ty::PLong], ret: Ty::PVoid, is_static: false },
+    ]),
+];
+
+/// `java.util.ArrayList$Itr`: 13 methods.
+pub static ITERATOR: &[(&str, &[JMethod])] = &[
+    ("equals", &[
+        JMethod { sig: "equals(Object)", params: &[Ty::JavaLangObject], ret: Ty::PBoolean, is_static: false },
+    ]),
+    ("forEachRemaining", &[
+        JMethod { sig: "forEachRemaining(Consumer)", params: &[Ty::JavaUtilFunctionConsumer], ret: Ty::PVoid, is_static: false },
+    ]),
+    ("getClass", &[
+        JMethod { sig: "getClass()", params: &[], ret: Ty::JavaLangClass, is_static: false },
+    ]),
+    ("hasNext", &[
+        JMethod { sig: "hasNext()", params: &[], ret: Ty::PBoolean, is_static: false },
+    ]),
+    ("hashCode", &[
+        JMethod { sig: "hashCode()", params: &[], ret: Ty::PInt, is_static: false },
+    ]),
+    ("next", &[
+        JMethod { sig: "next()", params: &[], ret: Ty::JavaLangObject, is_static: false },
+    ]),
+    ("notify", &[
+        JMethod { sig: "notify()", params: &[], ret: Ty::PVoid, is_static: false },
+    ]),
+    ("notifyAll", &[
+        JMethod { sig: "notifyAll()", params: &[], ret: Ty::PVoid, is_static: false },
+    ]),
+    ("remove", &[
+        JMethod { sig: "remove()", params: &[], ret: Ty::PVoid, is_static: false },
+    ]),
+    ("toString", &[
+        JMethod { sig: "toString()", params: &[], ret: Ty::JavaLangString, is_static: false },
+    ]),
+    ("wait", &[
+        JMethod { sig: "wait(long,int)", params: &[Ty::PLong, Ty::PInt], ret: Ty::PVoid, is_static: false },
+        JMethod { sig: "wait()", params: &[], ret: Ty::PVoid, is_static: false },
+        JMethod { sig: "wait(long)", params: &[Ty::PLong], ret: Ty::PVoid, is_static: false },
+    ]),
+];
+
+/// `java.util.ArrayList$ListItr`: 19 methods.
+pub static LIST_ITERATOR: &[(&str, &[JMethod])] = &[
+    ("add", &[
+        JMethod { sig: "add(Object)", params: &[Ty::JavaLangObject], ret: Ty::PVoid, is_static: false },
+    ]),
+    ("equals", &[
+        JMethod { sig: "equals(Object)", params: &[Ty::JavaLangObject], ret: Ty::PBoolean, is_static: false },
+    ]),
+    ("forEachRemaining", &[
+        JMethod { sig: "forEachRemaining(Consumer)", params: &[Ty::JavaUtilFunctionConsumer], ret: Ty::PVoid, is_static: false },
+    ]),
+    ("getClass", &[
+        JMethod { sig: "getClass()", params: &[], ret: Ty::JavaLangClass, is_static: false },
+    ]),
+    ("hasNext", &[
+        JMethod { sig: "hasNext()", params: &[], ret: Ty::PBoolean, is_static: false },
+    ]),
+    ("hasPrevious", &[
+        JMethod { sig: "hasPrevious()", params: &[], ret: Ty::PBoolean, is_static: false },
+    ]),
+    ("hashCode", &[
+        JMethod { sig: "hashCode()", params: &[], ret: Ty::PInt, is_static: false },
+    ]),
+    ("next", &[
+        JMethod { sig: "next()", params: &[], ret: Ty::JavaLangObject, is_static: false },
+    ]),
+    ("nextIndex", &[
+        JMethod { sig: "nextIndex()", params: &[], ret: Ty::PInt, is_static: false },
+    ]),
+    ("notify", &[
+        JMethod { sig: "notify()", params: &[], ret: Ty::PVoid, is_static: false },
+    ]),
+    ("notifyAll", &[
+        JMethod { sig: "notifyAll()", params: &[], ret: Ty::PVoid, is_static: false },
+    ]),
+    ("previous", &[
+        JMethod { sig: "previous()", params: &[], ret: Ty::JavaLangObject, is_static: false },
+    ]),
+    ("previousIndex", &[
+        JMethod { sig: "previousIndex()", params: &[], ret: Ty::PInt, is_static: false },
+    ]),
+    ("remove", &[
+        JMethod { sig: "remove()", params: &[], ret: Ty::PVoid, is_static: false },
+    ]),
+    ("set", &[
+        JMethod { sig: "set(Object)", params: &[Ty::JavaLangObject], ret: Ty::PVoid, is_static: false },
     ]),
     ("toString", &[
         JMethod { sig: "toString()", params: &[], ret: Ty::JavaLangString, is_static: false },

@@ -5,10 +5,14 @@
 //! - `keySet()`, `values()`, `entrySet()` and `subList()` return copies, not
 //!   views: changing them does not change the map or list (adding to a
 //!   `keySet()` still throws `UnsupportedOperationException`).
-//! - Methods returning types a template value cannot be (`byte[]`, `char[]`,
-//!   streams, iterators, `Optional`, arrays of objects, functional
-//!   interfaces) are not supported: the call reads as "not found".
+//! - Methods returning types a template value cannot be (streams,
+//!   `Optional`, functional interfaces, reflection objects) are not
+//!   supported: the call reads as "not found". Arrays (`String[]`, `char[]`,
+//!   `byte[]`, `Object[]`) and iterators are; a `byte[]` holds `Integer`s
+//!   (Java's `Byte`: only `getClass()` of an item tells), and
 //!   `byteValue()`/`shortValue()` return an `Integer`.
+//! - Iterators of `keySet()`, `values()` and `entrySet()` iterate the copies:
+//!   their `remove()` does not change the map.
 //! - `hashCode()` of a `Class`, of `$input`/`$util` and of a `String[]` is an
 //!   identity hash in Java; here it is a fixed number.
 
@@ -63,7 +67,7 @@ pub fn call_method(
         return invoke(heap, recv, class, m, args, regexes);
     }
     match (class, recv) {
-        (JavaClass::StringArray, _) => {
+        (c, _) if c.is_array() => {
             // Velocity wraps arrays in an ArrayListWrapper.
             match resolve::find(super::jdk::ARRAY_LIST_WRAPPER, name, arg_tys) {
                 Some(m) => {
@@ -141,11 +145,7 @@ fn invoke(
         }
         "equals(Object)" if !matches!(recv, Value::Str(_)) => {
             let eq = match (recv, args.first()) {
-                (Value::List(a), Some(Value::List(b)))
-                    if heap.list(a).kind == ListKind::StringArray =>
-                {
-                    a == *b
-                }
+                (Value::List(a), Some(Value::List(b))) if heap.list(a).kind.is_array() => a == *b,
                 (_, Some(o)) => heap.java_equals(recv, *o),
                 _ => false,
             };
@@ -167,6 +167,7 @@ fn invoke(
         Value::Map(id) => call_map(heap, id, m.sig, args)?,
         Value::Entry(id) => call_entry(heap, id, m.sig, args)?,
         Value::Host(Host::Class(c)) => call_class(heap, c, m.sig, args)?,
+        Value::Host(Host::Iter(id)) => call_iter(heap, id, m.sig, args)?,
         _ => Call::NotFound,
     };
     // A void method that ran reports Void whatever the implementation returned.
@@ -332,7 +333,13 @@ pub(crate) fn varargs(heap: &Heap, args: &[Value], index: usize) -> Option<Vec<V
     if args.len() == index + 1 {
         return match args[index] {
             Value::Null => None,
-            Value::List(id) if heap.list(id).kind == ListKind::StringArray => {
+            // A String[] or Object[] is the varargs array itself.
+            Value::List(id)
+                if matches!(
+                    heap.list(id).kind,
+                    ListKind::StringArray | ListKind::ObjectArray
+                ) =>
+            {
                 Some(heap.list(id).items.clone())
             }
             v => Some(vec![v]),
@@ -398,7 +405,7 @@ fn hash_depth(heap: &Heap, v: Value, depth: u32) -> i32 {
         Value::List(id) => {
             let list = heap.list(id);
             match list.kind {
-                ListKind::StringArray => 0x1b6d_3586 ^ id.0 as i32,
+                kind if kind.is_array() => 0x1b6d_3586 ^ id.0 as i32,
                 ListKind::KeySet | ListKind::EntrySet => list
                     .items
                     .iter()
@@ -448,7 +455,7 @@ pub(crate) fn invoke_list(
         return Ok(Call::NotFound);
     };
     let kind = heap.list(id).kind;
-    let fixed = kind == ListKind::StringArray;
+    let fixed = kind.is_array();
     let view = matches!(
         kind,
         ListKind::KeySet | ListKind::Values | ListKind::EntrySet
@@ -458,6 +465,28 @@ pub(crate) fn invoke_list(
     let v = match sig {
         "size()" => Value::Int(len as i32),
         "isEmpty()" => Value::Bool(len == 0),
+        "toArray()" => {
+            let items = heap.list(id).items.clone();
+            heap.new_list(ListKind::ObjectArray, items)
+        }
+        "iterator()" | "listIterator()" | "listIterator(int)" => {
+            let Some(class) = iterator_class(kind, sig != "iterator()") else {
+                return Ok(Call::NotFound);
+            };
+            let at = if sig == "listIterator(int)" {
+                let i = arg_i32(a(0));
+                if i < 0 || i as usize > len {
+                    return Err(JavaException::new(
+                        ex::INDEX_OUT_OF_BOUNDS,
+                        format!("Index: {i}"),
+                    ));
+                }
+                i as usize
+            } else {
+                0
+            };
+            heap.new_iter(id, class, at)
+        }
         "get(int)" => {
             let i = arg_i32(a(0));
             match usize::try_from(i)
@@ -567,7 +596,15 @@ pub(crate) fn invoke_list(
                 return Err(index_oob(i as i64, len));
             }
             let x = a(1);
-            if fixed && !matches!(x, Value::Str(_) | Value::Null) {
+            // `Array.set` takes only what the component type holds (a byte[]
+            // nothing: template values are never `Byte`).
+            let fits = match kind {
+                ListKind::StringArray => matches!(x, Value::Str(_) | Value::Null),
+                ListKind::CharArray => matches!(x, Value::Char(_)),
+                ListKind::ByteArray => false,
+                _ => true,
+            };
+            if !fits {
                 return Err(JavaException::new(
                     ex::ILLEGAL_ARGUMENT,
                     "array element type mismatch",
@@ -870,6 +907,128 @@ fn call_boolean(
     Ok(Call::Value(v))
 }
 
+// ---------------------------------------------------------------------------
+// Iterators: `ArrayList.Itr`/`ListItr` (and `AbstractList`'s, for arrays),
+// `LinkedHashMap`'s key/value/entry iterators over the copied views.
+
+/// The iterator class `iterator()` (`list: false`) or `listIterator()`
+/// (`list: true`) of a list of this kind returns; `None` when it has none.
+fn iterator_class(kind: ListKind, list: bool) -> Option<JavaClass> {
+    Some(match (kind, list) {
+        (ListKind::ArrayList | ListKind::JsonArray, false) => JavaClass::ArrayListItr,
+        (ListKind::ArrayList | ListKind::JsonArray, true) => JavaClass::ArrayListListItr,
+        (k, false) if k.is_array() => JavaClass::AbstractListItr,
+        (k, true) if k.is_array() => JavaClass::AbstractListListItr,
+        (ListKind::KeySet, false) => JavaClass::LinkedKeyIterator,
+        (ListKind::Values, false) => JavaClass::LinkedValueIterator,
+        (ListKind::EntrySet, false) => JavaClass::LinkedEntryIterator,
+        _ => return None,
+    })
+}
+
+/// `Iterator.next()` as `ArrayList.Itr` does it (also `#foreach` over an
+/// iterator): `Ok(None)` never; a missing element is `NoSuchElementException`.
+pub(crate) fn iter_next(heap: &mut Heap, id: u32) -> Result<Value, JavaException> {
+    let it = *heap.iter(id);
+    let items = &heap.list(it.list).items;
+    if items.len() != it.expected_len {
+        return Err(JavaException::new(ex::CONCURRENT_MODIFICATION, ""));
+    }
+    let Some(&v) = items.get(it.cursor) else {
+        return Err(JavaException::new(ex::NO_SUCH_ELEMENT, ""));
+    };
+    let state = heap.iter_mut(id);
+    state.last = Some(state.cursor);
+    state.cursor += 1;
+    Ok(v)
+}
+
+/// `Iterator.hasNext()`: `cursor != size`.
+pub(crate) fn iter_has_next(heap: &Heap, id: u32) -> bool {
+    let it = heap.iter(id);
+    it.cursor != heap.list(it.list).items.len()
+}
+
+fn call_iter(heap: &mut Heap, id: u32, sig: &str, args: &[Value]) -> Result<Call, JavaException> {
+    let it = *heap.iter(id);
+    let kind = heap.list(it.list).kind;
+    let len = heap.list(it.list).items.len();
+    let modified = || {
+        if len != it.expected_len {
+            Err(JavaException::new(ex::CONCURRENT_MODIFICATION, ""))
+        } else {
+            Ok(())
+        }
+    };
+    let no_last = || JavaException::new(ex::ILLEGAL_STATE, "");
+    let v = match sig {
+        "hasNext()" => Value::Bool(iter_has_next(heap, id)),
+        "next()" => iter_next(heap, id)?,
+        "hasPrevious()" => Value::Bool(it.cursor != 0),
+        "nextIndex()" => Value::Int(it.cursor as i32),
+        "previousIndex()" => Value::Int(it.cursor as i32 - 1),
+        "previous()" => {
+            modified()?;
+            let Some(i) = it.cursor.checked_sub(1) else {
+                return Err(JavaException::new(ex::NO_SUCH_ELEMENT, ""));
+            };
+            let Some(&v) = heap.list(it.list).items.get(i) else {
+                return Err(JavaException::new(ex::CONCURRENT_MODIFICATION, ""));
+            };
+            let state = heap.iter_mut(id);
+            state.cursor = i;
+            state.last = Some(i);
+            v
+        }
+        "remove()" => {
+            let Some(last) = it.last else {
+                return Err(no_last());
+            };
+            modified()?;
+            if kind.is_array() {
+                return Err(unsupported_op());
+            }
+            if last >= len {
+                return Err(JavaException::new(ex::CONCURRENT_MODIFICATION, ""));
+            }
+            heap.list_mut(it.list).items.remove(last);
+            let state = heap.iter_mut(id);
+            state.cursor = last;
+            state.last = None;
+            state.expected_len = len - 1;
+            return Ok(Call::Void);
+        }
+        "set(Object)" => {
+            let Some(last) = it.last else {
+                return Err(no_last());
+            };
+            modified()?;
+            let args = [
+                Value::Int(last as i32),
+                args.first().copied().unwrap_or(Value::Null),
+            ];
+            invoke_list(heap, Value::List(it.list), "set(int,Object)", &args)?;
+            return Ok(Call::Void);
+        }
+        "add(Object)" => {
+            modified()?;
+            if kind.is_array() {
+                return Err(unsupported_op());
+            }
+            let x = args.first().copied().unwrap_or(Value::Null);
+            let at = it.cursor.min(len);
+            heap.list_mut(it.list).items.insert(at, x);
+            let state = heap.iter_mut(id);
+            state.cursor = at + 1;
+            state.last = None;
+            state.expected_len = len + 1;
+            return Ok(Call::Void);
+        }
+        _ => return Ok(Call::NotFound),
+    };
+    Ok(Call::Value(v))
+}
+
 fn call_character(
     heap: &mut Heap,
     c: u16,
@@ -1011,28 +1170,40 @@ fn call_class(
 ) -> Result<Call, JavaException> {
     let v = match sig {
         "getName()" | "getTypeName()" => {
-            if sig == "getTypeName()" && c == JavaClass::StringArray {
-                heap.string("java.lang.String[]")
+            if sig == "getTypeName()"
+                && let Some(t) = array_type_name(c)
+            {
+                heap.string(t)
             } else {
                 heap.string(c.name())
             }
         }
         "getSimpleName()" => heap.string(c.simple_name()),
         "getCanonicalName()" => match c {
-            JavaClass::StringArray => heap.string("java.lang.String[]"),
-            JavaClass::KeySet | JavaClass::Values | JavaClass::EntrySet => Value::Null,
+            c if c.is_array() => heap.string(array_type_name(c).unwrap_or_default()),
+            JavaClass::KeySet
+            | JavaClass::Values
+            | JavaClass::EntrySet
+            | JavaClass::ArrayListItr
+            | JavaClass::ArrayListListItr
+            | JavaClass::AbstractListItr
+            | JavaClass::AbstractListListItr
+            | JavaClass::LinkedKeyIterator
+            | JavaClass::LinkedValueIterator
+            | JavaClass::LinkedEntryIterator => Value::Null,
             _ => heap.string(&c.name().replace('$', ".")),
         },
         "getPackageName()" => {
-            let n = if c == JavaClass::StringArray {
+            // An array's package is its component type's (`java.lang` for
+            // primitive ones).
+            let p = if c.is_array() {
                 "java.lang"
             } else {
-                c.name()
+                c.name().rsplit_once('.').map_or("", |(p, _)| p)
             };
-            let p = n.rsplit_once('.').map_or("", |(p, _)| p);
             heap.string(p)
         }
-        "isArray()" => Value::Bool(c == JavaClass::StringArray),
+        "isArray()" => Value::Bool(c.is_array()),
         "isPrimitive()" | "isInterface()" | "isAnnotation()" | "isEnum()" | "isRecord()"
         | "isSynthetic()" | "isAnonymousClass()" | "isLocalClass()" | "isHidden()"
         | "isSealed()" => Value::Bool(false),
@@ -1055,6 +1226,17 @@ fn call_class(
     Ok(Call::Value(v))
 }
 
+/// `Class.getTypeName()` / `getCanonicalName()` of an array class.
+fn array_type_name(c: JavaClass) -> Option<&'static str> {
+    Some(match c {
+        JavaClass::StringArray => "java.lang.String[]",
+        JavaClass::CharArray => "char[]",
+        JavaClass::ByteArray => "byte[]",
+        JavaClass::ObjectArray => "java.lang.Object[]",
+        _ => return None,
+    })
+}
+
 fn class_ty(c: JavaClass) -> Option<Ty> {
     Some(match c {
         JavaClass::String => Ty::JavaLangString,
@@ -1069,6 +1251,11 @@ fn class_ty(c: JavaClass) -> Option<Ty> {
         JavaClass::ArrayList => Ty::JavaUtilArrayList,
         JavaClass::JsonArray => Ty::NetMinidevJsonJSONArray,
         JavaClass::StringArray => Ty::ArrJavaLangString,
+        JavaClass::CharArray => Ty::ArrPChar,
+        JavaClass::ByteArray => Ty::ArrPByte,
+        JavaClass::ObjectArray => Ty::ArrJavaLangObject,
+        JavaClass::ArrayListItr => Ty::JavaUtilArrayListItr,
+        JavaClass::ArrayListListItr => Ty::JavaUtilArrayListListItr,
         JavaClass::LinkedHashMap => Ty::JavaUtilLinkedHashMap,
         JavaClass::KeySet => Ty::JavaUtilLinkedHashMapLinkedKeySet,
         JavaClass::Values => Ty::JavaUtilLinkedHashMapLinkedValues,

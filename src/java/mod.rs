@@ -22,14 +22,18 @@ pub mod ex {
     pub const ARITHMETIC: &str = "java.lang.ArithmeticException";
     pub const ARRAY_INDEX_OUT_OF_BOUNDS: &str = "java.lang.ArrayIndexOutOfBoundsException";
     pub const CLASS_CAST: &str = "java.lang.ClassCastException";
+    pub const CONCURRENT_MODIFICATION: &str = "java.util.ConcurrentModificationException";
     pub const ILLEGAL_ARGUMENT: &str = "java.lang.IllegalArgumentException";
     pub const ILLEGAL_MONITOR_STATE: &str = "java.lang.IllegalMonitorStateException";
+    pub const ILLEGAL_STATE: &str = "java.lang.IllegalStateException";
     pub const INDEX_OUT_OF_BOUNDS: &str = "java.lang.IndexOutOfBoundsException";
+    pub const NO_SUCH_ELEMENT: &str = "java.util.NoSuchElementException";
     pub const NULL_POINTER: &str = "java.lang.NullPointerException";
     pub const NUMBER_FORMAT: &str = "java.lang.NumberFormatException";
     pub const OUT_OF_MEMORY: &str = "java.lang.OutOfMemoryError";
     pub const STACK_OVERFLOW: &str = "java.lang.StackOverflowError";
     pub const STRING_INDEX_OUT_OF_BOUNDS: &str = "java.lang.StringIndexOutOfBoundsException";
+    pub const UNSUPPORTED_ENCODING: &str = "java.io.UnsupportedEncodingException";
     pub const UNSUPPORTED_OPERATION: &str = "java.lang.UnsupportedOperationException";
 }
 

@@ -610,6 +610,45 @@ pub(crate) fn call(
         "signum(int)" => Value::Int(arg_i32(a(0)).signum()),
         "hashCode(int)" => Value::Int(arg_i32(a(0))),
         "bitCount(int)" => Value::Int(arg_i32(a(0)).count_ones() as i32),
+        "reverse(int)" => Value::Int(arg_i32(a(0)).reverse_bits()),
+        "reverseBytes(int)" => Value::Int(arg_i32(a(0)).swap_bytes()),
+        "highestOneBit(int)" => {
+            let i = arg_i32(a(0)) as u32;
+            Value::Int(if i == 0 {
+                0
+            } else {
+                (1u32 << (31 - i.leading_zeros())) as i32
+            })
+        }
+        "lowestOneBit(int)" => {
+            let i = arg_i32(a(0));
+            Value::Int(i & i.wrapping_neg())
+        }
+        "numberOfLeadingZeros(int)" => Value::Int(arg_i32(a(0)).leading_zeros() as i32),
+        "numberOfTrailingZeros(int)" => Value::Int(arg_i32(a(0)).trailing_zeros() as i32),
+        "rotateLeft(int,int)" => Value::Int(arg_i32(a(0)).rotate_left(arg_i32(a(1)) as u32 & 31)),
+        "rotateRight(int,int)" => Value::Int(arg_i32(a(0)).rotate_right(arg_i32(a(1)) as u32 & 31)),
+        "bitCount(long)" => Value::Int(arg_i64(a(0)).count_ones() as i32),
+        "reverse(long)" => Value::Long(arg_i64(a(0)).reverse_bits()),
+        "reverseBytes(long)" => Value::Long(arg_i64(a(0)).swap_bytes()),
+        "highestOneBit(long)" => {
+            let i = arg_i64(a(0)) as u64;
+            Value::Long(if i == 0 {
+                0
+            } else {
+                (1u64 << (63 - i.leading_zeros())) as i64
+            })
+        }
+        "lowestOneBit(long)" => {
+            let i = arg_i64(a(0));
+            Value::Long(i & i.wrapping_neg())
+        }
+        "numberOfLeadingZeros(long)" => Value::Int(arg_i64(a(0)).leading_zeros() as i32),
+        "numberOfTrailingZeros(long)" => Value::Int(arg_i64(a(0)).trailing_zeros() as i32),
+        "rotateLeft(long,int)" => Value::Long(arg_i64(a(0)).rotate_left(arg_i32(a(1)) as u32 & 63)),
+        "rotateRight(long,int)" => {
+            Value::Long(arg_i64(a(0)).rotate_right(arg_i32(a(1)) as u32 & 63))
+        }
         "max(long,long)" => Value::Long(arg_i64(a(0)).max(arg_i64(a(1)))),
         "min(long,long)" => Value::Long(arg_i64(a(0)).min(arg_i64(a(1)))),
         "sum(long,long)" => Value::Long(arg_i64(a(0)).wrapping_add(arg_i64(a(1)))),

@@ -24,6 +24,17 @@ pub(crate) fn table(c: JavaClass) -> Option<Table> {
         JavaClass::ArrayList => jdk::ARRAY_LIST,
         JavaClass::JsonArray => jdk::JSON_ARRAY,
         JavaClass::StringArray => jdk::STRING_ARRAY,
+        JavaClass::CharArray => jdk::CHAR_ARRAY,
+        JavaClass::ByteArray => jdk::BYTE_ARRAY,
+        JavaClass::ObjectArray => jdk::OBJECT_ARRAY,
+        // The iterator classes are private: their public methods are those of
+        // `Iterator` / `ListIterator`, the same for each.
+        JavaClass::ArrayListItr
+        | JavaClass::AbstractListItr
+        | JavaClass::LinkedKeyIterator
+        | JavaClass::LinkedValueIterator
+        | JavaClass::LinkedEntryIterator => jdk::ITERATOR,
+        JavaClass::ArrayListListItr | JavaClass::AbstractListListItr => jdk::LIST_ITERATOR,
         JavaClass::LinkedHashMap => jdk::LINKED_HASH_MAP,
         JavaClass::KeySet => jdk::KEY_SET,
         JavaClass::Values => jdk::VALUES,
@@ -51,6 +62,9 @@ pub(crate) fn value_ty(heap: &Heap, v: Value) -> Option<Ty> {
             ListKind::ArrayList => Ty::JavaUtilArrayList,
             ListKind::JsonArray => Ty::NetMinidevJsonJSONArray,
             ListKind::StringArray => Ty::ArrJavaLangString,
+            ListKind::CharArray => Ty::ArrPChar,
+            ListKind::ByteArray => Ty::ArrPByte,
+            ListKind::ObjectArray => Ty::ArrJavaLangObject,
             ListKind::KeySet => Ty::JavaUtilLinkedHashMapLinkedKeySet,
             ListKind::Values => Ty::JavaUtilLinkedHashMapLinkedValues,
             ListKind::EntrySet => Ty::JavaUtilLinkedHashMapLinkedEntrySet,
@@ -58,6 +72,12 @@ pub(crate) fn value_ty(heap: &Heap, v: Value) -> Option<Ty> {
         Value::Map(_) => Ty::JavaUtilLinkedHashMap,
         Value::Entry(_) => Ty::JavaUtilLinkedHashMapEntry,
         Value::Host(Host::Class(_)) => Ty::JavaLangClass,
+        Value::Host(Host::Iter(id)) => match heap.iter(id).class {
+            JavaClass::ArrayListItr => Ty::JavaUtilArrayListItr,
+            JavaClass::ArrayListListItr => Ty::JavaUtilArrayListListItr,
+            JavaClass::AbstractListListItr => Ty::JavaUtilListIterator,
+            _ => Ty::JavaUtilIterator,
+        },
         // $input, $util, $foreach: only an Object parameter takes them.
         Value::Host(_) => Ty::JavaLangObject,
     })

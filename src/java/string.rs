@@ -681,6 +681,13 @@ pub(crate) fn call(
             let slice = &units[b as usize..e as usize];
             Value::Int(char::decode_utf16(slice.iter().copied()).count() as i32)
         }
+        "offsetByCodePoints(int,int)" => {
+            let units: Vec<u16> = heap.str(s).encode_utf16().collect();
+            match offset_by_code_points(&units, int(0), int(1)) {
+                Some(i) => Value::Int(i),
+                None => return Err(JavaException::new(ex::INDEX_OUT_OF_BOUNDS, "")),
+            }
+        }
         "substring(int)" => substring(heap, s, int(0), None)?,
         "substring(int,int)" | "subSequence(int,int)" => substring(heap, s, int(0), Some(int(1)))?,
         "indexOf(String)" => match a(0) {
@@ -879,6 +886,37 @@ pub(crate) fn call(
             let out = indent(heap.str(s), int(0));
             heap.string(&out)
         }
+        "toCharArray()" => {
+            let units = heap.str(s).encode_utf16().map(Value::Char).collect();
+            heap.new_list(ListKind::CharArray, units)
+        }
+        "getBytes()" => {
+            let bytes = bytes_value(heap.str(s).as_bytes().to_vec());
+            heap.new_list(ListKind::ByteArray, bytes)
+        }
+        "getBytes(String)" => {
+            let Value::Str(name) = a(0) else {
+                return Err(JavaException::new(ex::NULL_POINTER, ""));
+            };
+            let bytes = encode(heap.str(s), heap.str(name))?;
+            heap.new_list(ListKind::ByteArray, bytes_value(bytes))
+        }
+        "valueOf(char[])" | "copyValueOf(char[])" => {
+            let units = char_array(heap, a(0))?;
+            heap.string(&String::from_utf16_lossy(&units))
+        }
+        "valueOf(char[],int,int)" | "copyValueOf(char[],int,int)" => {
+            let units = char_array(heap, a(0))?;
+            let (offset, count) = (int(1), int(2));
+            let len = units.len() as i64;
+            if offset < 0 || count < 0 || offset as i64 + count as i64 > len {
+                return Err(sioobe(format!(
+                    "offset {offset}, count {count}, length {len}"
+                )));
+            }
+            let part = &units[offset as usize..(offset + count) as usize];
+            heap.string(&String::from_utf16_lossy(part))
+        }
         "valueOf(int)" | "valueOf(long)" | "valueOf(double)" | "valueOf(float)"
         | "valueOf(boolean)" | "valueOf(char)" | "valueOf(Object)" => {
             let v = a(0);
@@ -928,4 +966,104 @@ pub(crate) fn call(
         _ => return Ok(Call::NotFound),
     };
     Ok(Call::Value(v))
+}
+
+/// Bytes as a `byte[]`'s items (signed, as `Integer`s).
+fn bytes_value(bytes: Vec<u8>) -> Vec<Value> {
+    bytes
+        .into_iter()
+        .map(|b| Value::Int(b as i8 as i32))
+        .collect()
+}
+
+/// The UTF-16 units of a `char[]` argument.
+fn char_array(heap: &Heap, v: Value) -> Result<Vec<u16>, JavaException> {
+    match v {
+        Value::List(id) if heap.list(id).kind == ListKind::CharArray => Ok(heap
+            .list(id)
+            .items
+            .iter()
+            .map(|c| match c {
+                Value::Char(u) => *u,
+                _ => 0,
+            })
+            .collect()),
+        Value::Null => Err(JavaException::new(ex::NULL_POINTER, "")),
+        _ => Err(JavaException::new(
+            ex::ILLEGAL_ARGUMENT,
+            "argument type mismatch",
+        )),
+    }
+}
+
+/// `String.getBytes(charsetName)` for the charsets every JDK has; another
+/// name is `UnsupportedEncodingException`. Characters a charset cannot encode
+/// become `?`, as Java's encoders replace them.
+fn encode(text: &str, charset: &str) -> Result<Vec<u8>, JavaException> {
+    let name = charset.to_ascii_uppercase().replace('_', "-");
+    Ok(match name.as_str() {
+        "UTF-8" | "UTF8" => text.as_bytes().to_vec(),
+        "ISO-8859-1" | "ISO8859-1" | "LATIN1" | "ISO-LATIN-1" | "8859-1" | "L1" => {
+            // A surrogate pair is one unencodable character: one `?`.
+            let mut out = Vec::new();
+            for c in text.chars() {
+                out.push(if (c as u32) <= 0xFF {
+                    c as u32 as u8
+                } else {
+                    b'?'
+                });
+            }
+            out
+        }
+        "US-ASCII" | "ASCII" | "ASCII7" | "646" | "ISO646-US" => text
+            .chars()
+            .map(|c| if c.is_ascii() { c as u8 } else { b'?' })
+            .collect(),
+        "UTF-16" => {
+            let mut out = vec![0xFE, 0xFF];
+            out.extend(text.encode_utf16().flat_map(u16::to_be_bytes));
+            out
+        }
+        "UTF-16BE" => text.encode_utf16().flat_map(u16::to_be_bytes).collect(),
+        "UTF-16LE" => text.encode_utf16().flat_map(u16::to_le_bytes).collect(),
+        _ => {
+            return Err(JavaException::new(ex::UNSUPPORTED_ENCODING, charset));
+        }
+    })
+}
+
+/// `Character.offsetByCodePoints`: the index `offset` code points from
+/// `index` (a surrogate pair counts once); `None` out of range.
+fn offset_by_code_points(units: &[u16], index: i32, offset: i32) -> Option<i32> {
+    let len = units.len() as i64;
+    let mut x = i64::from(index);
+    if x < 0 || x > len {
+        return None;
+    }
+    let is_high = |u: u16| (0xD800..0xDC00).contains(&u);
+    let is_low = |u: u16| (0xDC00..0xE000).contains(&u);
+    if offset >= 0 {
+        for _ in 0..offset {
+            if x >= len {
+                return None;
+            }
+            let u = units[x as usize];
+            x += 1;
+            if is_high(u) && x < len && is_low(units[x as usize]) {
+                x += 1;
+            }
+        }
+    } else {
+        for _ in offset..0 {
+            if x <= 0 {
+                return None;
+            }
+            x -= 1;
+            let u = units[x as usize];
+            if is_low(u) && x > 0 && is_high(units[x as usize - 1]) {
+                x -= 1;
+            }
+        }
+    }
+    Some(x as i32)
 }

@@ -3,7 +3,7 @@
 
 use super::JsonStyle;
 use crate::value::print::{write_java_double, write_java_float, write_java_string};
-use crate::value::{Heap, Host, Value};
+use crate::value::{Heap, Host, ListKind, Value};
 
 /// Why a value cannot be written as JSON.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -66,8 +66,22 @@ pub(super) fn write_value(
         Value::Char(_) => out.push_str("{}"),
         Value::List(id) => {
             let list = heap.list(id);
+            // json-smart's array writer casts to Object[].
+            match list.kind {
+                ListKind::CharArray => {
+                    return Err(WriteError::Unwritable(
+                        "ClassCastException: class [C cannot be cast to class [Ljava.lang.Object;",
+                    ));
+                }
+                ListKind::ByteArray => {
+                    return Err(WriteError::Unwritable(
+                        "ClassCastException: class [B cannot be cast to class [Ljava.lang.Object;",
+                    ));
+                }
+                _ => {}
+            }
             // The Iterable writer (lists, key sets, ...) and the array writer
-            // (`String[]`) write alike.
+            // (`String[]`, `Object[]`) write alike.
             out.push('[');
             for (i, item) in list.items.iter().enumerate() {
                 if i > 0 {
@@ -110,8 +124,8 @@ pub(super) fn write_value(
         }
         Value::Host(h) => match h {
             // Objects without readable properties: the bean writer gives `{}`
-            // (`$util`, `$foreach`, a `#define`d block, `$bodyContent`).
-            Host::Util | Host::Foreach(_) | Host::Block(_) => out.push_str("{}"),
+            // (`$util`, `$foreach`, a `#define`d block, `$bodyContent`, an iterator).
+            Host::Util | Host::Foreach(_) | Host::Block(_) | Host::Iter(_) => out.push_str("{}"),
             Host::Input => {
                 return Err(WriteError::Unwritable(
                     "IllegalAccessError: json-smart cannot write $input",

@@ -15,12 +15,45 @@ pub enum ListKind {
     /// `String[]` (from `String.split`): Velocity lets templates index it and call
     /// `size()`/`get()` on it.
     StringArray,
+    /// `char[]` (from `String.toCharArray()`): `Character` items; arrays
+    /// print as their identity (`[C@1b6d3586`).
+    CharArray,
+    /// `byte[]` (from `String.getBytes()`): the bytes, signed, as `Integer`
+    /// items (Java's are `Byte`; only `getClass()` of an item tells).
+    ByteArray,
+    /// `Object[]` (from `toArray()`).
+    ObjectArray,
     /// `LinkedHashMap.keySet()` (a copy here): prints `[a, b]`.
     KeySet,
     /// `LinkedHashMap.values()` (a copy here): prints `[1, 2]`.
     Values,
     /// `LinkedHashMap.entrySet()` (a copy here): prints `[a=1, b=2]`.
     EntrySet,
+}
+
+impl ListKind {
+    /// A Java array (fixed size, identity equality, printed as its identity).
+    pub fn is_array(self) -> bool {
+        matches!(
+            self,
+            ListKind::StringArray
+                | ListKind::CharArray
+                | ListKind::ByteArray
+                | ListKind::ObjectArray
+        )
+    }
+}
+
+/// A `java.util.Iterator` over a list of the heap (`ArrayList.Itr` semantics:
+/// a cursor, the index last returned, and the list length it expects, so a
+/// change made past it throws `ConcurrentModificationException`).
+#[derive(Clone, Copy, Debug)]
+pub struct IterState {
+    pub list: ListId,
+    pub cursor: usize,
+    pub last: Option<usize>,
+    pub expected_len: usize,
+    pub class: super::JavaClass,
 }
 
 /// What kind of Java map a map is.
@@ -74,6 +107,7 @@ pub struct Heap<'a> {
     maps: Vec<Map>,
     entries: Vec<Entry>,
     bigs: Vec<Box<str>>,
+    iters: Vec<IterState>,
     /// Emptied vectors for new lists and maps (kept from earlier renders).
     free_values: Vec<Vec<Value>>,
     free_pairs: Vec<Vec<(Value, Value)>>,
@@ -130,6 +164,7 @@ impl<'a> Heap<'a> {
             maps: buffers.maps,
             entries: buffers.entries,
             bigs: Vec::new(),
+            iters: Vec::new(),
             free_values: buffers.free_values,
             free_pairs: buffers.free_pairs,
             scratch: buffers.scratch,
@@ -323,6 +358,29 @@ impl<'a> Heap<'a> {
     /// The text of a `BigInteger` / `BigDecimal`.
     pub fn big(&self, id: BigId) -> &str {
         &self.bigs[id.0 as usize]
+    }
+
+    // ------------------------------------------------------------------ iterators
+
+    /// A new iterator over `list`, at its start.
+    pub fn new_iter(&mut self, list: ListId, class: super::JavaClass, cursor: usize) -> Value {
+        let expected_len = self.list(list).items.len();
+        self.iters.push(IterState {
+            list,
+            cursor,
+            last: None,
+            expected_len,
+            class,
+        });
+        Value::Host(super::Host::Iter(self.iters.len() as u32 - 1))
+    }
+
+    pub fn iter(&self, id: u32) -> &IterState {
+        &self.iters[id as usize]
+    }
+
+    pub fn iter_mut(&mut self, id: u32) -> &mut IterState {
+        &mut self.iters[id as usize]
     }
 
     // ------------------------------------------------------------------ lists
@@ -532,7 +590,7 @@ impl<'a> Heap<'a> {
             (Value::Str(x), Value::Str(y)) => self.str(x) == self.str(y),
             (Value::List(x), Value::List(y)) => {
                 let (lx, ly) = (self.list(x), self.list(y));
-                if lx.kind == ListKind::StringArray || ly.kind == ListKind::StringArray {
+                if lx.kind.is_array() || ly.kind.is_array() {
                     return x == y;
                 }
                 let set = |k: ListKind| matches!(k, ListKind::KeySet | ListKind::EntrySet);

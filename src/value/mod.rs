@@ -11,7 +11,7 @@
 mod heap;
 pub mod print;
 
-pub use heap::{Entry, Heap, HeapBuffers, List, ListKind, Map, MapKind};
+pub use heap::{Entry, Heap, HeapBuffers, IterState, List, ListKind, Map, MapKind};
 
 /// Where the bytes of a [`Str`] live.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -116,6 +116,8 @@ pub enum Host {
     /// A block of template to render: a `#define`d reference or a block
     /// macro's `$bodyContent` (index in the render's table of blocks).
     Block(u32),
+    /// A `java.util.Iterator` over a list (index in the heap's iterators).
+    Iter(u32),
 }
 
 /// The Java classes whose `Class` object a template can obtain with `getClass()`.
@@ -133,6 +135,20 @@ pub enum JavaClass {
     ArrayList,
     JsonArray,
     StringArray,
+    CharArray,
+    ByteArray,
+    ObjectArray,
+    /// `ArrayList.iterator()` (also of a `JSONArray`).
+    ArrayListItr,
+    /// `ArrayList.listIterator()`.
+    ArrayListListItr,
+    /// The iterator of an array (through Velocity's `ArrayListWrapper`).
+    AbstractListItr,
+    /// The list iterator of an array.
+    AbstractListListItr,
+    LinkedKeyIterator,
+    LinkedValueIterator,
+    LinkedEntryIterator,
     LinkedHashMap,
     KeySet,
     Values,
@@ -146,6 +162,17 @@ pub enum JavaClass {
 }
 
 impl JavaClass {
+    /// An array class (`String[]`, `char[]`, `byte[]`, `Object[]`).
+    pub fn is_array(self) -> bool {
+        matches!(
+            self,
+            JavaClass::StringArray
+                | JavaClass::CharArray
+                | JavaClass::ByteArray
+                | JavaClass::ObjectArray
+        )
+    }
+
     /// `Class.getName()`.
     pub fn name(self) -> &'static str {
         match self {
@@ -161,6 +188,16 @@ impl JavaClass {
             JavaClass::ArrayList => "java.util.ArrayList",
             JavaClass::JsonArray => "net.minidev.json.JSONArray",
             JavaClass::StringArray => "[Ljava.lang.String;",
+            JavaClass::CharArray => "[C",
+            JavaClass::ByteArray => "[B",
+            JavaClass::ObjectArray => "[Ljava.lang.Object;",
+            JavaClass::ArrayListItr => "java.util.ArrayList$Itr",
+            JavaClass::ArrayListListItr => "java.util.ArrayList$ListItr",
+            JavaClass::AbstractListItr => "java.util.AbstractList$Itr",
+            JavaClass::AbstractListListItr => "java.util.AbstractList$ListItr",
+            JavaClass::LinkedKeyIterator => "java.util.LinkedHashMap$LinkedKeyIterator",
+            JavaClass::LinkedValueIterator => "java.util.LinkedHashMap$LinkedValueIterator",
+            JavaClass::LinkedEntryIterator => "java.util.LinkedHashMap$LinkedEntryIterator",
             JavaClass::LinkedHashMap => "java.util.LinkedHashMap",
             JavaClass::KeySet => "java.util.LinkedHashMap$LinkedKeySet",
             JavaClass::Values => "java.util.LinkedHashMap$LinkedValues",
@@ -178,6 +215,9 @@ impl JavaClass {
     pub fn simple_name(self) -> &'static str {
         match self {
             JavaClass::StringArray => "String[]",
+            JavaClass::CharArray => "char[]",
+            JavaClass::ByteArray => "byte[]",
+            JavaClass::ObjectArray => "Object[]",
             JavaClass::Entry => "Entry",
             other => {
                 let n = other.name();
@@ -256,6 +296,9 @@ impl Value {
                 ListKind::ArrayList => JavaClass::ArrayList,
                 ListKind::JsonArray => JavaClass::JsonArray,
                 ListKind::StringArray => JavaClass::StringArray,
+                ListKind::CharArray => JavaClass::CharArray,
+                ListKind::ByteArray => JavaClass::ByteArray,
+                ListKind::ObjectArray => JavaClass::ObjectArray,
                 ListKind::KeySet => JavaClass::KeySet,
                 ListKind::Values => JavaClass::Values,
                 ListKind::EntrySet => JavaClass::EntrySet,
@@ -268,6 +311,7 @@ impl Value {
                 Host::Foreach(_) => JavaClass::Foreach,
                 Host::Class(_) => JavaClass::Class,
                 Host::Block(_) => JavaClass::Block,
+                Host::Iter(id) => heap.iter(id).class,
             },
         })
     }

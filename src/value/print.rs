@@ -48,9 +48,10 @@ fn write_depth(heap: &Heap, v: Value, out: &mut String, depth: u32) -> Result<()
                     crate::json::write_json(heap, v, crate::json::JsonStyle::NoCompress, out)
                         .map_err(|_| TooDeep)?;
                 }
-                ListKind::StringArray => {
-                    // Object.toString of a String[]: the hash is not reproducible.
-                    let _ = write!(out, "[Ljava.lang.String;@{:x}", 0x1b6d_3586u32 ^ id.0);
+                kind if kind.is_array() => {
+                    // Object.toString of an array: the hash is not reproducible.
+                    let class = v.class(heap).map_or("", |c| c.name());
+                    let _ = write!(out, "{class}@{:x}", 0x1b6d_3586u32 ^ id.0);
                 }
                 _ => {
                     out.push('[');
@@ -109,6 +110,10 @@ fn write_depth(heap: &Heap, v: Value, out: &mut String, depth: u32) -> Result<()
             }
             // Rendered by the evaluator, which has the template.
             Host::Block(_) => {}
+            Host::Iter(i) => {
+                let class = heap.iter(i).class.name();
+                let _ = write!(out, "{class}@{:x}", 0x7a81_197du32 ^ i);
+            }
         },
     }
     Ok(())

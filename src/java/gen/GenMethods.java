@@ -30,6 +30,11 @@ public class GenMethods {
             {"ARRAY_LIST", ArrayList.class},
             {"JSON_ARRAY", net.minidev.json.JSONArray.class},
             {"STRING_ARRAY", String[].class},
+            {"CHAR_ARRAY", char[].class},
+            {"BYTE_ARRAY", byte[].class},
+            {"OBJECT_ARRAY", Object[].class},
+            {"ITERATOR", new ArrayList<Object>().iterator().getClass()},
+            {"LIST_ITERATOR", new ArrayList<Object>().listIterator().getClass()},
             {"ARRAY_LIST_WRAPPER", org.apache.velocity.util.ArrayListWrapper.class},
             {"LINKED_HASH_MAP", LinkedHashMap.class},
             {"KEY_SET", m.keySet().getClass()},
@@ -155,7 +160,6 @@ public class GenMethods {
         out.append("//! The public methods Velocity 1.7's introspector finds on each class a\n");
         out.append("//! template value can be, grouped by name (overloads in discovery order),\n");
         out.append("//! and the Java types of their parameters.\n\n");
-        out.append("#![allow(clippy::all)]\n\n");
         out.append("/// A public method: its signature (for dispatch), parameter and return types.\n");
         out.append("#[derive(Debug)]\npub struct JMethod {\n    pub sig: &'static str,\n    pub params: &'static [Ty],\n    pub ret: Ty,\n    pub is_static: bool,\n}\n\n");
         out.append("/// The Java types that occur as parameter, return or argument types.\n");
