@@ -29,6 +29,12 @@ pub struct Limits {
     /// Evaluation steps (nodes visited, loop iterations, method calls) before
     /// the render is stopped (default 10,000,000).
     pub steps: u64,
+    /// Wall-clock time a render may take (default 10 s): the last guard
+    /// against a template whose every step is expensive (a method over a 10 MB
+    /// string, a million times). Unlike the other limits it depends on the
+    /// machine; `None` turns it off (the fuzz targets do, to stay
+    /// deterministic).
+    pub time: Option<std::time::Duration>,
 }
 
 impl Default for Limits {
@@ -40,6 +46,7 @@ impl Default for Limits {
             memory_bytes: 64 * 1024 * 1024,
             depth: 256,
             steps: 10_000_000,
+            time: Some(std::time::Duration::from_secs(10)),
         }
     }
 }

@@ -63,6 +63,43 @@ fn doubling_a_string_forty_times_is_a_limit_error() {
 }
 
 #[test]
+fn doubling_a_list_forty_times_is_a_limit_error() {
+    // Each `addAll` copies the list into itself: 2^40 items unless refused.
+    let t = "#set($l = [1])#foreach($i in [1..40])#set($d = $l.addAll($l))#end$l.size()";
+    assert_eq!(kind(render(t, "")), ErrorKind::Limit);
+    let t = "#set($m = {})#foreach($i in [1..1000])#foreach($j in [1..1000])\
+             #set($d = $m.put(\"k${i}x$j\", $j))#end#end$m.size()";
+    assert_eq!(kind(render(t, "")), ErrorKind::Limit);
+}
+
+#[test]
+fn a_million_small_collections_end() {
+    // Memory is counted as collections are made, not summed at every check.
+    let t = "#foreach($a in [1..1000])#foreach($b in [1..1000])#set($x = [1])#end#end done";
+    assert_eq!(render(t, "").unwrap().body, " done");
+}
+
+#[test]
+fn a_slow_render_hits_the_time_limit() {
+    // Steps are not what is slow here: the time limit stops it.
+    let limits = Limits {
+        steps: u64::MAX,
+        time: Some(std::time::Duration::from_millis(50)),
+        ..Limits::default()
+    };
+    let t = Template::parse_with(
+        "#foreach($i in [1..1000])#foreach($j in [1..1000])#foreach($k in [1..1000])\
+         $k.toString().length()#end#end#end",
+        limits,
+    )
+    .unwrap();
+    let e = t.render(&Invocation::default()).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Limit);
+    assert!(e.message().contains("ran for more than"), "{}", e.message());
+    assert!(e.span().is_some());
+}
+
+#[test]
 fn catastrophic_backtracking_regex_ends() {
     let t = format!(
         "#set($s = \"{}\")$s.replaceAll(\"(a+)+b\", \"x\")",

@@ -97,6 +97,7 @@ fn limits() -> Limits {
         steps: 50_000,
         output_bytes: 1024 * 1024,
         memory_bytes: 16 * 1024 * 1024,
+        time: None,
         ..Limits::default()
     }
 }

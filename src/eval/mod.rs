@@ -123,6 +123,9 @@ pub(crate) struct Ctx<'a> {
     steps: u64,
     /// The step count at which the limits are checked next.
     next_check: u64,
+    /// When the render passed its first few hundred steps (the clock for
+    /// [`Limits::time`] starts there: short renders never read it).
+    clock: Option<std::time::Instant>,
     depth: usize,
     macro_depth: usize,
     out_len_base: usize,
@@ -243,6 +246,7 @@ impl<'a> Ctx<'a> {
             input: input::InputState::default(),
             steps: 0,
             next_check: 0,
+            clock: None,
             depth: 0,
             macro_depth: 0,
             out_len_base: 0,
@@ -398,6 +402,21 @@ impl<'a> Ctx<'a> {
     #[cold]
     fn step_checks(&mut self) -> Result<()> {
         self.next_check = (self.steps + 256).min(self.limits.steps.saturating_add(1));
+        if let Some(limit) = self.limits.time
+            && self.steps > 1
+        {
+            match self.clock {
+                None => self.clock = Some(std::time::Instant::now()),
+                Some(start) => {
+                    if start.elapsed() > limit {
+                        return Err(Error::limit(format!(
+                            "the template ran for more than {} s",
+                            limit.as_secs_f64()
+                        )));
+                    }
+                }
+            }
+        }
         if self.steps > self.limits.steps {
             return Err(Error::limit(format!(
                 "the template took more than {} evaluation steps",
@@ -425,7 +444,12 @@ impl<'a> Ctx<'a> {
     }
 
     fn check_memory(&self) -> Result<()> {
-        if self.heap.approx_size() > self.limits.memory_bytes {
+        self.check_memory_with(0)
+    }
+
+    /// The memory limit, with `extra` bytes about to be made.
+    fn check_memory_with(&self, extra: usize) -> Result<()> {
+        if self.heap.approx_size().saturating_add(extra) > self.limits.memory_bytes {
             return Err(Error::limit(format!(
                 "the template used more than {} bytes of memory",
                 self.limits.memory_bytes
@@ -683,7 +707,13 @@ impl<'a> Ctx<'a> {
     }
 
     fn render_node(&mut self, node: &Node, env: Env, out: &mut String) -> Result<Flow> {
-        self.step()?;
+        if let Err(e) = self.step() {
+            // A limit hit here points at the node that was next.
+            return Err(match node_range(node) {
+                Some(r) => self.at(e, r, env),
+                None => e,
+            });
+        }
         if self.trace.is_some() {
             let range = match node {
                 Node::Text(Text::Source(r)) => Some(*r),
@@ -1016,7 +1046,7 @@ impl<'a> Ctx<'a> {
                 }
             };
             if let Err(e) = self.step() {
-                result = Err(e);
+                result = Err(self.at(e, n.range, env));
                 break;
             }
             let has_next = self.has_next(&iter);
@@ -1438,13 +1468,40 @@ impl<'a> Ctx<'a> {
                 if let Some(v) = self.call_special(target, name, args, env)? {
                     Some(v)
                 } else {
-                    match crate::java::methods::call_method(
+                    // A collection can double in one call (`$l.addAll($l)`):
+                    // refuse a call whose copying would pass the memory
+                    // limit, and count what the receiver grew by.
+                    let before = self.heap.collection_bytes(target);
+                    if matches!(
+                        name,
+                        "addAll"
+                            | "putAll"
+                            | "toArray"
+                            | "subList"
+                            | "keySet"
+                            | "values"
+                            | "entrySet"
+                            | "containsAll"
+                            | "removeAll"
+                            | "retainAll"
+                    ) {
+                        let copied = before
+                            + args
+                                .iter()
+                                .map(|a| self.heap.collection_bytes(*a))
+                                .sum::<usize>();
+                        self.check_memory_with(copied)?;
+                    }
+                    let r = crate::java::methods::call_method(
                         &mut self.heap,
                         target,
                         name,
                         args,
                         &mut self.regexes,
-                    ) {
+                    );
+                    let after = self.heap.collection_bytes(target);
+                    self.heap.resized(before, after);
+                    match r {
                         Ok(crate::java::methods::Call::Value(v)) => Some(v),
                         Ok(_) => None,
                         Err(e) => return Err(java_error(e)),
@@ -1453,6 +1510,7 @@ impl<'a> Ctx<'a> {
             }
         };
         self.check_strings()?;
+        self.check_memory()?;
         Ok(match r {
             Some(v) if !v.is_null() => v,
             _ => Value::Str(Str::EMPTY),
@@ -1845,4 +1903,19 @@ fn host_arity_error(h: Host, name: &str, args: &[Value]) -> bool {
         }
         Host::Class(_) | Host::Block(_) | Host::Iter(_) => false,
     }
+}
+
+/// The template range of a node, where it has one.
+fn node_range(node: &Node) -> Option<Range> {
+    Some(match node {
+        Node::Text(Text::Source(r)) => *r,
+        Node::Reference(r) => r.range,
+        Node::Set(n) => n.range,
+        Node::If(n) => n.range,
+        Node::Foreach(n) => n.range,
+        Node::MacroCall(n) => n.range,
+        Node::Evaluate(n) | Node::Break(n) | Node::Include(n) => n.range,
+        Node::Stop(r) => *r,
+        _ => return None,
+    })
 }

@@ -748,9 +748,9 @@ fn natural_compare(heap: &Heap, x: Value, y: Value) -> Result<Ordering, JavaExce
 
 fn map_put_raw(heap: &mut Heap, id: MapId, key: Value, value: Value) -> Value {
     match heap.map_find(id, key) {
-        Some(i) => std::mem::replace(&mut heap.map_mut(id).entries[i].1, value),
+        Some(i) => std::mem::replace(heap.map_value_mut(id, i), value),
         None => {
-            heap.map_mut(id).entries.push((key, value));
+            heap.map_push(id, key, value);
             Value::Null
         }
     }
@@ -785,12 +785,12 @@ fn call_map(heap: &mut Heap, id: MapId, sig: &str, args: &[Value]) -> Result<Cal
             _ => Value::Bool(false),
         },
         "replace(Object,Object)" => match heap.map_find(id, a(0)) {
-            Some(i) => std::mem::replace(&mut heap.map_mut(id).entries[i].1, a(1)),
+            Some(i) => std::mem::replace(heap.map_value_mut(id, i), a(1)),
             None => Value::Null,
         },
         "replace(Object,Object,Object)" => match heap.map_find(id, a(0)) {
             Some(i) if heap.java_equals(heap.map(id).entries[i].1, a(1)) => {
-                heap.map_mut(id).entries[i].1 = a(2);
+                *heap.map_value_mut(id, i) = a(2);
                 Value::Bool(true)
             }
             _ => Value::Bool(false),
@@ -864,7 +864,7 @@ fn call_entry(
             if let Some(m) = e.map
                 && let Some(i) = heap.map_find(m, e.key)
             {
-                heap.map_mut(m).entries[i].1 = new;
+                *heap.map_value_mut(m, i) = new;
             }
             e.value
         }

@@ -82,6 +82,29 @@ pub struct Map {
     pub entries: Vec<(Value, Value)>,
     /// For [`MapKind::Override`]: the first key that was assigned a second time.
     pub repeated: Option<Value>,
+    /// Positions of the string keys of a large map, built on the first lookup
+    /// and dropped by [`Heap::map_mut`] (every structural change goes through
+    /// it), so a lookup is not a scan of every entry.
+    pub(crate) index: std::cell::OnceCell<KeyIndex>,
+}
+
+/// A map's string keys by hash (FNV-1a of the bytes) to position.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct KeyIndex {
+    positions: std::collections::HashMap<u64, u32>,
+    /// Two keys share a hash: lookups scan instead.
+    collided: bool,
+}
+
+/// Maps with more entries than this are looked up through a [`KeyIndex`].
+const INDEX_FROM: usize = 16;
+
+fn key_hash(key: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in key.bytes() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    h
 }
 
 /// A `Map.Entry` (from `entrySet()`), remembering its map so `setValue` writes through.
@@ -108,6 +131,10 @@ pub struct Heap<'a> {
     entries: Vec<Entry>,
     bigs: Vec<Box<str>>,
     iters: Vec<IterState>,
+    /// Approximate bytes of everything but the arena (see
+    /// [`Heap::approx_size`]): counted when made, and adjusted by
+    /// [`Heap::resized`] when a collection grows or shrinks.
+    counted: usize,
     /// Emptied vectors for new lists and maps (kept from earlier renders).
     free_values: Vec<Vec<Value>>,
     free_pairs: Vec<Vec<(Value, Value)>>,
@@ -165,6 +192,7 @@ impl<'a> Heap<'a> {
             entries: buffers.entries,
             bigs: Vec::new(),
             iters: Vec::new(),
+            counted: 0,
             free_values: buffers.free_values,
             free_pairs: buffers.free_pairs,
             scratch: buffers.scratch,
@@ -174,6 +202,7 @@ impl<'a> Heap<'a> {
     /// Empties the heap and returns its allocations (all of them small enough
     /// to be worth keeping).
     pub fn take_buffers(&mut self) -> HeapBuffers {
+        self.counted = 0;
         let keep = |bytes: usize| bytes <= HeapBuffers::KEEP_BYTES;
         let mut b = HeapBuffers {
             arena: std::mem::take(&mut self.arena),
@@ -245,19 +274,34 @@ impl<'a> Heap<'a> {
 
     /// Rough count of bytes held by the heap (for memory limits).
     pub fn approx_size(&self) -> usize {
-        self.arena.len()
-            + self
-                .lists
-                .iter()
-                .map(|l| l.items.len() * 16 + 32)
-                .sum::<usize>()
-            + self
-                .maps
-                .iter()
-                .map(|m| m.entries.len() * 32 + 48)
-                .sum::<usize>()
-            + self.entries.len() * 40
-            + self.bigs.iter().map(|b| b.len() + 16).sum::<usize>()
+        self.arena.len() + self.counted
+    }
+
+    /// Bytes a list of `n` items is counted as.
+    pub const fn list_bytes(n: usize) -> usize {
+        n * 16 + 32
+    }
+
+    /// Bytes a map of `n` entries is counted as.
+    pub const fn map_bytes(n: usize) -> usize {
+        n * 32 + 48
+    }
+
+    /// Records that a collection counted as `before` bytes is now `after`.
+    pub fn resized(&mut self, before: usize, after: usize) {
+        self.counted = (self.counted + after).saturating_sub(before);
+    }
+
+    /// The bytes a list or map value is counted as (0 for other values).
+    pub fn collection_bytes(&self, v: Value) -> usize {
+        match v {
+            Value::List(id) => Self::list_bytes(self.list(id).items.len()),
+            Value::Map(id) => Self::map_bytes(self.map(id).entries.len()),
+            Value::Host(super::Host::Iter(i)) => {
+                Self::list_bytes(self.list(self.iter(i).list).items.len())
+            }
+            _ => 0,
+        }
     }
 
     // ------------------------------------------------------------------ strings
@@ -351,6 +395,7 @@ impl<'a> Heap<'a> {
 
     /// Stores the text of a `BigInteger` / `BigDecimal`.
     pub fn alloc_big(&mut self, text: &str) -> BigId {
+        self.counted += text.len() + 16;
         self.bigs.push(text.into());
         BigId(self.bigs.len() as u32 - 1)
     }
@@ -365,6 +410,7 @@ impl<'a> Heap<'a> {
     /// A new iterator over `list`, at its start.
     pub fn new_iter(&mut self, list: ListId, class: super::JavaClass, cursor: usize) -> Value {
         let expected_len = self.list(list).items.len();
+        self.counted += std::mem::size_of::<IterState>();
         self.iters.push(IterState {
             list,
             cursor,
@@ -427,6 +473,7 @@ impl<'a> Heap<'a> {
         if items.capacity() == 0 {
             items = self.value_vec();
         }
+        self.counted += Self::list_bytes(items.len());
         self.lists.push(List { kind, items });
         ListId(self.lists.len() as u32 - 1)
     }
@@ -450,10 +497,12 @@ impl<'a> Heap<'a> {
         if entries.capacity() == 0 {
             entries = self.pair_vec();
         }
+        self.counted += Self::map_bytes(entries.len());
         self.maps.push(Map {
             kind,
             entries,
             repeated: None,
+            index: std::cell::OnceCell::new(),
         });
         MapId(self.maps.len() as u32 - 1)
     }
@@ -467,8 +516,50 @@ impl<'a> Heap<'a> {
         &self.maps[id.0 as usize]
     }
 
+    /// The map, to change: its key index is dropped (use
+    /// [`Heap::map_value_mut`] to replace a value only).
     pub fn map_mut(&mut self, id: MapId) -> &mut Map {
-        &mut self.maps[id.0 as usize]
+        let map = &mut self.maps[id.0 as usize];
+        map.index.take();
+        map
+    }
+
+    /// The value of entry `i`, to replace (the keys stay as they are).
+    pub fn map_value_mut(&mut self, id: MapId, i: usize) -> &mut Value {
+        &mut self.maps[id.0 as usize].entries[i].1
+    }
+
+    /// Position of the string key `key` through the map's index; `None` when
+    /// the map is too small to have one or two keys share a hash (the
+    /// caller scans), `Some(None)` when the key is absent.
+    fn indexed_find(&self, map: &Map, key: &str) -> Option<Option<usize>> {
+        if map.entries.len() <= INDEX_FROM {
+            return None;
+        }
+        let index = map.index.get_or_init(|| {
+            let mut ix = KeyIndex::default();
+            for (i, (k, _)) in map.entries.iter().enumerate() {
+                if let Value::Str(s) = k
+                    && ix
+                        .positions
+                        .insert(key_hash(self.str(*s)), i as u32)
+                        .is_some()
+                {
+                    ix.collided = true;
+                }
+            }
+            ix
+        });
+        if index.collided {
+            return None;
+        }
+        Some(
+            index
+                .positions
+                .get(&key_hash(key))
+                .map(|&i| i as usize)
+                .filter(|&i| matches!(map.entries[i].0, Value::Str(s) if self.str(s) == key)),
+        )
     }
 
     /// Position of `key` in the map (Java `equals`), if present.
@@ -477,6 +568,9 @@ impl<'a> Heap<'a> {
         // Fast path for the usual case: a string key.
         if let Value::Str(k) = key {
             let k = self.str(k);
+            if let Some(found) = self.indexed_find(map, k) {
+                return found;
+            }
             return map
                 .entries
                 .iter()
@@ -489,8 +583,11 @@ impl<'a> Heap<'a> {
 
     /// Position of the string key `key` in the map, if present.
     pub fn map_find_str(&self, id: MapId, key: &str) -> Option<usize> {
-        self.map(id)
-            .entries
+        let map = self.map(id);
+        if let Some(found) = self.indexed_find(map, key) {
+            return found;
+        }
+        map.entries
             .iter()
             .position(|(ek, _)| {
                 matches!(ek, Value::Str(s) if s.len as usize == key.len() && self.str(*s) == key)
@@ -529,16 +626,34 @@ impl<'a> Heap<'a> {
     pub fn map_put(&mut self, id: MapId, key: Value, value: Value) -> Option<Value> {
         match self.map_find(id, key) {
             Some(i) => {
-                let map = self.map_mut(id);
+                let map = &mut self.maps[id.0 as usize];
                 if map.kind == MapKind::Override && map.repeated.is_none() {
                     map.repeated = Some(key);
                 }
                 Some(std::mem::replace(&mut map.entries[i].1, value))
             }
             None => {
-                self.map_mut(id).entries.push((key, value));
+                self.counted += Self::map_bytes(1) - Self::map_bytes(0);
+                self.map_push(id, key, value);
                 None
             }
+        }
+    }
+
+    /// Appends an entry whose key is not in the map, keeping its index.
+    pub fn map_push(&mut self, id: MapId, key: Value, value: Value) {
+        let hash = match key {
+            Value::Str(s) => Some(key_hash(self.str(s))),
+            _ => None,
+        };
+        let map = &mut self.maps[id.0 as usize];
+        map.entries.push((key, value));
+        let pos = map.entries.len() as u32 - 1;
+        if let Some(ix) = map.index.get_mut()
+            && let Some(h) = hash
+            && ix.positions.insert(h, pos).is_some()
+        {
+            ix.collided = true;
         }
     }
 
@@ -551,6 +666,7 @@ impl<'a> Heap<'a> {
     // ------------------------------------------------------------------ entries
 
     pub fn alloc_entry(&mut self, entry: Entry) -> EntryId {
+        self.counted += 40;
         self.entries.push(entry);
         EntryId(self.entries.len() as u32 - 1)
     }
