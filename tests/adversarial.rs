@@ -73,6 +73,52 @@ fn doubling_a_list_forty_times_is_a_limit_error() {
 }
 
 #[test]
+fn a_list_that_shares_itself_forty_times_is_a_limit_error() {
+    // `[$l, $l]` forty times: 2^40 elements to print, hash or compare.
+    let grow = "#set($l = [1])#set($k = [1])#foreach($i in [1..40])\
+                #set($l = [$l, $l])#set($k = [$k, $k])#end";
+    for use_ in [
+        "$l",
+        "#set($s = \"$l\")",
+        "$l.toString()",
+        "$l.hashCode()",
+        "$l.equals($k)",
+        "#if($l == $k)eq#end",
+        // A json-smart array prints as JSON.
+        "#set($a = $input.path('$.a'))#set($d = $a.add($l))$a",
+    ] {
+        let t = format!("{grow}{use_}");
+        let e = render(&t, "{\"a\": []}").unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Limit, "{use_}: {}", e.message());
+        assert!(e.span().is_some(), "{use_}");
+    }
+    // Identity is equality, as in Java: no walk.
+    assert_eq!(
+        render(&format!("{grow}$l.equals($l)"), "").unwrap().body,
+        "true"
+    );
+}
+
+#[test]
+fn one_call_cannot_multiply_a_string_past_the_limits() {
+    let big = "#set($a = \"a\")#set($a = $a.repeat(100000))";
+    for use_ in [
+        // An empty match between every character: 100,000 copies of $a.
+        "$a.replaceAll(\"\", $a).length()",
+        "$a.replace(\"\", $a).length()",
+        "#set($s = \"ab\")$s.indent(300000000).length()",
+    ] {
+        let e = render(&format!("{big}{use_}"), "").unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Eval, "{use_}: {}", e.message());
+        assert!(e.message().contains("OutOfMemoryError"), "{}", e.message());
+    }
+    // A thousand references to a 3 MB string print as 3 GB.
+    let t = "#set($a = \"a\")#set($a = $a.repeat(3000000))#set($l = [])\
+             #foreach($i in [1..1000])#set($d = $l.add($a))#end$l.toString().length()";
+    assert_eq!(kind(render(t, "")), ErrorKind::Limit);
+}
+
+#[test]
 fn a_million_small_collections_end() {
     // Memory is counted as collections are made, not summed at every check.
     let t = "#foreach($a in [1..1000])#foreach($b in [1..1000])#set($x = [1])#end#end done";

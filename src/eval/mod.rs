@@ -402,6 +402,8 @@ impl<'a> Ctx<'a> {
     #[cold]
     fn step_checks(&mut self) -> Result<()> {
         self.next_check = (self.steps + 256).min(self.limits.steps.saturating_add(1));
+        self.check_work()?;
+        self.heap.reset_work();
         if let Some(limit) = self.limits.time
             && self.steps > 1
         {
@@ -430,6 +432,18 @@ impl<'a> Ctx<'a> {
             )));
         }
         self.check_memory()
+    }
+
+    /// A walk over values (printing, hashing, comparing) that ran out of its
+    /// budget stopped early with a wrong result: the render fails instead.
+    fn check_work(&self) -> Result<()> {
+        if self.heap.work_exhausted() {
+            return Err(Error::limit(format!(
+                "a value is too large to print, hash or compare (more than {} elements, counting shared ones each time)",
+                crate::value::WORK_BUDGET
+            )));
+        }
+        Ok(())
     }
 
     /// Strings can double at every step: check the arena after making one.
@@ -730,16 +744,29 @@ impl<'a> Ctx<'a> {
             Node::Text(t) => {
                 let s = self.text(t, env);
                 out.push_str(s);
-                self.check_output(out)?;
+                if let Err(e) = self.check_output(out) {
+                    return Err(match t {
+                        Text::Source(r) => self.at(e, *r, env),
+                        Text::Owned(_) => e,
+                    });
+                }
             }
             Node::Reference(r) => {
-                self.render_reference(r, env, out)?;
-                self.check_output(out)?;
+                self.render_reference(r, env, out)
+                    .map_err(|e| self.at(e, r.range, env))?;
+                self.check_output(out)
+                    .map_err(|e| self.at(e, r.range, env))?;
             }
-            Node::Set(s) => self.render_set(s, env)?,
+            Node::Set(s) => {
+                self.render_set(s, env)
+                    .map_err(|e| self.at(e, s.range, env))?;
+                self.check_work().map_err(|e| self.at(e, s.range, env))?;
+            }
             Node::If(n) => {
                 for (cond, block) in &n.branches {
-                    if self.truthy(cond, env)? {
+                    let yes = self.truthy(cond, env)?;
+                    self.check_work().map_err(|e| self.at(e, n.range, env))?;
+                    if yes {
                         return self.render_block(block, env, out);
                     }
                 }
@@ -872,7 +899,9 @@ impl<'a> Ctx<'a> {
             }
             Value::Host(Host::Block(id)) => self.render_block_ref(id, env, out).map(|_| ()),
             v => write_java_string(&self.heap, v, out).map_err(|_| {
-                Error::eval("a collection nests too deeply to print (StackOverflowError)")
+                self.check_work().err().unwrap_or_else(|| {
+                    Error::eval("a collection nests too deeply to print (StackOverflowError)")
+                })
             }),
         }
     }
@@ -1501,6 +1530,7 @@ impl<'a> Ctx<'a> {
                     );
                     let after = self.heap.collection_bytes(target);
                     self.heap.resized(before, after);
+                    self.check_work()?;
                     match r {
                         Ok(crate::java::methods::Call::Value(v)) => Some(v),
                         Ok(_) => None,
@@ -1685,6 +1715,7 @@ impl<'a> Ctx<'a> {
     // ------------------------------------------------------------------ the end
 
     fn finish(mut self, body: String) -> Result<Rendered> {
+        self.check_work()?;
         let ctx_map = match self.context_map {
             Value::Map(m) => m,
             _ => unreachable!("context is a map"),

@@ -369,7 +369,8 @@ pub fn java_hash(heap: &Heap, v: Value) -> i32 {
 }
 
 fn hash_depth(heap: &Heap, v: Value, depth: u32) -> i32 {
-    if depth > 200 {
+    // Out of the work budget: the evaluator reports a limit.
+    if depth > 200 || !heap.tick() {
         return 0;
     }
     match v {
@@ -401,7 +402,7 @@ fn hash_depth(heap: &Heap, v: Value, depth: u32) -> i32 {
         Value::BigInt(id) => number::big_integer_hash(heap.big(id)),
         Value::BigDec(id) => number::big_decimal_hash(heap.big(id)),
         Value::Char(c) => c as i32,
-        Value::Str(s) => string::java_string_hash(heap.str(s)),
+        Value::Str(s) => heap.str_hash(s, string::java_string_hash),
         Value::List(id) => {
             let list = heap.list(id);
             match list.kind {

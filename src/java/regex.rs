@@ -244,6 +244,11 @@ impl JavaRegex {
             }
             tail = b;
             count += 1;
+            // Stop as soon as the result is too large (an empty match between
+            // every character multiplies the subject).
+            if out.len() > super::string::MAX_STRING_BYTES {
+                return Err(super::string::too_big());
+            }
             Ok(count < max)
         })?;
         if count == 0 {

@@ -14,7 +14,7 @@ use crate::value::{Heap, ListKind, Str, Value};
 /// Largest string a method may build (Java would need a huge heap; we refuse).
 pub(crate) const MAX_STRING_BYTES: usize = 64 << 20;
 
-fn too_big() -> JavaException {
+pub(crate) fn too_big() -> JavaException {
     JavaException::new(ex::OUT_OF_MEMORY, "Java heap space")
 }
 
@@ -883,7 +883,13 @@ pub(crate) fn call(
             _ => return Err(JavaException::new(ex::NULL_POINTER, "")),
         },
         "indent(int)" => {
-            let out = indent(heap.str(s), int(0));
+            let text = heap.str(s);
+            let lines = text.matches('\n').count() + text.matches('\r').count() + 1;
+            let n = usize::try_from(int(0)).unwrap_or(0);
+            if lines.saturating_mul(n).saturating_add(text.len() + lines) > MAX_STRING_BYTES {
+                return Err(too_big());
+            }
+            let out = indent(text, int(0));
             heap.string(&out)
         }
         "toCharArray()" => {

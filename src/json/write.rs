@@ -38,7 +38,13 @@ pub(super) fn write_value(
     out: &mut String,
     depth: u32,
 ) -> Result<(), WriteError> {
-    if depth > MAX_WRITE_DEPTH {
+    if depth > MAX_WRITE_DEPTH || !heap.tick() {
+        return Err(WriteError::TooDeep);
+    }
+    if out.len() > crate::value::MAX_PRINT_BYTES
+        || matches!(v, Value::Str(s) if out.len() + s.len as usize > crate::value::MAX_PRINT_BYTES)
+    {
+        heap.exhaust_work();
         return Err(WriteError::TooDeep);
     }
     match v {

@@ -96,6 +96,14 @@ pub(crate) struct KeyIndex {
     collided: bool,
 }
 
+/// Values a walk over values may visit between two resets of the budget
+/// (the evaluator resets it every few hundred steps).
+pub const WORK_BUDGET: u64 = 20_000_000;
+
+/// The longest text printing or JSON-writing one value may produce (a list
+/// of a thousand references to a 30 MB string prints as 30 GB).
+pub const MAX_PRINT_BYTES: usize = 64 << 20;
+
 /// Maps with more entries than this are looked up through a [`KeyIndex`].
 const INDEX_FROM: usize = 16;
 
@@ -135,6 +143,12 @@ pub struct Heap<'a> {
     /// [`Heap::approx_size`]): counted when made, and adjusted by
     /// [`Heap::resized`] when a collection grows or shrinks.
     counted: usize,
+    /// Work left for printing, hashing and comparing values (see
+    /// [`Heap::tick`]): collections can share themselves (`[$l, $l]` forty
+    /// times is 2^40 elements to print), so these walks are budgeted.
+    work: std::cell::Cell<u64>,
+    /// `String.hashCode()` of long strings, as Java caches it in the string.
+    str_hashes: std::cell::RefCell<std::collections::HashMap<Str, i32>>,
     /// Emptied vectors for new lists and maps (kept from earlier renders).
     free_values: Vec<Vec<Value>>,
     free_pairs: Vec<Vec<(Value, Value)>>,
@@ -193,6 +207,8 @@ impl<'a> Heap<'a> {
             bigs: Vec::new(),
             iters: Vec::new(),
             counted: 0,
+            work: std::cell::Cell::new(WORK_BUDGET),
+            str_hashes: Default::default(),
             free_values: buffers.free_values,
             free_pairs: buffers.free_pairs,
             scratch: buffers.scratch,
@@ -275,6 +291,56 @@ impl<'a> Heap<'a> {
     /// Rough count of bytes held by the heap (for memory limits).
     pub fn approx_size(&self) -> usize {
         self.arena.len() + self.counted
+    }
+
+    /// One unit of work for a walk over values (printing, hashing,
+    /// comparing); false once the budget is spent: the walk then stops
+    /// early and its caller reports a limit.
+    #[inline]
+    pub fn tick(&self) -> bool {
+        let w = self.work.get();
+        if w == 0 {
+            return false;
+        }
+        self.work.set(w - 1);
+        true
+    }
+
+    /// `n` units of work at once (a long string compared or hashed counts
+    /// one unit per 64 bytes); false once the budget is spent.
+    pub fn tick_n(&self, n: u64) -> bool {
+        let w = self.work.get();
+        self.work.set(w.saturating_sub(n));
+        w >= n && w > 0
+    }
+
+    /// `String.hashCode()`, computed once for a long string (Java caches it).
+    pub fn str_hash(&self, s: Str, hash: impl Fn(&str) -> i32) -> i32 {
+        if s.len < 1024 {
+            return hash(self.str(s));
+        }
+        if let Some(&h) = self.str_hashes.borrow().get(&s) {
+            return h;
+        }
+        let h = hash(self.str(s));
+        self.str_hashes.borrow_mut().insert(s, h);
+        h
+    }
+
+    /// Spends the whole budget: a walk made a string larger than any a render
+    /// may hold (see [`MAX_PRINT_BYTES`]) and reports it as running out.
+    pub fn exhaust_work(&self) {
+        self.work.set(0);
+    }
+
+    /// Whether a walk over values ran out of its budget.
+    pub fn work_exhausted(&self) -> bool {
+        self.work.get() == 0
+    }
+
+    /// Restores the budget of walks over values.
+    pub fn reset_work(&self) {
+        self.work.set(WORK_BUDGET);
     }
 
     /// Bytes a list of `n` items is counted as.
@@ -689,7 +755,7 @@ impl<'a> Heap<'a> {
     }
 
     fn java_equals_depth(&self, a: Value, b: Value, depth: u32) -> bool {
-        if depth > 200 {
+        if depth > 200 || !self.tick() {
             return false;
         }
         match (a, b) {
@@ -703,10 +769,16 @@ impl<'a> Heap<'a> {
             (Value::BigInt(x), Value::BigInt(y)) => self.big(x) == self.big(y),
             (Value::BigDec(x), Value::BigDec(y)) => self.big(x) == self.big(y),
             (Value::Char(x), Value::Char(y)) => x == y,
-            (Value::Str(x), Value::Str(y)) => self.str(x) == self.str(y),
+            (Value::Str(x), Value::Str(y)) => {
+                x == y
+                    || (x.len == y.len
+                        && self.tick_n(u64::from(x.len) / 64)
+                        && self.str(x) == self.str(y))
+            }
             (Value::List(x), Value::List(y)) => {
                 let (lx, ly) = (self.list(x), self.list(y));
-                if lx.kind.is_array() || ly.kind.is_array() {
+                // `AbstractList.equals` begins with `o == this`.
+                if x == y || lx.kind.is_array() || ly.kind.is_array() {
                     return x == y;
                 }
                 let set = |k: ListKind| matches!(k, ListKind::KeySet | ListKind::EntrySet);
@@ -730,13 +802,15 @@ impl<'a> Heap<'a> {
                         .all(|(a, b)| self.java_equals_depth(*a, *b, depth + 1))
             }
             (Value::Map(x), Value::Map(y)) => {
+                if x == y {
+                    return true;
+                }
                 let (mx, my) = (self.map(x), self.map(y));
+                // `AbstractMap.equals`: each entry's key looked up in the other map.
                 mx.entries.len() == my.entries.len()
                     && mx.entries.iter().all(|(k, v)| {
-                        my.entries.iter().any(|(k2, v2)| {
-                            self.java_equals_depth(*k, *k2, depth + 1)
-                                && self.java_equals_depth(*v, *v2, depth + 1)
-                        })
+                        self.map_find(y, *k)
+                            .is_some_and(|i| self.java_equals_depth(*v, my.entries[i].1, depth + 1))
                     })
             }
             (Value::Entry(x), Value::Entry(y)) => {

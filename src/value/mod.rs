@@ -11,7 +11,9 @@
 mod heap;
 pub mod print;
 
-pub use heap::{Entry, Heap, HeapBuffers, IterState, List, ListKind, Map, MapKind};
+pub use heap::{
+    Entry, Heap, HeapBuffers, IterState, List, ListKind, MAX_PRINT_BYTES, Map, MapKind, WORK_BUDGET,
+};
 
 /// Where the bytes of a [`Str`] live.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -24,7 +24,15 @@ pub fn java_string(heap: &Heap, v: Value) -> Result<String, TooDeep> {
 }
 
 fn write_depth(heap: &Heap, v: Value, out: &mut String, depth: u32) -> Result<(), TooDeep> {
-    if depth > MAX_PRINT_DEPTH {
+    // Out of depth, or of the heap's work budget (a collection that shares
+    // itself can print as 2^40 elements).
+    if depth > MAX_PRINT_DEPTH || !heap.tick() {
+        return Err(TooDeep);
+    }
+    if out.len() > super::MAX_PRINT_BYTES
+        || matches!(v, Value::Str(s) if out.len() + s.len as usize > super::MAX_PRINT_BYTES)
+    {
+        heap.exhaust_work();
         return Err(TooDeep);
     }
     match v {
