@@ -112,10 +112,41 @@ fn one_call_cannot_multiply_a_string_past_the_limits() {
         assert_eq!(e.kind(), ErrorKind::Eval, "{use_}: {}", e.message());
         assert!(e.message().contains("OutOfMemoryError"), "{}", e.message());
     }
+    // Arrays of millions of one-character strings or chars.
+    let big = "#set($a = \"a\")#set($a = $a.repeat(5000000))";
+    for use_ in [
+        "$a.split(\"\").size()",
+        "$a.toCharArray().size()",
+        "$a.getBytes().size()",
+    ] {
+        let e = render(&format!("{big}{use_}"), "").unwrap_err();
+        assert!(
+            e.message().contains("OutOfMemoryError"),
+            "{use_}: {}",
+            e.message()
+        );
+    }
     // A thousand references to a 3 MB string print as 3 GB.
     let t = "#set($a = \"a\")#set($a = $a.repeat(3000000))#set($l = [])\
              #foreach($i in [1..1000])#set($d = $l.add($a))#end$l.toString().length()";
     assert_eq!(kind(render(t, "")), ErrorKind::Limit);
+}
+
+#[test]
+fn evaluate_is_held_to_the_template_limits() {
+    // A 20 MB #evaluate text is refused like a 20 MB template.
+    let t = "#set($t = '$a ')#set($t = $t.repeat(10000000))#evaluate($t)";
+    assert_eq!(kind(render(t, "")), ErrorKind::Limit);
+    // 70,000 #evaluate texts: source ids are 16 bits.
+    let t =
+        "#foreach($i in [1..1000])#foreach($j in [1..70])#evaluate('#set($x = \"$i\")')#end#end";
+    let e = render(t, "").unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Limit);
+    assert!(
+        e.message().contains("too many #evaluate"),
+        "{}",
+        e.message()
+    );
 }
 
 #[test]

@@ -108,6 +108,9 @@ pub struct Shared {
     index: HashMap<Box<str>, Sym, std::hash::BuildHasherDefault<Fnv>>,
     /// Sources: 0 is the template; interpolated string literals follow.
     pub sources: Vec<Arc<str>>,
+    /// The id of `sources[0]` (an `#evaluate`d text's literals are numbered
+    /// after the render's sources).
+    pub source_base: usize,
 }
 
 impl Shared {
@@ -1860,7 +1863,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             if padded {
                 source.push(' ');
             }
-            let id = self.shared.sources.len();
+            let id = self.shared.source_base + self.shared.sources.len();
             if id >= u16::MAX as usize {
                 return Err(Error::limit("too many string literals").with_span(self.span_of(&t)));
             }

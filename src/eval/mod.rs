@@ -786,7 +786,11 @@ impl<'a> Ctx<'a> {
                 });
                 self.put_var(n.var, Value::Host(Host::Block(id)), env);
             }
-            Node::Evaluate(n) => return self.render_evaluate(n, env, out),
+            Node::Evaluate(n) => {
+                return self
+                    .render_evaluate(n, env, out)
+                    .map_err(|e| self.at(e, n.range, env));
+            }
             Node::Break(n) => {
                 if n.args.len() == 1 {
                     let v = self.eval(&n.args[0], env)?;
@@ -1331,6 +1335,26 @@ impl<'a> Ctx<'a> {
             let s = self.string_of(v, env)?;
             self.heap.str(s).to_string()
         };
+        // Evaluated text is a template: it gets the template size limit.
+        if text.len() > self.limits.template_bytes {
+            return Err(self.at(
+                Error::limit(format!(
+                    "the #evaluate text is larger than {} bytes (the template size limit)",
+                    self.limits.template_bytes
+                )),
+                n.range,
+                env,
+            ));
+        }
+        // Source ids are u16: the template, its literals and every
+        // `#evaluate`d text (and its literals) of this render.
+        if self.heap.source_count() >= u16::MAX as usize - 1 {
+            return Err(self.at(
+                Error::limit("too many #evaluate texts in one render"),
+                n.range,
+                env,
+            ));
+        }
         self.enter(n.range, env)?;
         let mut shared = Shared::default();
         for name in self.c.names.iter().chain(self.extra_names.iter()) {
@@ -1339,7 +1363,7 @@ impl<'a> Ctx<'a> {
         let src_id = self.heap.add_source(Cow::Owned(text.clone()));
         let text: Arc<str> = text.into();
         // Interpolated literals inside get ids after it.
-        shared.sources = (0..=src_id).map(|_| Arc::<str>::from("")).collect();
+        shared.source_base = src_id as usize + 1;
         let parsed = parser::parse(
             &text,
             &mut shared,
@@ -1367,7 +1391,7 @@ impl<'a> Ctx<'a> {
         for name in &shared.names[known.min(shared.names.len())..] {
             let _ = self.sym(name);
         }
-        for s in &shared.sources[src_id as usize + 1..] {
+        for s in &shared.sources {
             self.heap.add_source(Cow::Owned(s.to_string()));
         }
         let dynamic = Arc::new(Dynamic { ast });

@@ -399,6 +399,9 @@ impl JavaRegex {
                 out.push((index, a));
                 index = b;
                 matched_any = true;
+                if out.len() > super::string::MAX_ARRAY_ITEMS {
+                    return Err(super::string::too_big());
+                }
                 Ok(true)
             } else {
                 Ok(false)

@@ -14,6 +14,10 @@ use crate::value::{Heap, ListKind, Str, Value};
 /// Largest string a method may build (Java would need a huge heap; we refuse).
 pub(crate) const MAX_STRING_BYTES: usize = 64 << 20;
 
+/// Most items an array made from a string (`split`, `toCharArray`,
+/// `getBytes`) may have: 16 bytes each, the string limit in all.
+pub(crate) const MAX_ARRAY_ITEMS: usize = MAX_STRING_BYTES / 16;
+
 pub(crate) fn too_big() -> JavaException {
     JavaException::new(ex::OUT_OF_MEMORY, "Java heap space")
 }
@@ -893,10 +897,16 @@ pub(crate) fn call(
             heap.string(&out)
         }
         "toCharArray()" => {
+            if utf16_len(heap.str(s)) > MAX_ARRAY_ITEMS {
+                return Err(too_big());
+            }
             let units = heap.str(s).encode_utf16().map(Value::Char).collect();
             heap.new_list(ListKind::CharArray, units)
         }
         "getBytes()" => {
+            if s.len as usize > MAX_ARRAY_ITEMS {
+                return Err(too_big());
+            }
             let bytes = bytes_value(heap.str(s).as_bytes().to_vec());
             heap.new_list(ListKind::ByteArray, bytes)
         }
@@ -904,6 +914,10 @@ pub(crate) fn call(
             let Value::Str(name) = a(0) else {
                 return Err(JavaException::new(ex::NULL_POINTER, ""));
             };
+            // UTF-16 is the longest encoding: two bytes a unit, and a mark.
+            if utf16_len(heap.str(s)) > MAX_ARRAY_ITEMS / 2 - 1 {
+                return Err(too_big());
+            }
             let bytes = encode(heap.str(s), heap.str(name))?;
             heap.new_list(ListKind::ByteArray, bytes_value(bytes))
         }

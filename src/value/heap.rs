@@ -273,7 +273,13 @@ impl<'a> Heap<'a> {
 
     /// Registers another source text (an interpolated string literal's
     /// template, an `#evaluate`d text) and returns its id for [`StrBase::Source`].
+    /// How many sources the heap holds (ids are `u16`).
+    pub fn source_count(&self) -> usize {
+        self.sources.len()
+    }
+
     pub fn add_source(&mut self, text: Cow<'a, str>) -> u16 {
+        self.counted += text.len();
         self.sources.push(text);
         (self.sources.len() - 1).min(u16::MAX as usize) as u16
     }
