@@ -148,7 +148,13 @@ pub struct Heap<'a> {
     /// times is 2^40 elements to print), so these walks are budgeted.
     work: std::cell::Cell<u64>,
     /// `String.hashCode()` of long strings, as Java caches it in the string.
-    str_hashes: std::cell::RefCell<std::collections::HashMap<Str, i32>>,
+    str_hashes: std::cell::RefCell<
+        std::collections::HashMap<
+            Str,
+            i32,
+            std::hash::BuildHasherDefault<std::hash::DefaultHasher>,
+        >,
+    >,
     /// Emptied vectors for new lists and maps (kept from earlier renders).
     free_values: Vec<Vec<Value>>,
     free_pairs: Vec<Vec<(Value, Value)>>,
