@@ -610,10 +610,16 @@ impl<'a> Heap<'a> {
     /// Position of the string key `key` through the map's index; `None` when
     /// the map is too small to have one or two keys share a hash (the
     /// caller scans), `Some(None)` when the key is absent.
+    #[inline]
     fn indexed_find(&self, map: &Map, key: &str) -> Option<Option<usize>> {
         if map.entries.len() <= INDEX_FROM {
             return None;
         }
+        self.indexed_find_large(map, key)
+    }
+
+    #[inline(never)]
+    fn indexed_find_large(&self, map: &Map, key: &str) -> Option<Option<usize>> {
         let index = map.index.get_or_init(|| {
             let mut ix = KeyIndex::default();
             for (i, (k, _)) in map.entries.iter().enumerate() {
