@@ -148,7 +148,13 @@ pub struct Heap<'a> {
     /// times is 2^40 elements to print), so these walks are budgeted.
     work: std::cell::Cell<u64>,
     /// `String.hashCode()` of long strings, as Java caches it in the string.
-    str_hashes: std::cell::RefCell<std::collections::HashMap<Str, i32>>,
+    str_hashes: std::cell::RefCell<
+        std::collections::HashMap<
+            Str,
+            i32,
+            std::hash::BuildHasherDefault<std::hash::DefaultHasher>,
+        >,
+    >,
     /// Emptied vectors for new lists and maps (kept from earlier renders).
     free_values: Vec<Vec<Value>>,
     free_pairs: Vec<Vec<(Value, Value)>>,
@@ -604,10 +610,16 @@ impl<'a> Heap<'a> {
     /// Position of the string key `key` through the map's index; `None` when
     /// the map is too small to have one or two keys share a hash (the
     /// caller scans), `Some(None)` when the key is absent.
+    #[inline]
     fn indexed_find(&self, map: &Map, key: &str) -> Option<Option<usize>> {
         if map.entries.len() <= INDEX_FROM {
             return None;
         }
+        self.indexed_find_large(map, key)
+    }
+
+    #[inline(never)]
+    fn indexed_find_large(&self, map: &Map, key: &str) -> Option<Option<usize>> {
         let index = map.index.get_or_init(|| {
             let mut ix = KeyIndex::default();
             for (i, (k, _)) in map.entries.iter().enumerate() {
