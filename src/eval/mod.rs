@@ -439,11 +439,17 @@ impl<'a> Ctx<'a> {
 
     /// A walk over values (printing, hashing, comparing) that ran out of its
     /// budget stopped early with a wrong result: the render fails instead.
-    fn check_work(&self) -> Result<()> {
+    pub(crate) fn check_work(&self) -> Result<()> {
+        if self.heap.overflowed() {
+            return Err(Error::eval(
+                "java.lang.StackOverflowError: a collection that contains itself was hashed or compared",
+            ));
+        }
         if self.heap.work_exhausted() {
             return Err(Error::limit(format!(
-                "a value is too large to print, hash or compare (more than {} elements, counting shared ones each time)",
-                crate::value::WORK_BUDGET
+                "a value is too large to print, hash or compare (more than {} elements, counting shared ones each time, or more than {} MB of text)",
+                crate::value::WORK_BUDGET,
+                crate::value::MAX_PRINT_BYTES >> 20
             )));
         }
         Ok(())

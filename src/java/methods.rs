@@ -370,7 +370,11 @@ pub fn java_hash(heap: &Heap, v: Value) -> i32 {
 
 fn hash_depth(heap: &Heap, v: Value, depth: u32) -> i32 {
     // Out of the work budget: the evaluator reports a limit.
-    if depth > 200 || !heap.tick() {
+    if depth > crate::value::MAX_COMPARE_DEPTH {
+        heap.note_overflow();
+        return 0;
+    }
+    if !heap.tick() {
         return 0;
     }
     match v {

@@ -12,7 +12,8 @@ mod heap;
 pub mod print;
 
 pub use heap::{
-    Entry, Heap, HeapBuffers, IterState, List, ListKind, MAX_PRINT_BYTES, Map, MapKind, WORK_BUDGET,
+    Entry, Heap, HeapBuffers, IterState, List, ListKind, MAX_COMPARE_DEPTH, MAX_PRINT_BYTES, Map,
+    MapKind, WORK_BUDGET,
 };
 
 /// Where the bytes of a [`Str`] live.
