@@ -1655,10 +1655,7 @@ impl<'a> Ctx<'a> {
         env: Env,
     ) -> Result<Option<Value>> {
         if host_arity_error(h, name, args) {
-            return Err(java_error(crate::java::JavaException::new(
-                crate::java::ex::ILLEGAL_ARGUMENT,
-                "wrong number of arguments",
-            )));
+            return Err(java_error(crate::java::methods::wrong_arity()));
         }
         match h {
             Host::Input => input::call_input(self, name, args),

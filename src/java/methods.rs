@@ -114,12 +114,14 @@ pub fn call_method(
 /// no overload of the name accepts (`$s.substring("x")`) reads as null.
 pub(crate) fn arity(m: &JMethod, args: &[Value]) -> Result<(), JavaException> {
     if m.params.is_empty() && !args.is_empty() {
-        return Err(JavaException::new(
-            ex::ILLEGAL_ARGUMENT,
-            "wrong number of arguments",
-        ));
+        return Err(wrong_arity());
     }
     Ok(())
+}
+
+/// What reflection throws for a call with the wrong number of arguments.
+pub(crate) fn wrong_arity() -> JavaException {
+    JavaException::new(ex::ILLEGAL_ARGUMENT, "wrong number of arguments")
 }
 
 fn invoke(
@@ -931,8 +933,9 @@ fn iterator_class(kind: ListKind, list: bool) -> Option<JavaClass> {
     })
 }
 
-/// `Iterator.next()` as `ArrayList.Itr` does it (also `#foreach` over an
-/// iterator): `Ok(None)` never; a missing element is `NoSuchElementException`.
+/// `Iterator.next()` as `ArrayList.Itr` does it (also for `#foreach` over an
+/// iterator): past the end, `NoSuchElementException`; after the list changed
+/// under it, `ConcurrentModificationException`.
 pub(crate) fn iter_next(heap: &mut Heap, id: u32) -> Result<Value, JavaException> {
     let it = *heap.iter(id);
     let items = &heap.list(it.list).items;

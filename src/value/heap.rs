@@ -112,11 +112,7 @@ pub const MAX_PRINT_BYTES: usize = 64 << 20;
 const INDEX_FROM: usize = 16;
 
 fn key_hash(key: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in key.bytes() {
-        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-    }
-    h
+    super::fnv1a(key.as_bytes())
 }
 
 /// A `Map.Entry` (from `entrySet()`), remembering its map so `setValue` writes through.
