@@ -150,6 +150,16 @@ fn evaluate_is_held_to_the_template_limits() {
 }
 
 #[test]
+fn overrides_are_held_to_the_output_limit() {
+    // A thousand override headers of a 3 MB string are 3 GB of copies.
+    let t = "#set($a = \"a\")#set($a = $a.repeat(3000000))#foreach($i in [1..1000])\
+             #set($d = $context.responseOverride.header.put(\"h$i\", $a))#end x";
+    let e = render(t, "").unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Limit);
+    assert!(e.message().contains("overrides"), "{}", e.message());
+}
+
+#[test]
 fn a_million_small_collections_end() {
     // Memory is counted as collections are made, not summed at every check.
     let t = "#foreach($a in [1..1000])#foreach($b in [1..1000])#set($x = [1])#end#end done";

@@ -15,7 +15,8 @@
 //! (`util-corners.json`), null and mistyped method arguments and big or
 //! fractional body numbers (`null-args-numbers.json`), `String.format`
 //! (`format.json`), and arrays (`toCharArray`, `getBytes`, `toArray`) and
-//! iterators (`arrays-iterators.json`). Expectations were filled by the
+//! iterators (`arrays-iterators.json`), collections that contain themselves
+//! (`self-reference.json`). Expectations were filled by the
 //! reference oracle (`../shared/oracle/run-oracle.sh --out`).
 
 use apigw_vtl::runner::{Outcome, Suite, run_case};

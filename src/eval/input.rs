@@ -94,8 +94,12 @@ pub(crate) fn call_input(ctx: &mut Ctx, name: &str, args: &[Value]) -> Result<Op
             let v = ctx.read_path(*p)?;
             let mark = ctx.heap.begin_str();
             let mut s = String::new();
-            json::write_json(&ctx.heap, v, JsonStyle::Compress, &mut s)
-                .map_err(|_| Error::eval("the JSON is nested too deeply to write"))?;
+            json::write_json(&ctx.heap, v, JsonStyle::Compress, &mut s).map_err(|_| {
+                // Too large (a walk out of its budget) or too deep.
+                ctx.check_work()
+                    .err()
+                    .unwrap_or_else(|| Error::eval("the JSON is nested too deeply to write"))
+            })?;
             ctx.heap.push_str(&s);
             Some(Value::Str(ctx.heap.finish_str(mark)))
         }

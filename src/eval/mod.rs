@@ -123,6 +123,8 @@ pub(crate) struct Ctx<'a> {
     steps: u64,
     /// The step count at which the limits are checked next.
     next_check: u64,
+    /// Bytes of override keys and values copied into the result so far.
+    override_bytes: usize,
     /// When the render passed its first few hundred steps (the clock for
     /// [`Limits::time`] starts there: short renders never read it).
     clock: Option<std::time::Instant>,
@@ -246,6 +248,7 @@ impl<'a> Ctx<'a> {
             input: input::InputState::default(),
             steps: 0,
             next_check: 0,
+            override_bytes: 0,
             clock: None,
             depth: 0,
             macro_depth: 0,
@@ -436,11 +439,17 @@ impl<'a> Ctx<'a> {
 
     /// A walk over values (printing, hashing, comparing) that ran out of its
     /// budget stopped early with a wrong result: the render fails instead.
-    fn check_work(&self) -> Result<()> {
+    pub(crate) fn check_work(&self) -> Result<()> {
+        if self.heap.overflowed() {
+            return Err(Error::eval(
+                "java.lang.StackOverflowError: a collection that contains itself was hashed or compared",
+            ));
+        }
         if self.heap.work_exhausted() {
             return Err(Error::limit(format!(
-                "a value is too large to print, hash or compare (more than {} elements, counting shared ones each time)",
-                crate::value::WORK_BUDGET
+                "a value is too large to print, hash or compare (more than {} elements, counting shared ones each time, or more than {} MB of text)",
+                crate::value::WORK_BUDGET,
+                crate::value::MAX_PRINT_BYTES >> 20
             )));
         }
         Ok(())
@@ -1646,10 +1655,7 @@ impl<'a> Ctx<'a> {
         env: Env,
     ) -> Result<Option<Value>> {
         if host_arity_error(h, name, args) {
-            return Err(java_error(crate::java::JavaException::new(
-                crate::java::ex::ILLEGAL_ARGUMENT,
-                "wrong number of arguments",
-            )));
+            return Err(java_error(crate::java::methods::wrong_arity()));
         }
         match h {
             Host::Input => input::call_input(self, name, args),
@@ -1787,12 +1793,22 @@ impl<'a> Ctx<'a> {
         Ok(rendered)
     }
 
+    /// An override's key or value as the text API Gateway sends. All of them
+    /// together may be at most as large as the output (a thousand headers of
+    /// a 30 MB string are 30 GB of copies).
     fn display(&mut self, v: Value) -> Result<String> {
         let env = Env {
             frame: None,
             src: 0,
         };
         let s = self.string_of(v, env)?;
+        self.override_bytes += s.len as usize;
+        if self.override_bytes > self.limits.output_bytes {
+            return Err(Error::limit(format!(
+                "the overrides (headers, query string and path values) are larger than {} bytes",
+                self.limits.output_bytes
+            )));
+        }
         Ok(self.heap.str(s).to_string())
     }
 

@@ -114,12 +114,14 @@ pub fn call_method(
 /// no overload of the name accepts (`$s.substring("x")`) reads as null.
 pub(crate) fn arity(m: &JMethod, args: &[Value]) -> Result<(), JavaException> {
     if m.params.is_empty() && !args.is_empty() {
-        return Err(JavaException::new(
-            ex::ILLEGAL_ARGUMENT,
-            "wrong number of arguments",
-        ));
+        return Err(wrong_arity());
     }
     Ok(())
+}
+
+/// What reflection throws for a call with the wrong number of arguments.
+pub(crate) fn wrong_arity() -> JavaException {
+    JavaException::new(ex::ILLEGAL_ARGUMENT, "wrong number of arguments")
 }
 
 fn invoke(
@@ -370,7 +372,11 @@ pub fn java_hash(heap: &Heap, v: Value) -> i32 {
 
 fn hash_depth(heap: &Heap, v: Value, depth: u32) -> i32 {
     // Out of the work budget: the evaluator reports a limit.
-    if depth > 200 || !heap.tick() {
+    if depth > crate::value::MAX_COMPARE_DEPTH {
+        heap.note_overflow();
+        return 0;
+    }
+    if !heap.tick() {
         return 0;
     }
     match v {
@@ -927,8 +933,9 @@ fn iterator_class(kind: ListKind, list: bool) -> Option<JavaClass> {
     })
 }
 
-/// `Iterator.next()` as `ArrayList.Itr` does it (also `#foreach` over an
-/// iterator): `Ok(None)` never; a missing element is `NoSuchElementException`.
+/// `Iterator.next()` as `ArrayList.Itr` does it (also for `#foreach` over an
+/// iterator): past the end, `NoSuchElementException`; after the list changed
+/// under it, `ConcurrentModificationException`.
 pub(crate) fn iter_next(heap: &mut Heap, id: u32) -> Result<Value, JavaException> {
     let it = *heap.iter(id);
     let items = &heap.list(it.list).items;

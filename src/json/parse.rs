@@ -145,15 +145,6 @@ fn is_ws(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r')
 }
 
-fn fnv1a(text: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in text.as_bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    h
-}
-
 /// How Jackson names a character in its messages.
 fn describe(c: char) -> String {
     let code = c as u32;
@@ -541,7 +532,8 @@ impl<'s> Parser<'s> {
             let mut m = std::collections::HashMap::with_capacity(count * 2);
             for (i, e) in self.ents[start..].iter().enumerate() {
                 if let Value::Str(s) = e.0 {
-                    m.entry(fnv1a(heap.str(s))).or_insert(start + i);
+                    m.entry(crate::value::fnv1a(heap.str(s).as_bytes()))
+                        .or_insert(start + i);
                 }
             }
             self.indexes.push((frame, m));
@@ -550,7 +542,7 @@ impl<'s> Parser<'s> {
             self.ents.push((key, value));
             return;
         };
-        let h = fnv1a(key_text);
+        let h = crate::value::fnv1a(key_text.as_bytes());
         match index.get(&h) {
             Some(&i) => {
                 if matches!(self.ents[i].0, Value::Str(s) if heap.str(s) == key_text) {

@@ -91,10 +91,7 @@ pub fn trace_id(epoch_seconds: u64) -> String {
 pub fn stable_id(text: &str, len: usize) -> String {
     const ALNUM: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
     // FNV-1a, then a SplitMix64 walk for as many characters as asked.
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in text.bytes() {
-        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-    }
+    let mut h = crate::value::fnv1a(text.as_bytes());
     let mut out = String::with_capacity(len);
     for _ in 0..len {
         h = h.wrapping_add(0x9e37_79b9_7f4a_7c15);

@@ -100,6 +100,10 @@ pub(crate) struct KeyIndex {
 /// (the evaluator resets it every few hundred steps).
 pub const WORK_BUDGET: u64 = 20_000_000;
 
+/// How deep `hashCode()` and `equals()` recurse into collections before
+/// they count as Java's `StackOverflowError`.
+pub const MAX_COMPARE_DEPTH: u32 = 1000;
+
 /// The longest text printing or JSON-writing one value may produce (a list
 /// of a thousand references to a 30 MB string prints as 30 GB).
 pub const MAX_PRINT_BYTES: usize = 64 << 20;
@@ -108,11 +112,7 @@ pub const MAX_PRINT_BYTES: usize = 64 << 20;
 const INDEX_FROM: usize = 16;
 
 fn key_hash(key: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in key.bytes() {
-        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-    }
-    h
+    super::fnv1a(key.as_bytes())
 }
 
 /// A `Map.Entry` (from `entrySet()`), remembering its map so `setValue` writes through.
@@ -147,6 +147,9 @@ pub struct Heap<'a> {
     /// [`Heap::tick`]): collections can share themselves (`[$l, $l]` forty
     /// times is 2^40 elements to print), so these walks are budgeted.
     work: std::cell::Cell<u64>,
+    /// A hash or comparison recursed past [`MAX_COMPARE_DEPTH`]: a collection
+    /// that contains itself, where Java throws `StackOverflowError`.
+    overflowed: std::cell::Cell<bool>,
     /// `String.hashCode()` of long strings, as Java caches it in the string.
     str_hashes: std::cell::RefCell<
         std::collections::HashMap<
@@ -214,6 +217,7 @@ impl<'a> Heap<'a> {
             iters: Vec::new(),
             counted: 0,
             work: std::cell::Cell::new(WORK_BUDGET),
+            overflowed: std::cell::Cell::new(false),
             str_hashes: Default::default(),
             free_values: buffers.free_values,
             free_pairs: buffers.free_pairs,
@@ -343,6 +347,16 @@ impl<'a> Heap<'a> {
     /// may hold (see [`MAX_PRINT_BYTES`]) and reports it as running out.
     pub fn exhaust_work(&self) {
         self.work.set(0);
+    }
+
+    /// Records that a hash or comparison recursed too deep.
+    pub fn note_overflow(&self) {
+        self.overflowed.set(true);
+    }
+
+    /// Whether a hash or comparison recursed too deep.
+    pub fn overflowed(&self) -> bool {
+        self.overflowed.get()
     }
 
     /// Whether a walk over values ran out of its budget.
@@ -773,7 +787,11 @@ impl<'a> Heap<'a> {
     }
 
     fn java_equals_depth(&self, a: Value, b: Value, depth: u32) -> bool {
-        if depth > 200 || !self.tick() {
+        if depth > MAX_COMPARE_DEPTH {
+            self.note_overflow();
+            return false;
+        }
+        if !self.tick() {
             return false;
         }
         match (a, b) {

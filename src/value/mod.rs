@@ -12,8 +12,19 @@ mod heap;
 pub mod print;
 
 pub use heap::{
-    Entry, Heap, HeapBuffers, IterState, List, ListKind, MAX_PRINT_BYTES, Map, MapKind, WORK_BUDGET,
+    Entry, Heap, HeapBuffers, IterState, List, ListKind, MAX_COMPARE_DEPTH, MAX_PRINT_BYTES, Map,
+    MapKind, WORK_BUDGET,
 };
+
+/// FNV-1a (64-bit) of some bytes: the hash of short keys that need no
+/// defence against collision attacks (a collision only costs a scan).
+pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
 
 /// Where the bytes of a [`Str`] live.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
