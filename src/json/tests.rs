@@ -719,3 +719,84 @@ fn profile_render_w2() {
         std::hint::black_box(t.render(&inv).unwrap());
     }
 }
+
+/// Strings with escapes, built from pieces whose unescaped text is known, at
+/// every alignment against the unescaper's 8-byte words (runs of 0 to 20 plain
+/// bytes between escapes, escapes across word ends, DEL dropped).
+#[test]
+fn escaped_strings_random() {
+    let pieces = [
+        "a", "xyz0123", "\\\"", "\\\\", "\\/", "\\n", "\\t\\r\\b\\f", "\\u00e9",
+        "\\ud83d\\ude00", "\\ud83d", "\u{7f}", "é日", "😀",
+    ];
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = move |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    for _ in 0..20_000 {
+        let mut text = String::from("[\"");
+        // At least one escape, so the unescaper runs.
+        text.push_str(&"p".repeat(next(9)));
+        text.push_str("\\n");
+        for _ in 0..next(12) {
+            text.push_str(pieces[next(pieces.len())]);
+            text.push_str(&"p".repeat(next(4) * next(6)));
+        }
+        text.push_str("\", 1]");
+        let want = reference_unescape(&text[2..text.len() - 5]);
+        let mut heap = Heap::new(&text, "");
+        let v = parse_body(&mut heap).unwrap_or_else(|e| panic!("{text:?}: {e}"));
+        let Value::List(l) = v else { panic!() };
+        let Value::Str(s) = heap.list(l).items[0] else {
+            panic!()
+        };
+        assert_eq!(heap.str(s), want, "{text:?}");
+    }
+}
+
+/// JSON string unescaping one byte at a time (the text has no quote but escaped ones).
+fn reference_unescape(text: &str) -> String {
+    let mut out = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\u{7f}' => {}
+            '\\' => match chars.next().unwrap() {
+                'n' => out.push('\n'),
+                't' => out.push('\t'),
+                'r' => out.push('\r'),
+                'b' => out.push('\u{8}'),
+                'f' => out.push('\u{c}'),
+                'u' => {
+                    let hex: String = (0..4).map(|_| chars.next().unwrap()).collect();
+                    let unit = u32::from_str_radix(&hex, 16).unwrap();
+                    if (0xD800..0xDC00).contains(&unit) {
+                        let rest: String = chars.clone().take(6).collect();
+                        match rest
+                            .strip_prefix("\\u")
+                            .and_then(|h| u32::from_str_radix(h, 16).ok())
+                            .filter(|l| (0xDC00..0xE000).contains(l))
+                        {
+                            Some(low) => {
+                                for _ in 0..6 {
+                                    chars.next();
+                                }
+                                let cp = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
+                                out.push(char::from_u32(cp).unwrap());
+                            }
+                            None => out.push('\u{fffd}'),
+                        }
+                    } else {
+                        out.push(char::from_u32(unit).unwrap_or('\u{fffd}'));
+                    }
+                }
+                e => out.push(e),
+            },
+            c => out.push(c),
+        }
+    }
+    out
+}
