@@ -14,7 +14,7 @@
 //! - a top-level number or `true`/`false`/`null` followed by more text (which
 //!   Jackson ignores) becomes the whole text as a string (`1 2` reads `"1 2"`).
 
-use super::bigdec;
+use super::{bigdec, scan};
 use crate::value::{Heap, ListKind, MapKind, Str, StrBase, Value};
 use std::fmt;
 
@@ -138,6 +138,20 @@ static STRING_STOP: [bool; 256] = {
     }
     t[b'"' as usize] = true;
     t[b'\\' as usize] = true;
+    t
+};
+
+/// What the byte after a backslash stands for; 0 for `u` and invalid escapes.
+static SIMPLE_ESCAPE: [u8; 256] = {
+    let mut t = [0u8; 256];
+    t[b'"' as usize] = b'"';
+    t[b'\\' as usize] = b'\\';
+    t[b'/' as usize] = b'/';
+    t[b'n' as usize] = b'\n';
+    t[b't' as usize] = b'\t';
+    t[b'r' as usize] = b'\r';
+    t[b'b' as usize] = 8;
+    t[b'f' as usize] = 12;
     t
 };
 
@@ -636,16 +650,18 @@ impl<'s> Parser<'s> {
     /// Unescapes the string from `start` (whose first escape is at `p`) into
     /// `out[..len]`, returns `len`, and moves past the string's closing quote.
     ///
-    /// `out` is a slice written at `w` (kept in a register), grown in steps
-    /// and kept at its length between strings (its old bytes are overwritten);
-    /// each word of plain bytes is stored whole and `w` advanced only past its
-    /// plain bytes.
+    /// `out` is written at `w` (kept in a register), grown in steps and kept at
+    /// its length between strings (its old bytes are overwritten). The source is
+    /// read 16 bytes at a time with one exact mask of its special bytes
+    /// ([`scan::specials`]); the run of plain bytes before each special byte is
+    /// stored as one shifted 16-byte word and `w` advanced past the run only,
+    /// so an escape costs a few instructions and no new scan.
     fn unescape(&mut self, out: &mut Vec<u8>, start: usize, mut p: usize) -> PResult<usize> {
         let bytes = self.bytes;
         let mut w = 0;
-        let step = (bytes.len() - p).clamp(64, 4096) + 16;
+        let step = (bytes.len() - p).clamp(64, 4096) + 48;
         let prefix = &bytes[start..p];
-        if out.len() < prefix.len() + 16 {
+        if out.len() < prefix.len() + 48 {
             out.resize(prefix.len() + step, 0);
         }
         if !prefix.contains(&0x7F) {
@@ -657,77 +673,113 @@ impl<'s> Parser<'s> {
                 w += part.len();
             }
         }
-        loop {
-            if out.len() < w + 16 {
+        'block: loop {
+            // Room for one block: its 16 bytes stored whole past the bytes it
+            // consumed, plus a `\uXXXX` escape's char.
+            if out.len() < w + 48 {
                 out.resize(w + step, 0);
             }
-            // A run of plain characters, up to an escape, the end, or a DEL character
-            // (which json-smart drops).
-            let b = if let Some(chunk) = bytes.get(p..p + 8) {
-                let word: [u8; 8] = chunk.try_into().unwrap_or([0; 8]);
-                out[w..w + 8].copy_from_slice(&word);
-                let mask = special_bytes(u64::from_le_bytes(word));
-                if mask == 0 {
-                    w += 8;
-                    p += 8;
-                    continue;
-                }
-                let k = (mask.trailing_zeros() / 8) as usize;
-                w += k;
-                p += k;
-                word[k]
-            } else {
-                match bytes.get(p) {
-                    Some(&b) if !STRING_STOP[b as usize] && b != 0x7F => {
-                        out[w] = b;
-                        w += 1;
-                        p += 1;
-                        continue;
-                    }
-                    Some(&b) => b,
-                    None => {
-                        return Err(self.eof("was expecting closing quote for a string value"));
-                    }
-                }
+            let Some(chunk) = bytes.get(p..).and_then(|rest| rest.first_chunk::<16>()) else {
+                break 'block;
             };
-            match b {
-                b'"' => {
-                    self.pos = p + 1;
-                    return Ok(w);
-                }
-                0x7F => p += 1,
-                b'\\' => {
-                    let Some(&e) = bytes.get(p + 1) else {
+            let mut mask = scan::specials::<true>(chunk);
+            if mask == 0 {
+                out[w..w + 16].copy_from_slice(chunk);
+                w += 16;
+                p += 16;
+                continue;
+            }
+            let x = u128::from_le_bytes(*chunk);
+            // The block's bytes from `seg` on are not yet consumed.
+            let mut seg = 0;
+            while mask != 0 {
+                let k = mask.trailing_zeros() as usize;
+                out[w..w + 16].copy_from_slice(&(x >> (8 * seg)).to_le_bytes());
+                w += k - seg;
+                let b = chunk[k];
+                if b == b'\\' {
+                    let Some(&e) = bytes.get(p + k + 1) else {
                         return Err(self.eof("was expecting closing quote for a string value"));
                     };
-                    p += 2;
-                    let c = match e {
-                        b'"' | b'\\' | b'/' => e,
-                        b'n' => b'\n',
-                        b't' => b'\t',
-                        b'r' => b'\r',
-                        b'b' => 8,
-                        b'f' => 12,
-                        b'u' => {
-                            let c = self.unicode_escape(&mut p)?;
-                            let len = c.encode_utf8(&mut out[w..w + 4]).len();
-                            w += len;
-                            continue;
+                    let c = SIMPLE_ESCAPE[usize::from(e)];
+                    if c == 0 {
+                        if e != b'u' {
+                            return Err(self.bad_escape(p + k + 1));
                         }
-                        _ => {
-                            let c = self.char_at(p - 1);
-                            return Err(self.error(
-                                p - 1,
-                                format!("Unrecognized character escape {}", describe_escape(c)),
-                            ));
-                        }
-                    };
+                        p += k + 2;
+                        let c = self.unicode_escape(&mut p)?;
+                        w += c.encode_utf8(&mut out[w..w + 4]).len();
+                        continue 'block;
+                    }
                     out[w] = c;
                     w += 1;
+                    seg = k + 2;
+                    if seg >= 16 {
+                        p += seg;
+                        continue 'block;
+                    }
+                    // Drop the flags of the backslash and the escaped byte.
+                    mask &= u32::MAX << seg;
+                } else if b == b'"' {
+                    self.pos = p + k + 1;
+                    return Ok(w);
+                } else if b == 0x7F {
+                    // A raw DEL, which json-smart drops.
+                    seg = k + 1;
+                    mask &= mask - 1;
+                } else {
+                    return Err(self.illegal_control(p + k));
                 }
-                _ => return Err(self.illegal_control(p)),
+            }
+            out[w..w + 16].copy_from_slice(&(x >> (8 * seg)).to_le_bytes());
+            w += 16 - seg;
+            p += 16;
+        }
+        // The last bytes of the text, one at a time.
+        loop {
+            let Some(&b) = bytes.get(p) else {
+                return Err(self.eof("was expecting closing quote for a string value"));
+            };
+            p += 1;
+            match b {
+                b'"' => {
+                    self.pos = p;
+                    return Ok(w);
+                }
+                0x7F => {}
+                b'\\' => {
+                    let Some(&e) = bytes.get(p) else {
+                        return Err(self.eof("was expecting closing quote for a string value"));
+                    };
+                    p += 1;
+                    let c = SIMPLE_ESCAPE[usize::from(e)];
+                    if c == 0 {
+                        if e != b'u' {
+                            return Err(self.bad_escape(p - 1));
+                        }
+                        let c = self.unicode_escape(&mut p)?;
+                        w += c.encode_utf8(&mut out[w..w + 4]).len();
+                    } else {
+                        out[w] = c;
+                        w += 1;
+                    }
+                }
+                _ if b < 0x20 => return Err(self.illegal_control(p - 1)),
+                _ => {
+                    out[w] = b;
+                    w += 1;
+                }
             }
         }
+    }
+
+    #[cold]
+    fn bad_escape(&self, at: usize) -> Box<JsonError> {
+        let c = self.char_at(at);
+        self.error(
+            at,
+            format!("Unrecognized character escape {}", describe_escape(c)),
+        )
     }
 
     /// The char of a `\uXXXX` escape whose hex digits start at `p` (a surrogate
@@ -903,41 +955,15 @@ impl<'s> Parser<'s> {
 }
 
 /// The first position at or after `p` that may end a run of plain string
-/// characters (`"`, `\\`, a control character, and DEL with `DEL`), found 8 bytes
-/// at a time; the end of the text if there is none.
-#[inline]
-/// Flags the lowest byte of `x` that is `"`, `\\`, a control character or DEL
-/// (higher flags may be false positives).
-fn special_bytes(x: u64) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
-    let quote = has_zero(x ^ (ONES * u64::from(b'"')));
-    let backslash = has_zero(x ^ (ONES * u64::from(b'\\')));
-    let control = x.wrapping_sub(ONES * 0x20) & !x & HIGH;
-    let del = has_zero(x ^ (ONES * 0x7F));
-    quote | backslash | control | del
-}
-
+/// characters (`"`, `\\`, a control character, and DEL with `DEL`), found 16
+/// bytes at a time; the end of the text if there is none.
 fn skip_plain<const DEL: bool>(bytes: &[u8], mut p: usize) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
-    while let Some(chunk) = bytes.get(p..p + 8) {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(word);
-        // Each test flags its lowest matching byte exactly (higher flags may be
-        // false positives, which the lowest-flag search ignores).
-        let quote = has_zero(x ^ (ONES * u64::from(b'"')));
-        let backslash = has_zero(x ^ (ONES * u64::from(b'\\')));
-        let control = x.wrapping_sub(ONES * 0x20) & !x & HIGH;
-        let del = if DEL { has_zero(x ^ (ONES * 0x7F)) } else { 0 };
-        let mask = quote | backslash | control | del;
+    while let Some(chunk) = bytes.get(p..).and_then(|rest| rest.first_chunk::<16>()) {
+        let mask = scan::specials::<DEL>(chunk);
         if mask != 0 {
-            return p + (mask.trailing_zeros() / 8) as usize;
+            return p + mask.trailing_zeros() as usize;
         }
-        p += 8;
+        p += 16;
     }
     while let Some(&b) = bytes.get(p) {
         if STRING_STOP[b as usize] || (DEL && b == 0x7F) {

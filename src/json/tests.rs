@@ -726,8 +726,19 @@ fn profile_render_w2() {
 #[test]
 fn escaped_strings_random() {
     let pieces = [
-        "a", "xyz0123", "\\\"", "\\\\", "\\/", "\\n", "\\t\\r\\b\\f", "\\u00e9",
-        "\\ud83d\\ude00", "\\ud83d", "\u{7f}", "é日", "😀",
+        "a",
+        "xyz0123",
+        "\\\"",
+        "\\\\",
+        "\\/",
+        "\\n",
+        "\\t\\r\\b\\f",
+        "\\u00e9",
+        "\\ud83d\\ude00",
+        "\\ud83d",
+        "\u{7f}",
+        "é日",
+        "😀",
     ];
     let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
     let mut next = move |n: usize| {
