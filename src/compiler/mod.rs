@@ -21,7 +21,7 @@ pub struct Compiled {
     pub index: std::collections::HashMap<Box<str>, ast::Sym>,
     /// JSONPaths written literally in the template (`$input.path('$.a')`),
     /// compiled once with the template.
-    pub paths: std::collections::HashMap<Box<str>, Arc<crate::jsonpath::JsonPath>>,
+    pub paths: crate::jsonpath::PathMap,
     pub ast: ast::Ast,
 }
 
@@ -76,7 +76,7 @@ pub fn compile(source: &str, limits: &Limits) -> Result<Compiled> {
         .enumerate()
         .map(|(i, n)| (n.clone(), i as ast::Sym))
         .collect();
-    let mut paths = std::collections::HashMap::new();
+    let mut paths = crate::jsonpath::PathMap::default();
     collect_paths(
         &ast.root,
         ast.source_id,
@@ -99,7 +99,7 @@ fn collect_paths(
     src: u16,
     names: &[Box<str>],
     sources: &[Arc<str>],
-    out: &mut std::collections::HashMap<Box<str>, Arc<crate::jsonpath::JsonPath>>,
+    out: &mut crate::jsonpath::PathMap,
 ) {
     use ast::*;
     fn expr(
@@ -107,7 +107,7 @@ fn collect_paths(
         src: u16,
         names: &[Box<str>],
         sources: &[Arc<str>],
-        out: &mut std::collections::HashMap<Box<str>, Arc<crate::jsonpath::JsonPath>>,
+        out: &mut crate::jsonpath::PathMap,
     ) {
         match e {
             Expr::Ref(r) => reference(r, src, names, sources, out),
@@ -147,7 +147,7 @@ fn collect_paths(
         src: u16,
         names: &[Box<str>],
         sources: &[Arc<str>],
-        out: &mut std::collections::HashMap<Box<str>, Arc<crate::jsonpath::JsonPath>>,
+        out: &mut crate::jsonpath::PathMap,
     ) {
         for m in &r.chain {
             match m {

@@ -2,6 +2,7 @@
 
 use super::Ctx;
 use crate::apigw::util;
+use crate::compiler::Compiled;
 use crate::error::{Error, Result};
 use crate::json::{self, JsonStyle};
 use crate::jsonpath::{self, JsonPath};
@@ -33,11 +34,11 @@ impl Ctx<'_> {
 
     fn read_path(&mut self, path: Str) -> Result<Value> {
         let doc = self.document()?;
-        // Paths written in the template were compiled with it.
-        let compiled_paths = &self.c.paths;
-        if let Some(p) = compiled_paths.get(self.heap.str(path)) {
-            let p = p.clone();
-            return jsonpath::read(&mut self.heap, doc, &p)
+        // Paths written in the template were compiled with it (borrowed from the
+        // template, not from `self`: no reference count to touch).
+        let c: &Compiled = self.c;
+        if let Some(p) = c.paths.get(self.heap.str(path)) {
+            return jsonpath::read(&mut self.heap, doc, p)
                 .map_err(|e| Error::eval(format!("JSONPath {}: {e}", short(p.as_str()))));
         }
         let text = self.heap.str(path).to_string();

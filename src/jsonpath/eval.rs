@@ -650,3 +650,35 @@ impl From<Fail> for CompareFail {
         CompareFail::Error(f)
     }
 }
+
+impl CompiledPath {
+    /// The value of a path made of `$` and single property names (`$.a.b`,
+    /// `$['a']`) read directly, or `None` for any other path. It is what
+    /// [`Evaluator::evaluate`] gives for such a path: it is definite, so a
+    /// missing property, or a value on the way that is not an object, ends in
+    /// `NotFound`, which reads as null. (W1's two paths went from about 600
+    /// instructions each through the general evaluator to about 150.)
+    pub(crate) fn simple_read(&self, heap: &Heap<'_>, doc: Value) -> Option<Value> {
+        let (Token::Root, rest) = self.tokens.split_first()? else {
+            return None;
+        };
+        if !self.root_path
+            || !rest
+                .iter()
+                .all(|t| matches!(t, Token::Property(p) if p.len() == 1))
+        {
+            return None;
+        }
+        let mut v = doc;
+        for t in rest {
+            let (Token::Property(p), Value::Map(id)) = (t, v) else {
+                return Some(Value::Null);
+            };
+            match heap.map_get_str(id, &p[0]) {
+                Some(x) => v = x,
+                None => return Some(Value::Null),
+            }
+        }
+        Some(v)
+    }
+}

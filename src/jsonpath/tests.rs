@@ -859,3 +859,57 @@ fn random_paths_never_panic() {
         let _ = jp(D3, &path);
     }
 }
+
+/// The direct read of `$`-and-property paths gives what the general evaluator
+/// gives, over objects, arrays, scalars, nulls and missing keys.
+#[test]
+fn simple_paths_read_as_the_evaluator_reads_them() {
+    let doc = r#"{"a": {"b": {"c": 1}, "n": null, "l": [1, {"b": 2}], "s": "x"},
+                  "b": 2.5, "": {"": true}, "a.b": 3}"#;
+    let paths = [
+        "$",
+        "$.a",
+        "$.a.b",
+        "$.a.b.c",
+        "$.a.b.c.d",
+        "$.a.n",
+        "$.a.n.x",
+        "$.a.l",
+        "$.a.l.b",
+        "$.a.s",
+        "$.a.s.length",
+        "$.b",
+        "$.missing",
+        "$.missing.x",
+        "$['a']['b']",
+        "$['a.b']",
+        "$['']['']",
+        "$.a.x.y.z",
+    ];
+    for path in paths {
+        let mut heap = Heap::new(doc, "");
+        let text = heap.body_str(0, doc.len());
+        let root = parse_json(&mut heap, text).unwrap();
+        let compiled = JsonPath::compile(path).unwrap();
+        let fast = compiled.compiled.simple_read(&heap, root);
+        assert!(fast.is_some(), "{path} is simple");
+        let mut ev = eval::Evaluator::new(&mut heap);
+        let general = match ev.evaluate(&compiled.compiled, root, root, false) {
+            Ok(v) => v,
+            Err(eval::Fail::NotFound) => Value::Null,
+            Err(eval::Fail::Error(e)) => panic!("{path}: {e:?}"),
+        };
+        assert_eq!(fast, Some(general), "{path}");
+    }
+    for path in ["$.*", "$..a", "$.a[0]", "$['a','b']", "$.a[?(@.b)]", "@.a"] {
+        let Ok(compiled) = JsonPath::compile(path) else {
+            continue;
+        };
+        let heap = Heap::new("{}", "");
+        assert_eq!(
+            compiled.compiled.simple_read(&heap, Value::Null),
+            None,
+            "{path}"
+        );
+    }
+}
