@@ -654,8 +654,9 @@ impl<'s> Parser<'s> {
     /// its length between strings (its old bytes are overwritten). The source is
     /// read 16 bytes at a time with one exact mask of its special bytes
     /// ([`scan::specials`]); the run of plain bytes before each special byte is
-    /// stored as one shifted 16-byte word and `w` advanced past the run only,
-    /// so an escape costs a few instructions and no new scan.
+    /// stored as one 16-byte copy and `w` advanced past the run only, so an
+    /// escape costs a few instructions and no new scan. The last 31 bytes of
+    /// the text are read one at a time.
     fn unescape(&mut self, out: &mut Vec<u8>, start: usize, mut p: usize) -> PResult<usize> {
         let bytes = self.bytes;
         let mut w = 0;
@@ -679,9 +680,12 @@ impl<'s> Parser<'s> {
             if out.len() < w + 48 {
                 out.resize(w + step, 0);
             }
-            let Some(chunk) = bytes.get(p..).and_then(|rest| rest.first_chunk::<16>()) else {
+            // A block is the first half of a 32-byte window: each run of plain
+            // bytes is stored as the 16 bytes of the window from its start.
+            let Some(window) = bytes.get(p..).and_then(|rest| rest.first_chunk::<32>()) else {
                 break 'block;
             };
+            let chunk = window.first_chunk::<16>().unwrap_or(&[0; 16]);
             let mut mask = scan::specials::<true>(chunk);
             if mask == 0 {
                 out[w..w + 16].copy_from_slice(chunk);
@@ -689,18 +693,15 @@ impl<'s> Parser<'s> {
                 p += 16;
                 continue;
             }
-            let x = u128::from_le_bytes(*chunk);
             // The block's bytes from `seg` on are not yet consumed.
             let mut seg = 0;
             while mask != 0 {
                 let k = mask.trailing_zeros() as usize;
-                out[w..w + 16].copy_from_slice(&(x >> (8 * seg)).to_le_bytes());
+                out[w..w + 16].copy_from_slice(&window[seg..seg + 16]);
                 w += k - seg;
                 let b = chunk[k];
                 if b == b'\\' {
-                    let Some(&e) = bytes.get(p + k + 1) else {
-                        return Err(self.eof("was expecting closing quote for a string value"));
-                    };
+                    let e = window[k + 1];
                     let c = SIMPLE_ESCAPE[usize::from(e)];
                     if c == 0 {
                         if e != b'u' {
@@ -731,7 +732,7 @@ impl<'s> Parser<'s> {
                     return Err(self.illegal_control(p + k));
                 }
             }
-            out[w..w + 16].copy_from_slice(&(x >> (8 * seg)).to_le_bytes());
+            out[w..w + 16].copy_from_slice(&window[seg..seg + 16]);
             w += 16 - seg;
             p += 16;
         }
