@@ -811,3 +811,53 @@ fn reference_unescape(text: &str) -> String {
     }
     out
 }
+
+/// Numbers with a fraction read as `str::parse::<f64>` reads them, whichever
+/// path they take (the division fast path or the general parser).
+#[test]
+fn doubles_agree_with_the_standard_parser() {
+    let mut seed: u64 = 0x1234_5678_9abc_def1;
+    let mut next = move |n: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % n
+    };
+    let mut texts = vec![
+        "0.0".to_string(),
+        "-0.0".into(),
+        "0.1".into(),
+        "130.17".into(),
+        "9007199254740.991".into(),
+        "9007199254740.992".into(),
+        "0.0000000000000000000001".into(),
+        "0.00000000000000000000001".into(),
+        "1.7976931348623157".into(),
+        "123456789.12345678".into(),
+    ];
+    for _ in 0..20_000 {
+        let digits = next(10) as u32 + 1;
+        let int = next(10u64.pow(digits));
+        let frac_len = next(17) as usize + 1;
+        let frac: String = (0..frac_len)
+            .map(|_| char::from(b'0' + next(10) as u8))
+            .collect();
+        let sign = if next(2) == 0 { "-" } else { "" };
+        texts.push(format!("{sign}{int}.{frac}"));
+    }
+    for t in texts {
+        let doc = format!("[{t}]");
+        let mut heap = Heap::new(&doc, "");
+        let v = parse_body(&mut heap).unwrap();
+        let Value::List(l) = v else { panic!() };
+        match heap.list(l).items[0] {
+            Value::Double(d) => {
+                let want: f64 = t.parse().unwrap();
+                assert_eq!(d.to_bits(), want.to_bits(), "{t}");
+            }
+            // Longer than 18 characters: a BigDecimal, as json-smart makes it.
+            Value::BigDec(_) => assert!(t.len() > 18, "{t}"),
+            other => panic!("{t}: {other:?}"),
+        }
+    }
+}
