@@ -637,14 +637,20 @@ impl<'a> Ctx<'a> {
     }
 
     /// A variable's value as a reference reads it: undefined names read as "".
+    #[inline]
     fn get_var(&mut self, sym: Sym, env: Env) -> Result<Value> {
-        // Fast path: no macro frame and no null-held loop variable.
+        // Fast path (inlined): no macro frame and no null-held loop variable.
         if env.frame.is_none()
             && self.null_held.is_empty()
             && let Some(Some(v)) = self.vars.get(sym as usize)
         {
             return Ok(*v);
         }
+        self.get_var_slow(sym, env)
+    }
+
+    #[inline(never)]
+    fn get_var_slow(&mut self, sym: Sym, env: Env) -> Result<Value> {
         match self.lookup(sym, env)? {
             Some(v) => Ok(v),
             None => {
@@ -663,7 +669,20 @@ impl<'a> Ctx<'a> {
     }
 
     /// `context.put(name, value)`: through every macro frame to the globals.
+    #[inline]
     fn put_var(&mut self, sym: Sym, v: Value, env: Env) {
+        // Fast path (inlined): no macro frame, a symbol of the table.
+        if env.frame.is_none()
+            && let Some(slot) = self.vars.get_mut(sym as usize)
+        {
+            *slot = Some(v);
+            return;
+        }
+        self.put_var_slow(sym, v, env);
+    }
+
+    #[inline(never)]
+    fn put_var_slow(&mut self, sym: Sym, v: Value, env: Env) {
         let mut frame = env.frame;
         while let Some(f) = frame {
             let mut locals = f.locals.borrow_mut();
