@@ -863,8 +863,10 @@ impl<'a> Ctx<'a> {
             out.push_str(self.null_string(r, env));
             return Ok(());
         }
-        out.push_str(&r.esc_prefix);
-        out.push_str(&r.more_prefix);
+        if !r.esc_prefix.is_empty() || !r.more_prefix.is_empty() {
+            out.push_str(&r.esc_prefix);
+            out.push_str(&r.more_prefix);
+        }
         // API Gateway: a null value renders as "".
         self.write_value(value, env, out)
     }
@@ -896,25 +898,28 @@ impl<'a> Ctx<'a> {
         env: Env,
         out: &mut String,
     ) -> Result<Option<()>> {
+        // `$util` itself (another variable holding it takes the general path).
+        if r.root != sym::UTIL || r.escaped || r.kind == RefKind::Runt {
+            return Ok(None);
+        }
         let [Modifier::Method { name, args, .. }] = &r.chain[..] else {
             return Ok(None);
         };
         let [arg] = &args[..] else { return Ok(None) };
-        let escape: fn(&str, &mut String) = match &*self.name_cow(*name) {
-            "escapeJavaScript" => crate::apigw::util::escape_javascript,
-            "urlEncode" => crate::apigw::util::url_encode,
+        let escape: fn(&str, &mut String) = match self.template_name(*name) {
+            Some("escapeJavaScript") => crate::apigw::util::escape_javascript,
+            Some("urlEncode") => crate::apigw::util::url_encode,
             _ => return Ok(None),
         };
-        if r.escaped || r.kind == RefKind::Runt {
-            return Ok(None);
-        }
         if self.get_var(r.root, env)? != Value::Host(Host::Util) {
             return Ok(None);
         }
         self.step()?;
         let v = self.eval(arg, env)?;
-        out.push_str(&r.esc_prefix);
-        out.push_str(&r.more_prefix);
+        if !r.esc_prefix.is_empty() || !r.more_prefix.is_empty() {
+            out.push_str(&r.esc_prefix);
+            out.push_str(&r.more_prefix);
+        }
         if let Value::Str(s) = v {
             escape(self.heap.str(s), out);
         }
@@ -1449,12 +1454,52 @@ impl<'a> Ctx<'a> {
             return Ok(Value::Null);
         }
         for m in &r.chain {
-            v = self.apply_modifier(v, m, env)?;
+            v = match (v, m) {
+                // The usual steps, without the general dispatch: a map's
+                // property and `$foreach`'s (as `apply_modifier` does them).
+                (Value::Map(id), Modifier::Property { name, hint, .. }) => {
+                    let Some(name) = self.template_name(*name) else {
+                        v = self.apply_modifier(v, m, env)?;
+                        continue;
+                    };
+                    if name == "class" || name == "Class" {
+                        v = self.apply_modifier(v, m, env)?;
+                        continue;
+                    }
+                    self.step()?;
+                    let mut h = hint.get();
+                    let found = self.heap.map_get_str_hinted(id, name, &mut h);
+                    hint.set(h);
+                    match found {
+                        Some(v) if !v.is_null() => v,
+                        _ => Value::Str(Str::EMPTY),
+                    }
+                }
+                (Value::Host(Host::Foreach(id)), Modifier::Property { name, .. }) => {
+                    let Some(name) = self.template_name(*name) else {
+                        v = self.apply_modifier(v, m, env)?;
+                        continue;
+                    };
+                    self.step()?;
+                    match self.foreach_property(id, name) {
+                        Some(v) if !v.is_null() => v,
+                        _ => Value::Str(Str::EMPTY),
+                    }
+                }
+                _ => self.apply_modifier(v, m, env)?,
+            };
             if v.is_null() {
                 return Ok(Value::Null);
             }
         }
         Ok(v)
+    }
+
+    /// A name of the template itself (`None` for names `#evaluate` added).
+    #[inline]
+    fn template_name(&self, sym: Sym) -> Option<&'a str> {
+        let c: &'a Compiled = self.c;
+        c.names.get(sym as usize).map(|n| &n[..])
     }
 
     fn apply_modifier(&mut self, target: Value, m: &Modifier, env: Env) -> Result<Value> {
