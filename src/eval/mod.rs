@@ -748,37 +748,18 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// Renders one node: the usual kinds here (inlined in `render_block`),
+    /// the others in [`Ctx::render_other`].
+    #[inline]
     fn render_node(&mut self, node: &Node, env: Env, out: &mut String) -> Result<Flow> {
         if let Err(e) = self.step() {
-            // A limit hit here points at the node that was next.
-            return Err(match node_range(node) {
-                Some(r) => self.at(e, r, env),
-                None => e,
-            });
+            return Err(self.node_error(e, node, env));
         }
         if self.trace.is_some() {
-            let range = match node {
-                Node::Text(Text::Source(r)) => Some(*r),
-                Node::Reference(r) => Some(r.range),
-                Node::MacroCall(n) => Some(n.range),
-                Node::Evaluate(n) => Some(n.range),
-                _ => None,
-            };
-            if let Some(r) = range {
-                self.traced(r, env, out);
-            }
+            self.trace_node(node, env, out);
         }
         match node {
-            Node::Text(t) => {
-                let s = self.text(t, env);
-                out.push_str(s);
-                if let Err(e) = self.check_output(out) {
-                    return Err(match t {
-                        Text::Source(r) => self.at(e, *r, env),
-                        Text::Owned(_) => e,
-                    });
-                }
-            }
+            Node::Text(t) => self.render_text(t, env, out)?,
             Node::Reference(r) => {
                 self.render_reference(r, env, out)
                     .map_err(|e| self.at(e, r.range, env))?;
@@ -795,13 +776,79 @@ impl<'a> Ctx<'a> {
                     let yes = self.truthy(cond, env)?;
                     self.check_work().map_err(|e| self.at(e, n.range, env))?;
                     if yes {
-                        return self.render_block(block, env, out);
+                        return self.render_branch(block, env, out);
                     }
                 }
                 if let Some(block) = &n.otherwise {
-                    return self.render_block(block, env, out);
+                    return self.render_branch(block, env, out);
                 }
             }
+            _ => return self.render_other(node, env, out),
+        }
+        Ok(Flow::Normal)
+    }
+
+    /// A limit hit at a node's step points at the node that was next.
+    #[cold]
+    #[inline(never)]
+    fn node_error(&self, e: Error, node: &Node, env: Env) -> Error {
+        match node_range(node) {
+            Some(r) => self.at(e, r, env),
+            None => e,
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn trace_node(&mut self, node: &Node, env: Env, out: &String) {
+        let range = match node {
+            Node::Text(Text::Source(r)) => Some(*r),
+            Node::Reference(r) => Some(r.range),
+            Node::MacroCall(n) => Some(n.range),
+            Node::Evaluate(n) => Some(n.range),
+            _ => None,
+        };
+        if let Some(r) = range {
+            self.traced(r, env, out);
+        }
+    }
+
+    #[inline(always)]
+    fn render_text(&mut self, t: &Text, env: Env, out: &mut String) -> Result<()> {
+        let s = self.text(t, env);
+        out.push_str(s);
+        if let Err(e) = self.check_output(out) {
+            return Err(match t {
+                Text::Source(r) => self.at(e, *r, env),
+                Text::Owned(_) => e,
+            });
+        }
+        Ok(())
+    }
+
+    /// An `#if` branch: a block of one text node (`#if($foreach.hasNext),#end`)
+    /// is rendered here, as `render_block` would render it.
+    #[inline]
+    fn render_branch(&mut self, block: &[Node], env: Env, out: &mut String) -> Result<Flow> {
+        if let [node @ Node::Text(t)] = block {
+            if let Err(e) = self.step() {
+                return Err(self.node_error(e, node, env));
+            }
+            if self.trace.is_some() {
+                self.trace_node(node, env, out);
+            }
+            self.render_text(t, env, out)?;
+            return Ok(Flow::Normal);
+        }
+        self.render_block(block, env, out)
+    }
+
+    /// The nodes other than text, references, `#set` and `#if`.
+    #[inline(never)]
+    fn render_other(&mut self, node: &Node, env: Env, out: &mut String) -> Result<Flow> {
+        match node {
+            // Rendered by `render_node`, which never passes them here.
+            Node::Text(_) | Node::Reference(_) | Node::Set(_) | Node::If(_) => {}
             Node::Foreach(n) => return self.render_foreach(n, env, out),
             Node::Macro(_) => {}
             Node::MacroCall(n) => return self.render_macro_call(n, env, out),
