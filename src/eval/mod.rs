@@ -962,7 +962,11 @@ impl<'a> Ctx<'a> {
             return Ok(None);
         }
         self.step()?;
-        let v = self.eval(arg, env)?;
+        // (`ops::value` of a reference, without its dispatch.)
+        let v = match arg {
+            Expr::Ref(a) if a.computable => self.eval_reference(a, env)?,
+            a => self.eval(a, env)?,
+        };
         if !r.esc_prefix.is_empty() || !r.more_prefix.is_empty() {
             out.push_str(&r.esc_prefix);
             out.push_str(&r.more_prefix);
