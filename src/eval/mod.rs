@@ -162,7 +162,19 @@ impl Drop for Ctx<'_> {
 
 /// Renders a parsed template against one invocation.
 pub fn render(c: &Compiled, inv: &Invocation, limits: &Limits) -> Result<Rendered> {
-    render_with(c, inv, limits, false).map(|(r, _)| r)
+    render_with(c, inv, limits, false, None).map(|(r, _)| r)
+}
+
+/// [`render`], with the output size of an earlier render of the template
+/// (`hint`, updated after a successful render) as the output buffer's
+/// starting capacity.
+pub fn render_hinted(
+    c: &Compiled,
+    inv: &Invocation,
+    limits: &Limits,
+    hint: &std::sync::atomic::AtomicUsize,
+) -> Result<Rendered> {
+    render_with(c, inv, limits, false, Some(hint)).map(|(r, _)| r)
 }
 
 /// Which template text produced which output bytes (see [`render_traced`]).
@@ -193,7 +205,7 @@ impl Trace {
 /// (text and references of the template itself; output written by macros
 /// and `#evaluate` is attributed to the call).
 pub fn render_traced(c: &Compiled, inv: &Invocation, limits: &Limits) -> Result<(Rendered, Trace)> {
-    render_with(c, inv, limits, true)
+    render_with(c, inv, limits, true, None)
 }
 
 fn render_with(
@@ -201,10 +213,16 @@ fn render_with(
     inv: &Invocation,
     limits: &Limits,
     traced: bool,
+    hint: Option<&std::sync::atomic::AtomicUsize>,
 ) -> Result<(Rendered, Trace)> {
+    use std::sync::atomic::Ordering::Relaxed;
     let mut ctx = Ctx::new(c, inv, limits);
     ctx.register_macros(&c.ast.root, 0);
-    let mut out = String::with_capacity(c.sources[0].len() + inv.body.len() / 2);
+    // The last render's output size (W2's buffer grew twice per render,
+    // copying 12 KB then 24 KB), never more than the output limit.
+    let last = hint.map_or(0, |h| h.load(Relaxed));
+    let last = last.saturating_add(last / 8).min(limits.output_bytes);
+    let mut out = String::with_capacity((c.sources[0].len() + inv.body.len() / 2).max(last));
     if traced {
         ctx.trace = Some(Vec::new());
         ctx.top = &out;
@@ -214,6 +232,9 @@ fn render_with(
         src: c.ast.source_id,
     };
     ctx.render_block(&c.ast.root, env, &mut out)?;
+    if let Some(h) = hint {
+        h.store(out.len(), Relaxed);
+    }
     let entries = ctx.trace.take().unwrap_or_default();
     Ok((ctx.finish(out)?, Trace { entries }))
 }
