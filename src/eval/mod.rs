@@ -794,7 +794,15 @@ impl<'a> Ctx<'a> {
             }
             Node::If(n) => {
                 for (cond, block) in &n.branches {
-                    let yes = self.truthy(cond, env)?;
+                    let yes = match cond {
+                        // `ops::evaluate` of a reference (`#if($item.inStock)`,
+                        // `#if($foreach.hasNext)`), without its dispatch.
+                        Expr::Ref(r) => !matches!(
+                            self.eval_reference(r, env)?,
+                            Value::Null | Value::Bool(false)
+                        ),
+                        c => self.truthy(c, env)?,
+                    };
                     self.check_work().map_err(|e| self.at(e, n.range, env))?;
                     if yes {
                         return self.render_branch(block, env, out);
