@@ -81,6 +81,7 @@ fn word_at(bytes: &[u8], p: usize) -> u64 {
 /// rewrite, or the end; every byte before it is plain. Eight bytes at a
 /// time; the last, partial word is read overlapping the one before (its
 /// first mark may then be spurious: the caller looks at the byte).
+#[inline(always)]
 fn skip_js_plain(bytes: &[u8], mut p: usize) -> usize {
     let len = bytes.len();
     while p + 8 <= len {
