@@ -717,7 +717,20 @@ impl<'a> Ctx<'a> {
     }
 
     /// `context.remove(name)`.
+    #[inline]
     fn remove_var(&mut self, sym: Sym, env: Env) {
+        // Fast path (inlined): no macro frame.
+        if env.frame.is_none() {
+            if let Some(slot) = self.vars.get_mut(sym as usize) {
+                *slot = None;
+            }
+            return;
+        }
+        self.remove_var_slow(sym, env);
+    }
+
+    #[inline(never)]
+    fn remove_var_slow(&mut self, sym: Sym, env: Env) {
         let mut frame = env.frame;
         while let Some(f) = frame {
             f.locals.borrow_mut().retain(|(s, _)| *s != sym);
@@ -1150,7 +1163,10 @@ impl<'a> Ctx<'a> {
                 }
             }
             e => {
-                let v = self.eval(e, env)?;
+                let v = match e {
+                    Expr::Ref(r) if r.computable => self.eval_reference(r, env)?,
+                    e => self.eval(e, env)?,
+                };
                 match self.iterator(v) {
                     Some(it) => it,
                     None => return Ok(Flow::Normal),
