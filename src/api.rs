@@ -117,6 +117,10 @@ pub struct Rendered {
 pub struct Template {
     inner: Arc<crate::compiler::Compiled>,
     limits: Limits,
+    /// The output size of the last successful render (shared by clones):
+    /// the next render's output buffer starts that large instead of growing
+    /// (and copying) its way there.
+    out_hint: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl Template {
@@ -138,6 +142,7 @@ impl Template {
         Ok(Template {
             inner: Arc::new(compiled),
             limits,
+            out_hint: Arc::default(),
         })
     }
 
@@ -153,7 +158,7 @@ impl Template {
 
     /// Renders the template against one invocation.
     pub fn render(&self, invocation: &Invocation) -> Result<Rendered> {
-        crate::eval::render(&self.inner, invocation, &self.limits)
+        crate::eval::render_hinted(&self.inner, invocation, &self.limits, &self.out_hint)
     }
 
     /// Renders, and says which template text wrote which output bytes (for

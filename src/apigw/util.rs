@@ -49,31 +49,60 @@ static JS_CLASS: [u8; 128] = {
     t
 };
 
-const JS_SHORT: [&str; 9] = [
-    "\\'", "\\\"", "\\\\", "\\/", "\\b", "\\n", "\\t", "\\f", "\\r",
-];
+/// The character after the backslash of each short escape (classes 2..).
+const JS_SHORT: [char; 9] = ['\'', '"', '\\', '/', 'b', 'n', 't', 'f', 'r'];
 
-/// The first position at or after `p` holding a byte `escape_javascript`
-/// must rewrite: a quote, a backslash, `/`, a control character or
-/// non-ASCII. Eight bytes at a time.
-fn skip_js_plain(bytes: &[u8], mut p: usize) -> usize {
+/// Marks (0x80 in each byte) the bytes of `x` that `escape_javascript`
+/// may have to rewrite: a quote, a backslash, `/`, a control character or
+/// non-ASCII. The lowest mark is exact; marks above it may be spurious
+/// (borrows), which callers tolerate.
+#[inline(always)]
+fn js_marks(x: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
-    while let Some(chunk) = bytes.get(p..p + 8) {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(word);
-        let mask = has_zero(x ^ (ONES * u64::from(b'\'')))
-            | has_zero(x ^ (ONES * u64::from(b'"')))
-            | has_zero(x ^ (ONES * u64::from(b'\\')))
-            | has_zero(x ^ (ONES * u64::from(b'/')))
-            | (x.wrapping_sub(ONES * 0x20) & !x & HIGH)
-            | (x & HIGH);
+    has_zero(x ^ (ONES * u64::from(b'\'')))
+        | has_zero(x ^ (ONES * u64::from(b'"')))
+        | has_zero(x ^ (ONES * u64::from(b'\\')))
+        | has_zero(x ^ (ONES * u64::from(b'/')))
+        | (x.wrapping_sub(ONES * 0x20) & !x & HIGH)
+        | (x & HIGH)
+}
+
+/// The eight bytes at `p` (little-endian).
+#[inline(always)]
+fn word_at(bytes: &[u8], p: usize) -> u64 {
+    let mut word = [0u8; 8];
+    word.copy_from_slice(&bytes[p..p + 8]);
+    u64::from_le_bytes(word)
+}
+
+/// A position at or after `p` of a byte `escape_javascript` may have to
+/// rewrite, or the end; every byte before it is plain. Eight bytes at a
+/// time; the last, partial word is read overlapping the one before (its
+/// first mark may then be spurious: the caller looks at the byte).
+#[inline(always)]
+fn skip_js_plain(bytes: &[u8], mut p: usize) -> usize {
+    let len = bytes.len();
+    while p + 8 <= len {
+        let mask = js_marks(word_at(bytes, p));
         if mask != 0 {
             return p + (mask.trailing_zeros() / 8) as usize;
         }
         p += 8;
+    }
+    if p >= len {
+        return len;
+    }
+    if len >= 8 {
+        let start = len - 8;
+        // The marks of the bytes before `p` (known plain) are dropped.
+        let mask = js_marks(word_at(bytes, start)) & (!0u64 << ((p - start) * 8));
+        return if mask == 0 {
+            len
+        } else {
+            start + (mask.trailing_zeros() / 8) as usize
+        };
     }
     while let Some(&b) = bytes.get(p) {
         if b >= 0x80 || JS_CLASS[usize::from(b)] != 0 {
@@ -89,14 +118,20 @@ fn skip_js_plain(bytes: &[u8], mut p: usize) -> usize {
 /// control characters and everything above U+007F as `\uXXXX` (upper-case hex, a
 /// character beyond U+FFFF as its two UTF-16 surrogates). DEL stays as it is.
 pub fn escape_javascript(s: &str, out: &mut String) {
-    out.reserve(s.len() + s.len() / 8 + 8);
     let bytes = s.as_bytes();
+    let mut i = skip_js_plain(bytes, 0);
+    if i == bytes.len() {
+        // Nothing to escape (ids, tags).
+        out.push_str(s);
+        return;
+    }
+    out.reserve(s.len() + s.len() / 8 + 8);
     let mut run = 0;
-    let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         if b < 0x80 {
             let class = JS_CLASS[usize::from(b)];
             if class == 0 {
+                // A spurious mark (see `js_marks`).
                 i = skip_js_plain(bytes, i + 1);
                 continue;
             }
@@ -104,7 +139,8 @@ pub fn escape_javascript(s: &str, out: &mut String) {
             if class == 1 {
                 push_u_escape(u16::from(b), out);
             } else {
-                out.push_str(JS_SHORT[usize::from(class - 2)]);
+                out.push('\\');
+                out.push(JS_SHORT[usize::from(class - 2)]);
             }
             i += 1;
         } else {
@@ -117,6 +153,7 @@ pub fn escape_javascript(s: &str, out: &mut String) {
             i += c.len_utf8();
         }
         run = i;
+        i = skip_js_plain(bytes, i);
     }
     out.push_str(&s[run..]);
 }
@@ -521,6 +558,76 @@ mod tests {
         ];
         for (input, want) in table {
             assert_eq!(esc(input), want, "{input:?}");
+        }
+    }
+
+    /// The word-at-a-time scan gives what a character-by-character escape gives.
+    #[test]
+    fn escape_javascript_matches_per_char() {
+        fn slow(s: &str) -> String {
+            let mut out = String::new();
+            for c in s.chars() {
+                match c {
+                    '\'' => out.push_str("\\'"),
+                    '"' => out.push_str("\\\""),
+                    '\\' => out.push_str("\\\\"),
+                    '/' => out.push_str("\\/"),
+                    '\u{8}' => out.push_str("\\b"),
+                    '\n' => out.push_str("\\n"),
+                    '\t' => out.push_str("\\t"),
+                    '\u{c}' => out.push_str("\\f"),
+                    '\r' => out.push_str("\\r"),
+                    c if !(' '..='\u{7f}').contains(&c) => {
+                        let mut units = [0u16; 2];
+                        for u in c.encode_utf16(&mut units) {
+                            out.push_str(&format!("\\u{:04X}", u));
+                        }
+                    }
+                    c => out.push(c),
+                }
+            }
+            out
+        }
+        let alphabet = [
+            'a',
+            'b',
+            '&',
+            '!',
+            ' ',
+            '\'',
+            '"',
+            '\\',
+            '/',
+            '\n',
+            '\t',
+            '\u{1}',
+            '\u{1f}',
+            '0',
+            '.',
+            '\u{7f}',
+            '\u{e9}',
+            '\u{65e5}',
+            '\u{1f600}',
+            '#',
+            '(',
+            '.',
+        ];
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        for _ in 0..20_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let len = (state % 40) as usize;
+            let mut r = state;
+            let s: String = (0..len)
+                .map(|i| {
+                    if i % 10 == 9 {
+                        r = r.rotate_left(17) ^ 0x9E37_79B9_7F4A_7C15;
+                    }
+                    alphabet[(r >> ((i % 10) * 6)) as usize % alphabet.len()]
+                })
+                .collect();
+            assert_eq!(esc(&s), slow(&s), "{s:?}");
         }
     }
 

@@ -162,7 +162,19 @@ impl Drop for Ctx<'_> {
 
 /// Renders a parsed template against one invocation.
 pub fn render(c: &Compiled, inv: &Invocation, limits: &Limits) -> Result<Rendered> {
-    render_with(c, inv, limits, false).map(|(r, _)| r)
+    render_with(c, inv, limits, false, None).map(|(r, _)| r)
+}
+
+/// [`render`], with the output size of an earlier render of the template
+/// (`hint`, updated after a successful render) as the output buffer's
+/// starting capacity.
+pub fn render_hinted(
+    c: &Compiled,
+    inv: &Invocation,
+    limits: &Limits,
+    hint: &std::sync::atomic::AtomicUsize,
+) -> Result<Rendered> {
+    render_with(c, inv, limits, false, Some(hint)).map(|(r, _)| r)
 }
 
 /// Which template text produced which output bytes (see [`render_traced`]).
@@ -193,7 +205,7 @@ impl Trace {
 /// (text and references of the template itself; output written by macros
 /// and `#evaluate` is attributed to the call).
 pub fn render_traced(c: &Compiled, inv: &Invocation, limits: &Limits) -> Result<(Rendered, Trace)> {
-    render_with(c, inv, limits, true)
+    render_with(c, inv, limits, true, None)
 }
 
 fn render_with(
@@ -201,10 +213,16 @@ fn render_with(
     inv: &Invocation,
     limits: &Limits,
     traced: bool,
+    hint: Option<&std::sync::atomic::AtomicUsize>,
 ) -> Result<(Rendered, Trace)> {
+    use std::sync::atomic::Ordering::Relaxed;
     let mut ctx = Ctx::new(c, inv, limits);
     ctx.register_macros(&c.ast.root, 0);
-    let mut out = String::with_capacity(c.sources[0].len() + inv.body.len() / 2);
+    // The last render's output size (W2's buffer grew twice per render,
+    // copying 12 KB then 24 KB), never more than the output limit.
+    let last = hint.map_or(0, |h| h.load(Relaxed));
+    let last = last.saturating_add(last / 8).min(limits.output_bytes);
+    let mut out = String::with_capacity((c.sources[0].len() + inv.body.len() / 2).max(last));
     if traced {
         ctx.trace = Some(Vec::new());
         ctx.top = &out;
@@ -214,6 +232,9 @@ fn render_with(
         src: c.ast.source_id,
     };
     ctx.render_block(&c.ast.root, env, &mut out)?;
+    if let Some(h) = hint {
+        h.store(out.len(), Relaxed);
+    }
     let entries = ctx.trace.take().unwrap_or_default();
     Ok((ctx.finish(out)?, Trace { entries }))
 }
@@ -637,14 +658,20 @@ impl<'a> Ctx<'a> {
     }
 
     /// A variable's value as a reference reads it: undefined names read as "".
+    #[inline]
     fn get_var(&mut self, sym: Sym, env: Env) -> Result<Value> {
-        // Fast path: no macro frame and no null-held loop variable.
+        // Fast path (inlined): no macro frame and no null-held loop variable.
         if env.frame.is_none()
             && self.null_held.is_empty()
             && let Some(Some(v)) = self.vars.get(sym as usize)
         {
             return Ok(*v);
         }
+        self.get_var_slow(sym, env)
+    }
+
+    #[inline(never)]
+    fn get_var_slow(&mut self, sym: Sym, env: Env) -> Result<Value> {
         match self.lookup(sym, env)? {
             Some(v) => Ok(v),
             None => {
@@ -663,7 +690,20 @@ impl<'a> Ctx<'a> {
     }
 
     /// `context.put(name, value)`: through every macro frame to the globals.
+    #[inline]
     fn put_var(&mut self, sym: Sym, v: Value, env: Env) {
+        // Fast path (inlined): no macro frame, a symbol of the table.
+        if env.frame.is_none()
+            && let Some(slot) = self.vars.get_mut(sym as usize)
+        {
+            *slot = Some(v);
+            return;
+        }
+        self.put_var_slow(sym, v, env);
+    }
+
+    #[inline(never)]
+    fn put_var_slow(&mut self, sym: Sym, v: Value, env: Env) {
         let mut frame = env.frame;
         while let Some(f) = frame {
             let mut locals = f.locals.borrow_mut();
@@ -677,7 +717,20 @@ impl<'a> Ctx<'a> {
     }
 
     /// `context.remove(name)`.
+    #[inline]
     fn remove_var(&mut self, sym: Sym, env: Env) {
+        // Fast path (inlined): no macro frame.
+        if env.frame.is_none() {
+            if let Some(slot) = self.vars.get_mut(sym as usize) {
+                *slot = None;
+            }
+            return;
+        }
+        self.remove_var_slow(sym, env);
+    }
+
+    #[inline(never)]
+    fn remove_var_slow(&mut self, sym: Sym, env: Env) {
         let mut frame = env.frame;
         while let Some(f) = frame {
             f.locals.borrow_mut().retain(|(s, _)| *s != sym);
@@ -729,37 +782,18 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// Renders one node: the usual kinds here (inlined in `render_block`),
+    /// the others in [`Ctx::render_other`].
+    #[inline]
     fn render_node(&mut self, node: &Node, env: Env, out: &mut String) -> Result<Flow> {
         if let Err(e) = self.step() {
-            // A limit hit here points at the node that was next.
-            return Err(match node_range(node) {
-                Some(r) => self.at(e, r, env),
-                None => e,
-            });
+            return Err(self.node_error(e, node, env));
         }
         if self.trace.is_some() {
-            let range = match node {
-                Node::Text(Text::Source(r)) => Some(*r),
-                Node::Reference(r) => Some(r.range),
-                Node::MacroCall(n) => Some(n.range),
-                Node::Evaluate(n) => Some(n.range),
-                _ => None,
-            };
-            if let Some(r) = range {
-                self.traced(r, env, out);
-            }
+            self.trace_node(node, env, out);
         }
         match node {
-            Node::Text(t) => {
-                let s = self.text(t, env);
-                out.push_str(s);
-                if let Err(e) = self.check_output(out) {
-                    return Err(match t {
-                        Text::Source(r) => self.at(e, *r, env),
-                        Text::Owned(_) => e,
-                    });
-                }
-            }
+            Node::Text(t) => self.render_text(t, env, out)?,
             Node::Reference(r) => {
                 self.render_reference(r, env, out)
                     .map_err(|e| self.at(e, r.range, env))?;
@@ -773,16 +807,90 @@ impl<'a> Ctx<'a> {
             }
             Node::If(n) => {
                 for (cond, block) in &n.branches {
-                    let yes = self.truthy(cond, env)?;
+                    let yes = match cond {
+                        // `ops::evaluate` of a reference (`#if($item.inStock)`,
+                        // `#if($foreach.hasNext)`), without its dispatch.
+                        Expr::Ref(r) => !matches!(
+                            self.eval_reference(r, env)?,
+                            Value::Null | Value::Bool(false)
+                        ),
+                        c => self.truthy(c, env)?,
+                    };
                     self.check_work().map_err(|e| self.at(e, n.range, env))?;
                     if yes {
-                        return self.render_block(block, env, out);
+                        return self.render_branch(block, env, out);
                     }
                 }
                 if let Some(block) = &n.otherwise {
-                    return self.render_block(block, env, out);
+                    return self.render_branch(block, env, out);
                 }
             }
+            _ => return self.render_other(node, env, out),
+        }
+        Ok(Flow::Normal)
+    }
+
+    /// A limit hit at a node's step points at the node that was next.
+    #[cold]
+    #[inline(never)]
+    fn node_error(&self, e: Error, node: &Node, env: Env) -> Error {
+        match node_range(node) {
+            Some(r) => self.at(e, r, env),
+            None => e,
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn trace_node(&mut self, node: &Node, env: Env, out: &String) {
+        let range = match node {
+            Node::Text(Text::Source(r)) => Some(*r),
+            Node::Reference(r) => Some(r.range),
+            Node::MacroCall(n) => Some(n.range),
+            Node::Evaluate(n) => Some(n.range),
+            _ => None,
+        };
+        if let Some(r) = range {
+            self.traced(r, env, out);
+        }
+    }
+
+    #[inline(always)]
+    fn render_text(&mut self, t: &Text, env: Env, out: &mut String) -> Result<()> {
+        let s = self.text(t, env);
+        out.push_str(s);
+        if let Err(e) = self.check_output(out) {
+            return Err(match t {
+                Text::Source(r) => self.at(e, *r, env),
+                Text::Owned(_) => e,
+            });
+        }
+        Ok(())
+    }
+
+    /// An `#if` branch: a block of one text node (`#if($foreach.hasNext),#end`)
+    /// is rendered here, as `render_block` would render it.
+    #[inline]
+    fn render_branch(&mut self, block: &[Node], env: Env, out: &mut String) -> Result<Flow> {
+        if let [node @ Node::Text(t)] = block {
+            if let Err(e) = self.step() {
+                return Err(self.node_error(e, node, env));
+            }
+            if self.trace.is_some() {
+                self.trace_node(node, env, out);
+            }
+            self.render_text(t, env, out)?;
+            return Ok(Flow::Normal);
+        }
+        self.render_block(block, env, out)
+    }
+
+    /// The nodes other than text, references, `#set` and `#if`.
+    #[inline(never)]
+    fn render_other(&mut self, node: &Node, env: Env, out: &mut String) -> Result<Flow> {
+        match node {
+            // Rendered by `render_node`, which never passes them here.
+            Node::Text(_) | Node::Reference(_) | Node::Set(_) | Node::If(_) => {}
             Node::Foreach(n) => return self.render_foreach(n, env, out),
             Node::Macro(_) => {}
             Node::MacroCall(n) => return self.render_macro_call(n, env, out),
@@ -844,8 +952,10 @@ impl<'a> Ctx<'a> {
             out.push_str(self.null_string(r, env));
             return Ok(());
         }
-        out.push_str(&r.esc_prefix);
-        out.push_str(&r.more_prefix);
+        if !r.esc_prefix.is_empty() || !r.more_prefix.is_empty() {
+            out.push_str(&r.esc_prefix);
+            out.push_str(&r.more_prefix);
+        }
         // API Gateway: a null value renders as "".
         self.write_value(value, env, out)
     }
@@ -877,25 +987,32 @@ impl<'a> Ctx<'a> {
         env: Env,
         out: &mut String,
     ) -> Result<Option<()>> {
+        // `$util` itself (another variable holding it takes the general path).
+        if r.root != sym::UTIL || r.escaped || r.kind == RefKind::Runt {
+            return Ok(None);
+        }
         let [Modifier::Method { name, args, .. }] = &r.chain[..] else {
             return Ok(None);
         };
         let [arg] = &args[..] else { return Ok(None) };
-        let escape: fn(&str, &mut String) = match &*self.name_cow(*name) {
-            "escapeJavaScript" => crate::apigw::util::escape_javascript,
-            "urlEncode" => crate::apigw::util::url_encode,
+        let escape: fn(&str, &mut String) = match self.template_name(*name) {
+            Some("escapeJavaScript") => crate::apigw::util::escape_javascript,
+            Some("urlEncode") => crate::apigw::util::url_encode,
             _ => return Ok(None),
         };
-        if r.escaped || r.kind == RefKind::Runt {
-            return Ok(None);
-        }
         if self.get_var(r.root, env)? != Value::Host(Host::Util) {
             return Ok(None);
         }
         self.step()?;
-        let v = self.eval(arg, env)?;
-        out.push_str(&r.esc_prefix);
-        out.push_str(&r.more_prefix);
+        // (`ops::value` of a reference, without its dispatch.)
+        let v = match arg {
+            Expr::Ref(a) if a.computable => self.eval_reference(a, env)?,
+            a => self.eval(a, env)?,
+        };
+        if !r.esc_prefix.is_empty() || !r.more_prefix.is_empty() {
+            out.push_str(&r.esc_prefix);
+            out.push_str(&r.more_prefix);
+        }
         if let Value::Str(s) = v {
             escape(self.heap.str(s), out);
         }
@@ -1046,7 +1163,10 @@ impl<'a> Ctx<'a> {
                 }
             }
             e => {
-                let v = self.eval(e, env)?;
+                let v = match e {
+                    Expr::Ref(r) if r.computable => self.eval_reference(r, env)?,
+                    e => self.eval(e, env)?,
+                };
                 match self.iterator(v) {
                     Some(it) => it,
                     None => return Ok(Flow::Normal),
@@ -1430,12 +1550,52 @@ impl<'a> Ctx<'a> {
             return Ok(Value::Null);
         }
         for m in &r.chain {
-            v = self.apply_modifier(v, m, env)?;
+            v = match (v, m) {
+                // The usual steps, without the general dispatch: a map's
+                // property and `$foreach`'s (as `apply_modifier` does them).
+                (Value::Map(id), Modifier::Property { name, hint, .. }) => {
+                    let Some(name) = self.template_name(*name) else {
+                        v = self.apply_modifier(v, m, env)?;
+                        continue;
+                    };
+                    if name == "class" || name == "Class" {
+                        v = self.apply_modifier(v, m, env)?;
+                        continue;
+                    }
+                    self.step()?;
+                    let mut h = hint.get();
+                    let found = self.heap.map_get_str_hinted(id, name, &mut h);
+                    hint.set(h);
+                    match found {
+                        Some(v) if !v.is_null() => v,
+                        _ => Value::Str(Str::EMPTY),
+                    }
+                }
+                (Value::Host(Host::Foreach(id)), Modifier::Property { name, .. }) => {
+                    let Some(name) = self.template_name(*name) else {
+                        v = self.apply_modifier(v, m, env)?;
+                        continue;
+                    };
+                    self.step()?;
+                    match self.foreach_property(id, name) {
+                        Some(v) if !v.is_null() => v,
+                        _ => Value::Str(Str::EMPTY),
+                    }
+                }
+                _ => self.apply_modifier(v, m, env)?,
+            };
             if v.is_null() {
                 return Ok(Value::Null);
             }
         }
         Ok(v)
+    }
+
+    /// A name of the template itself (`None` for names `#evaluate` added).
+    #[inline]
+    fn template_name(&self, sym: Sym) -> Option<&'a str> {
+        let c: &'a Compiled = self.c;
+        c.names.get(sym as usize).map(|n| &n[..])
     }
 
     fn apply_modifier(&mut self, target: Value, m: &Modifier, env: Env) -> Result<Value> {
