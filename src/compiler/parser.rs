@@ -796,6 +796,141 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         r
     }
 
+    // ------------------------------------------------------------------ lookahead fast paths
+    //
+    // The lookaheads below run for nearly every token, and in the common
+    // cases their outcome is decided by the kinds of the next one to three
+    // tokens. Each fast path decides such a case directly: it fetches exactly
+    // the tokens the scan would fetch (so the lexer changes state at the same
+    // points), and adds to `scanned` exactly the number of `scan_token` calls
+    // the scan makes. It only runs when neither the lookahead budget nor the
+    // depth limit can be reached during the scan it replaces (so that scan
+    // could not have failed with an error); otherwise the scan itself runs.
+
+    /// Whether a fast path may stand for a scan of at most `tokens`
+    /// `scan_token` calls and `levels` nested `scan_enter`s.
+    fn fast_ok(&self, tokens: u64, levels: usize) -> bool {
+        self.scanned + tokens <= SCAN_BUDGET && self.depth + levels <= self.max_depth
+    }
+
+    /// `LOOKAHEAD(2) Reference()` at the start of a statement.
+    fn reference_follows(&mut self) -> PResult<bool> {
+        if self.fast_ok(3, 1) {
+            // scan_plain_reference: <IDENTIFIER> then (Index())* tries
+            // <INDEX_LBRACKET> (its match reaches k = 2), then
+            // (ReferenceModifier())* tries <DOT>; scan_formal_reference:
+            // <LCURLY> <IDENTIFIER>.
+            let r = match self.ntk()? {
+                Kind::Identifier => {
+                    let k1 = self.peek(1)?.kind;
+                    self.scanned += if k1 == Kind::IndexLbracket { 2 } else { 3 };
+                    true
+                }
+                Kind::Lcurly => {
+                    let k1 = self.peek(1)?.kind;
+                    self.scanned += 3;
+                    k1 == Kind::Identifier
+                }
+                _ => {
+                    self.scanned += 2;
+                    false
+                }
+            };
+            return Ok(r);
+        }
+        self.lookahead(2, Self::scan_reference)
+    }
+
+    /// `LOOKAHEAD(2) <DOT> ( Method() | Identifier() )` in a reference.
+    fn modifier_follows(&mut self) -> PResult<bool> {
+        if self.fast_ok(3, 0) {
+            if self.ntk()? != Kind::Dot {
+                self.scanned += 1;
+                return Ok(false);
+            }
+            // scan_method's <IDENTIFIER> reaches k = 2; when it fails, the
+            // second alternative tries <IDENTIFIER> again.
+            let k1 = self.peek(1)?.kind;
+            self.scanned += if k1 == Kind::Identifier { 2 } else { 3 };
+            return Ok(k1 == Kind::Identifier);
+        }
+        self.lookahead(2, |p| {
+            scan_try!(p.scan_token(Kind::Dot));
+            p.scan_alt(&[Self::scan_method, |p| p.scan_token(Kind::Identifier)])
+        })
+    }
+
+    /// `LOOKAHEAD(3) Method()` after a reference's `.`.
+    fn method_follows(&mut self) -> PResult<bool> {
+        // The first token of each alternative of `Parameter()`, in order
+        // (`IntegerRange()` and `ObjectArray()` both start with `[`,
+        // `Reference()` with a name or `{`).
+        const PARAMETER_FIRST: [Kind; 10] = [
+            Kind::StringLiteral,
+            Kind::IntegerLiteral,
+            Kind::Lbracket,
+            Kind::LeftCurley,
+            Kind::Lbracket,
+            Kind::True,
+            Kind::False,
+            Kind::Identifier,
+            Kind::Lcurly,
+            Kind::FloatingPointLiteral,
+        ];
+        if self.fast_ok(3 + PARAMETER_FIRST.len() as u64 + 1, 2) {
+            if self.ntk()? != Kind::Identifier {
+                self.scanned += 1;
+                return Ok(false);
+            }
+            if self.peek(1)?.kind != Kind::Lparen {
+                self.scanned += 2;
+                return Ok(false);
+            }
+            // The third token is the k-th: the first token matched in it ends the scan.
+            let k2 = self.peek(2)?.kind;
+            if k2 == Kind::Whitespace {
+                self.scanned += 3;
+                return Ok(true);
+            }
+            if let Some(i) = PARAMETER_FIRST.iter().position(|k| *k == k2) {
+                self.scanned += 3 + i as u64 + 1;
+                return Ok(true);
+            }
+            self.scanned += 3 + PARAMETER_FIRST.len() as u64 + 1;
+            return Ok(k2 == Kind::Refmod2Rparen);
+        }
+        self.lookahead(3, Self::scan_method)
+    }
+
+    /// `LOOKAHEAD(2) [<WS>] <LOGICAL_NOT> UnaryExpression()`.
+    fn not_follows(&mut self) -> PResult<bool> {
+        if self.fast_ok(2, 0) {
+            match self.ntk()? {
+                Kind::Whitespace => {
+                    let k1 = self.peek(1)?.kind;
+                    self.scanned += 2;
+                    return Ok(k1 == Kind::LogicalNot);
+                }
+                Kind::LogicalNot => {}
+                _ => {
+                    self.scanned += 2;
+                    return Ok(false);
+                }
+            }
+        }
+        self.lookahead(2, Self::scan_not)
+    }
+
+    /// The unlimited lookahead before `IntegerRange()`: it fails at once
+    /// unless the next token is `[`.
+    fn range_follows(&mut self) -> PResult<bool> {
+        if self.fast_ok(1, 0) && self.ntk()? != Kind::Lbracket {
+            self.scanned += 1;
+            return Ok(false);
+        }
+        self.lookahead(usize::MAX, Self::scan_range_head)
+    }
+
     // ------------------------------------------------------------------ productions
 
     /// `process()`: the whole template.
@@ -850,7 +985,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         if k == Kind::IfDirective {
             return self.if_statement(out);
         }
-        if self.lookahead(2, Self::scan_reference)? {
+        if self.reference_follows()? {
             let r = self.reference()?;
             out.push(Node::Reference(Box::new(r)));
             return Ok(());
@@ -1419,7 +1554,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             Kind::StringLiteral => self.string_literal(),
             Kind::IntegerLiteral => self.integer_literal(),
             _ => {
-                if self.lookahead(usize::MAX, Self::scan_range_head)? {
+                if self.range_follows()? {
                     return self.integer_range();
                 }
                 match self.ntk()? {
@@ -1463,14 +1598,11 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             while self.ntk()? == Kind::IndexLbracket {
                 chain.push(self.index()?);
             }
-            if !self.lookahead(2, |p| {
-                scan_try!(p.scan_token(Kind::Dot));
-                p.scan_alt(&[Self::scan_method, |p| p.scan_token(Kind::Identifier)])
-            })? {
+            if !self.modifier_follows()? {
                 break;
             }
             self.consume(Kind::Dot, "`.`")?;
-            if self.lookahead(3, Self::scan_method)? {
+            if self.method_follows()? {
                 chain.push(self.method()?);
             } else {
                 let t = self.consume(Kind::Identifier, "a property name")?;
@@ -1514,7 +1646,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             }
             s
         };
-        if memchr::memmem::find(first_img.as_bytes(), b"\\!").is_some() {
+        if first_img.as_bytes().windows(2).any(|w| w == b"\\!") {
             // `$\!name`: not a reference; its text with one backslash removed.
             let b = first_img.as_bytes();
             let mut i = first_img.find('$').unwrap_or(0);
@@ -1694,7 +1826,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             Kind::StringLiteral => self.string_literal()?,
             Kind::IntegerLiteral => self.integer_literal()?,
             _ => {
-                if self.lookahead(usize::MAX, Self::scan_range_head)? {
+                if self.range_follows()? {
                     self.integer_range()?
                 } else {
                     match self.ntk()? {
@@ -2008,7 +2140,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
     }
 
     fn unary_inner(&mut self) -> PResult<Expr> {
-        if self.lookahead(2, Self::scan_not)? {
+        if self.not_follows()? {
             self.consume_if(Kind::Whitespace)?;
             self.consume(Kind::LogicalNot, "`!`")?;
             let e = self.unary()?;
@@ -2038,7 +2170,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             Kind::Identifier | Kind::Lcurly => Expr::Ref(Box::new(self.reference()?)),
             Kind::IntegerLiteral => self.integer_literal()?,
             _ => {
-                if self.lookahead(usize::MAX, Self::scan_range_head)? {
+                if self.range_follows()? {
                     self.integer_range()?
                 } else {
                     match self.ntk()? {
