@@ -11,7 +11,7 @@ use super::ast::*;
 use super::lexer::{LexError, Lexer, image};
 use super::tokens::{Kind, LexState, Token};
 use crate::error::{Error, Span};
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 /// Each rule of `grammar/vtl.ebnf` and the function of this parser that
@@ -185,10 +185,11 @@ macro_rules! scan_try {
 pub struct Parser<'s, 'sh> {
     src: &'s str,
     lx: Lexer<'s>,
-    /// Tokens fetched and not yet consumed.
-    buf: VecDeque<Token>,
-    /// Every consumed token, in order (for node literals).
-    consumed: Vec<Token>,
+    /// Tokens fetched: `toks[..next]` are consumed (kept for node literals;
+    /// dropped between top-level statements), `toks[next..]` were fetched by
+    /// lookaheads and not yet consumed.
+    toks: Vec<Token>,
+    next: usize,
     shared: &'sh mut Shared,
     source_id: u16,
     macro_names: HashSet<String>,
@@ -227,8 +228,8 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         Parser {
             src,
             lx: Lexer::new(src),
-            buf: VecDeque::new(),
-            consumed: Vec::new(),
+            toks: Vec::new(),
+            next: 0,
             shared,
             source_id,
             macro_names: HashSet::new(),
@@ -260,7 +261,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
     /// The token `i` places ahead (0 = next), fetching as needed.
     #[inline]
     fn peek(&mut self, i: usize) -> PResult<Token> {
-        if let Some(t) = self.buf.get(i) {
+        if let Some(t) = self.toks.get(self.next + i) {
             return Ok(*t);
         }
         self.fetch(i)
@@ -268,11 +269,11 @@ impl<'s, 'sh> Parser<'s, 'sh> {
 
     #[inline(never)]
     fn fetch(&mut self, i: usize) -> PResult<Token> {
-        while self.buf.len() <= i {
+        while self.toks.len() <= self.next + i {
             let t = self.lx.next_token().map_err(|e| self.lex_error(e))?;
-            self.buf.push_back(t);
+            self.toks.push(t);
         }
-        Ok(self.buf[i])
+        Ok(self.toks[self.next + i])
     }
 
     fn ntk(&mut self) -> PResult<Kind> {
@@ -320,41 +321,54 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         if t.kind != kind {
             return Err(self.unexpected(expected));
         }
-        self.buf.pop_front();
-        self.consumed.push(t);
+        self.next += 1;
         Ok(t)
     }
 
     fn consume_if(&mut self, kind: Kind) -> PResult<Option<Token>> {
         if self.ntk()? == kind {
-            let t = self.buf.pop_front().expect("peeked");
-            self.consumed.push(t);
+            let t = self.toks[self.next];
+            self.next += 1;
             Ok(Some(t))
         } else {
             Ok(None)
         }
     }
 
+    #[inline]
     fn enter(&mut self) -> PResult<()> {
         self.depth += 1;
         if self.depth > self.max_depth {
-            let t = self.peek(0)?;
-            return Err(Error::limit(format!(
+            return Err(self.too_deep());
+        }
+        Ok(())
+    }
+
+    #[cold]
+    fn too_deep(&mut self) -> Error {
+        match self.peek(0) {
+            Ok(t) => Error::limit(format!(
                 "template nests deeper than {} levels",
                 self.max_depth
             ))
-            .with_span(self.span_of(&t)));
+            .with_span(self.span_of(&t)),
+            Err(e) => e,
         }
-        Ok(())
     }
 
     fn leave(&mut self) {
         self.depth -= 1;
     }
 
+    /// The tokens consumed (since the current top-level statement began).
+    fn consumed(&self) -> &[Token] {
+        &self.toks[..self.next]
+    }
+
     fn range_from(&self, first: usize) -> Range {
-        let start = self.consumed.get(first).map_or(0, |t| t.start as usize);
-        let end = self.consumed.last().map_or(start, |t| t.end as usize);
+        let consumed = self.consumed();
+        let start = consumed.get(first).map_or(0, |t| t.start as usize);
+        let end = consumed.last().map_or(start, |t| t.end as usize);
         Range::new(start, end.max(start))
     }
 
@@ -938,6 +952,10 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         let mut root = Vec::new();
         while starts_statement(self.ntk()?) {
             self.statement(&mut root)?;
+            // No production holds an index into the consumed tokens between
+            // top-level statements: drop them.
+            self.toks.drain(..self.next);
+            self.next = 0;
         }
         if self.ntk()? != Kind::Eof {
             let t = self.peek(0)?;
@@ -992,8 +1010,8 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         }
         match k {
             Kind::SingleLineCommentStart | Kind::FormalComment | Kind::MultiLineComment => {
-                let t = self.buf.pop_front().expect("peeked");
-                self.consumed.push(t);
+                let t = self.toks[self.next];
+                self.next += 1;
                 if t.kind == Kind::SingleLineCommentStart {
                     self.consume_if(Kind::SingleLineComment)?;
                 }
@@ -1042,8 +1060,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
                         | Kind::Rcurly
                         | Kind::EmptyIndex
                 ) {
-                    self.buf.pop_front();
-                    self.consumed.push(t);
+                    self.next += 1;
                     if t.kind != Kind::Dot && self.special_text(&t).is_empty() {
                         out.push(Node::Text(Text::Source(Range::new(
                             t.start as usize,
@@ -1105,7 +1122,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
 
     /// `SetDirective()`
     fn set_directive(&mut self, out: &mut Block) -> PResult<()> {
-        let first = self.consumed.len();
+        let first = self.next;
         let set_tok = self.consume(Kind::SetDirective, "`#set(`")?;
         self.consume_if(Kind::Whitespace)?;
         if !matches!(self.ntk()?, Kind::Identifier | Kind::Lcurly) {
@@ -1140,7 +1157,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
 
     /// `IfStatement()`
     fn if_statement(&mut self, out: &mut Block) -> PResult<()> {
-        let first = self.consumed.len();
+        let first = self.next;
         let if_tok = self.consume(Kind::IfDirective, "`#if`")?;
         let mut branches = Vec::new();
         let cond = self.condition("#if")?;
@@ -1204,10 +1221,9 @@ impl<'s, 'sh> Parser<'s, 'sh> {
 
     /// `Directive()`: `#foreach`, `#macro`, macro calls, and `#word` text.
     fn directive(&mut self, out: &mut Block) -> PResult<()> {
-        let first = self.consumed.len();
+        let first = self.next;
         let t = self.peek(0)?;
-        self.buf.pop_front();
-        self.consumed.push(t);
+        self.next += 1;
         let img = self.img(&t);
         let name: String = if t.kind == Kind::BracketedWord {
             img[2..img.len() - 1].to_string()
@@ -1221,7 +1237,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             None => name.starts_with('@'),
         };
         self.lx.switch_to(LexState::Directive);
-        debug_assert!(self.buf.is_empty());
+        debug_assert!(self.next == self.toks.len());
         if !self.lx.is_left_parenthesis() {
             if is_macro {
                 return Err(Error::parse(
@@ -1246,12 +1262,12 @@ impl<'s, 'sh> Parser<'s, 'sh> {
                 self.consume_if(Kind::Whitespace)?;
             }
             let arg_tok = self.peek(0)?;
-            let arg_first = self.consumed.len();
+            let arg_first = self.next;
             let arg = self.directive_arg()?;
             if kind.is_none() {
                 // A macro argument's text (`Node.literal()`), for `\$param` in the body.
                 let mut lit = String::new();
-                for t in &self.consumed[arg_first..] {
+                for t in &self.consumed()[arg_first..] {
                     lit.push_str(&self.token_literal(t));
                 }
                 arg_literals.push(lit.into_boxed_str());
@@ -1393,16 +1409,16 @@ impl<'s, 'sh> Parser<'s, 'sh> {
                     Some(_) => {
                         // The block's literal: its tokens' text (after the `)`).
                         let start = self
-                            .consumed
+                            .consumed()
                             .iter()
                             .skip(first)
                             .position(|t| t.kind == Kind::Rparen)
                             .map(|i| first + i + 1);
-                        let end = self.consumed.len().saturating_sub(1);
+                        let end = self.next.saturating_sub(1);
                         let mut s = String::new();
                         if let Some(start) = start {
                             for i in start..end {
-                                let t = self.consumed[i];
+                                let t = self.toks[i];
                                 s.push_str(&self.token_literal(&t));
                             }
                         }
@@ -1454,7 +1470,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             _ => {
                 // A macro call (or text when no such macro exists at render time).
                 let mut literal = String::new();
-                for t in &self.consumed[first..] {
+                for t in &self.consumed()[first..] {
                     literal.push_str(self.img(t));
                 }
                 let name = if name.starts_with('@') && block.is_some() {
@@ -1584,7 +1600,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
     }
 
     fn reference_inner(&mut self) -> PResult<Reference> {
-        let first_index = self.consumed.len();
+        let first_index = self.next;
         let first = self.peek(0)?;
         let formal = first.kind == Kind::Lcurly;
         let root_tok = if formal {
@@ -1622,7 +1638,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             }
             self.consume(Kind::Rcurly, "`}`")?;
         }
-        let first_tok = self.consumed[first_index];
+        let first_tok = self.toks[first_index];
         self.finish_reference(first_index, first_tok, root_tok, formal, chain)
     }
 
@@ -1641,7 +1657,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         let literal_rest = |p: &Self, first: &str| -> String {
             let mut s = p.special_text(&first_tok);
             s.push_str(first);
-            for t in &p.consumed[first_index + 1..] {
+            for t in &p.consumed()[first_index + 1..] {
                 s.push_str(&p.token_literal(t));
             }
             s
@@ -1688,7 +1704,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             first_img = &first_img[n..];
         }
         let mut more_prefix = "";
-        if let Some(loc) = first_img.rfind('$')
+        if let Some(loc) = first_img.bytes().rposition(|b| b == b'$')
             && loc > 0
         {
             more_prefix = &first_img[..loc];
@@ -2271,28 +2287,27 @@ fn unescape_unicode(s: &str) -> Result<std::borrow::Cow<'_, str>, String> {
     Ok(std::borrow::Cow::Owned(out))
 }
 
-/// Merges adjacent text nodes.
+/// Merges adjacent text nodes (in one pass: `dedup_by` hands each node and
+/// the last one kept, and drops the node when it was merged into that one).
 fn merge_text(nodes: &mut Block, src: &str) {
-    let mut i = 0;
-    while i + 1 < nodes.len() {
-        if let (Node::Text(a), Node::Text(b)) = (&nodes[i], &nodes[i + 1]) {
-            let merged = match (a, b) {
-                (Text::Source(x), Text::Source(y)) if x.end == y.start => Text::Source(Range {
-                    start: x.start,
-                    end: y.end,
-                }),
-                _ => {
-                    let mut s = text_of(a, src).to_string();
-                    s.push_str(text_of(b, src));
-                    Text::Owned(s.into())
-                }
-            };
-            nodes[i] = Node::Text(merged);
-            nodes.remove(i + 1);
-        } else {
-            i += 1;
-        }
-    }
+    nodes.dedup_by(|next, kept| {
+        let (Node::Text(a), Node::Text(b)) = (&*kept, &*next) else {
+            return false;
+        };
+        let merged = match (a, b) {
+            (Text::Source(x), Text::Source(y)) if x.end == y.start => Text::Source(Range {
+                start: x.start,
+                end: y.end,
+            }),
+            _ => {
+                let mut s = text_of(a, src).to_string();
+                s.push_str(text_of(b, src));
+                Text::Owned(s.into())
+            }
+        };
+        *kept = Node::Text(merged);
+        true
+    });
 }
 
 fn text_of<'a>(t: &'a Text, src: &'a str) -> &'a str {
