@@ -1609,7 +1609,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         } else {
             self.consume(Kind::Identifier, "a name")?
         };
-        let mut chain = Vec::new();
+        let mut chain = Chain::default();
         loop {
             while self.ntk()? == Kind::IndexLbracket {
                 chain.push(self.index()?);
@@ -1649,7 +1649,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         first_tok: Token,
         root_tok: Token,
         formal: bool,
-        chain: Vec<Modifier>,
+        chain: Chain,
     ) -> PResult<Reference> {
         let range = self.range_from(first_index);
         let src = self.src;
