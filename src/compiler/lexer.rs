@@ -396,8 +396,23 @@ fn is_directive_char(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b == b'@'
 }
 
-fn is_identifier_char(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'-' || b == b'_'
+/// Length of the run of `IDENTIFIER_CHAR`s at the start of `s` (a table
+/// lookup per byte: names are most of a template's reference text).
+fn identifier_chars(s: &[u8]) -> usize {
+    static TABLE: [bool; 256] = {
+        let mut t = [false; 256];
+        let mut b = 0;
+        while b < 256 {
+            let c = b as u8;
+            // IDENTIFIER_CHAR: LETTER | DIGIT | "-" | "_"
+            t[b] = c.is_ascii_alphanumeric() || c == b'-' || c == b'_';
+            b += 1;
+        }
+        t
+    };
+    s.iter()
+        .position(|b| !TABLE[*b as usize])
+        .unwrap_or(s.len())
 }
 
 /// Length of an optional `( " " | "\t" )* ( "\n" | "\r" | "\r\n" )` at `s`.
@@ -741,12 +756,7 @@ impl<'s> Lexer<'s> {
             Word => word_len(s),
             BracketedWord => bracketed_word_len(s),
             Identifier => match s.first() {
-                Some(&b) if is_letter(b) || b == b'_' => {
-                    1 + s[1..]
-                        .iter()
-                        .take_while(|b| is_identifier_char(**b))
-                        .count()
-                }
+                Some(&b) if is_letter(b) || b == b'_' => 1 + identifier_chars(&s[1..]),
                 _ => 0,
             },
             Dot => {
@@ -811,13 +821,7 @@ impl<'s> Lexer<'s> {
                     && first != b't'
                     && first != b'f' =>
             {
-                return Some((
-                    Kind::Identifier,
-                    1 + s[1..]
-                        .iter()
-                        .take_while(|b| is_identifier_char(**b))
-                        .count(),
-                ));
+                return Some((Kind::Identifier, 1 + identifier_chars(&s[1..])));
             }
             // `.name`: the only definition starting with `.` in these states.
             LexState::Reference | LexState::RefModifier

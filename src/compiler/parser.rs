@@ -111,19 +111,44 @@ pub struct Shared {
     /// The id of `sources[0]` (an `#evaluate`d text's literals are numbered
     /// after the render's sources).
     pub source_base: usize,
+    /// A direct-mapped cache in front of `index`, by length and first and
+    /// last bytes: a template uses a few names over and over. A slot holds a
+    /// symbol (checked against `names`) or `Sym::MAX`.
+    recent: Vec<Sym>,
 }
 
 impl Shared {
     pub fn intern(&mut self, name: &str) -> Sym {
-        if let Some(&s) = self.index.get(name) {
+        let b = name.as_bytes();
+        let slot = match (b.first(), b.last()) {
+            (Some(&f), Some(&l)) => {
+                (b.len() ^ (usize::from(f) << 2) ^ (usize::from(l) << 5)) % RECENT_SLOTS
+            }
+            _ => 0,
+        };
+        if let Some(&s) = self.recent.get(slot)
+            && self.names.get(s as usize).is_some_and(|n| **n == *name)
+        {
             return s;
         }
-        let s = self.names.len() as Sym;
-        self.names.push(name.into());
-        self.index.insert(name.into(), s);
+        let s = match self.index.get(name) {
+            Some(&s) => s,
+            None => {
+                let s = self.names.len() as Sym;
+                self.names.push(name.into());
+                self.index.insert(name.into(), s);
+                s
+            }
+        };
+        if self.recent.is_empty() {
+            self.recent = vec![Sym::MAX; RECENT_SLOTS];
+        }
+        self.recent[slot] = s;
         s
     }
 }
+
+const RECENT_SLOTS: usize = 512;
 
 /// FNV-1a: names are short, and SipHash's defence against collision
 /// attacks is not needed for a template's own names.
