@@ -272,6 +272,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
 
     // ------------------------------------------------------------------ tokens
 
+    #[cold]
     fn lex_error(&self, e: LexError) -> Error {
         let span = Span::of(self.src, e.offset, e.offset);
         let mut err = Error::parse(e.message, span);
@@ -294,11 +295,14 @@ impl<'s, 'sh> Parser<'s, 'sh> {
 
     #[inline(never)]
     fn fetch(&mut self, i: usize) -> PResult<Token> {
-        while self.toks.len() <= self.next + i {
-            let t = self.lx.next_token().map_err(|e| self.lex_error(e))?;
-            self.toks.push(t);
+        let want = self.next + i;
+        while self.toks.len() <= want {
+            match self.lx.next_token() {
+                Ok(t) => self.toks.push(t),
+                Err(e) => return Err(self.lex_error(e)),
+            }
         }
-        Ok(self.toks[self.next + i])
+        Ok(self.toks[want])
     }
 
     fn ntk(&mut self) -> PResult<Kind> {
@@ -314,7 +318,9 @@ impl<'s, 'sh> Parser<'s, 'sh> {
                 .next_back()
                 .map_or("", |(i, _)| &self.src[i..]);
         }
-        if let Some(&start) = self.stripped.get(&t.start) {
+        if !self.stripped.is_empty()
+            && let Some(&start) = self.stripped.get(&t.start)
+        {
             return &self.src[start as usize..t.end as usize];
         }
         image(self.src, t)
@@ -1086,7 +1092,9 @@ impl<'s, 'sh> Parser<'s, 'sh> {
                         | Kind::EmptyIndex
                 ) {
                     self.next += 1;
-                    if t.kind != Kind::Dot && self.special_text(&t).is_empty() {
+                    if t.kind != Kind::Dot
+                        && (t.specials.0 == t.specials.1 || self.special_text(&t).is_empty())
+                    {
                         out.push(Node::Text(Text::Source(Range::new(
                             t.start as usize,
                             t.end as usize,
