@@ -120,6 +120,61 @@ pub enum Modifier {
     Index { arg: Box<Expr>, range: Range },
 }
 
+/// A reference's modifiers. Nearly every reference has at most one
+/// (`$a.b`, `$util.f($x)`): it is kept inline then, so that parsing such a
+/// reference allocates no vector. Read it as a slice of modifiers.
+#[derive(Clone, Default)]
+pub struct Chain(ChainRepr);
+
+/// Shown as the list it stands for.
+impl std::fmt::Debug for Chain {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+enum ChainRepr {
+    #[default]
+    Empty,
+    One(Modifier),
+    Many(Vec<Modifier>),
+}
+
+impl Chain {
+    pub fn push(&mut self, m: Modifier) {
+        self.0 = match std::mem::take(&mut self.0) {
+            ChainRepr::Empty => ChainRepr::One(m),
+            ChainRepr::One(first) => ChainRepr::Many(vec![first, m]),
+            ChainRepr::Many(mut v) => {
+                v.push(m);
+                ChainRepr::Many(v)
+            }
+        };
+    }
+}
+
+impl std::ops::Deref for Chain {
+    type Target = [Modifier];
+
+    fn deref(&self) -> &[Modifier] {
+        match &self.0 {
+            ChainRepr::Empty => &[],
+            ChainRepr::One(m) => std::slice::from_ref(m),
+            ChainRepr::Many(v) => v,
+        }
+    }
+}
+
+impl<'a> IntoIterator for &'a Chain {
+    type Item = &'a Modifier;
+    type IntoIter = std::slice::Iter<'a, Modifier>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Reference {
     pub range: Range,
@@ -132,7 +187,7 @@ pub struct Reference {
     pub more_prefix: Box<str>,
     /// The variable name (for a `Runt`, the text to write).
     pub root: Sym,
-    pub chain: Vec<Modifier>,
+    pub chain: Chain,
     /// The reference's text, as written when it is escaped (empty when not
     /// escaped: it is only needed then).
     pub literal: Box<str>,

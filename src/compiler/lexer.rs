@@ -396,8 +396,23 @@ fn is_directive_char(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b == b'@'
 }
 
-fn is_identifier_char(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'-' || b == b'_'
+/// Length of the run of `IDENTIFIER_CHAR`s at the start of `s` (a table
+/// lookup per byte: names are most of a template's reference text).
+fn identifier_chars(s: &[u8]) -> usize {
+    static TABLE: [bool; 256] = {
+        let mut t = [false; 256];
+        let mut b = 0;
+        while b < 256 {
+            let c = b as u8;
+            // IDENTIFIER_CHAR: LETTER | DIGIT | "-" | "_"
+            t[b] = c.is_ascii_alphanumeric() || c == b'-' || c == b'_';
+            b += 1;
+        }
+        t
+    };
+    s.iter()
+        .position(|b| !TABLE[*b as usize])
+        .unwrap_or(s.len())
 }
 
 /// Length of an optional `( " " | "\t" )* ( "\n" | "\r" | "\r\n" )` at `s`.
@@ -741,12 +756,7 @@ impl<'s> Lexer<'s> {
             Word => word_len(s),
             BracketedWord => bracketed_word_len(s),
             Identifier => match s.first() {
-                Some(&b) if is_letter(b) || b == b'_' => {
-                    1 + s[1..]
-                        .iter()
-                        .take_while(|b| is_identifier_char(**b))
-                        .count()
-                }
+                Some(&b) if is_letter(b) || b == b'_' => 1 + identifier_chars(&s[1..]),
                 _ => 0,
             },
             Dot => {
@@ -775,16 +785,87 @@ impl<'s> Lexer<'s> {
     /// The longest match at `p` in the current state (earliest definition
     /// wins a tie), or the state's one-character fallback.
     fn best_match(&self, p: usize) -> Option<(Kind, usize)> {
+        let s = &self.src.as_bytes()[p..];
+        let first = s[0];
+        // Fast paths for the most frequent cases, where a single definition
+        // can match (the general search below gives the same answer).
+        match first {
+            // `$name`, `${`: of `$`, `$!` and `$[` / `$.` only `$` matches, and
+            // it precedes every fallback kind.
+            b'$' if s
+                .get(1)
+                .is_some_and(|b| b.is_ascii_alphabetic() || matches!(b, b'_' | b'{')) =>
+            {
+                return Some((Kind::Dollar, 1));
+            }
+            // `#name` (not `#set`, `#{...}`, `##`, `#*`, `#[[`): only `#` matches.
+            b'#' if s
+                .get(1)
+                .is_some_and(|b| b.is_ascii_alphabetic() && *b != b's') =>
+            {
+                return Some((Kind::Hash, 1));
+            }
+            _ => {}
+        }
+        match self.state {
+            // Text up to the next `$`, `#` or `\\` (blanks may start `#set(`).
+            LexState::Default if !matches!(first, b'$' | b'#' | b'\\' | b' ' | b'\t') => {
+                return Some((
+                    Kind::Text,
+                    memchr::memchr3(b'$', b'#', b'\\', s).unwrap_or(s.len()),
+                ));
+            }
+            // A name (`true` and `false` are keywords of these states).
+            LexState::Reference | LexState::RefModifier | LexState::RefMod2
+                if (first.is_ascii_alphabetic() || first == b'_')
+                    && first != b't'
+                    && first != b'f' =>
+            {
+                return Some((Kind::Identifier, 1 + identifier_chars(&s[1..])));
+            }
+            // `.name`: the only definition starting with `.` in these states.
+            LexState::Reference | LexState::RefModifier
+                if first == b'.' && s.get(1).is_some_and(|b| is_letter(*b)) =>
+            {
+                return Some((Kind::Dot, 2));
+            }
+            // Blanks: only `<WHITESPACE>` starts with them in these states.
+            LexState::Directive | LexState::RefIndex
+                if matches!(first, b' ' | b'\t' | b'\n' | b'\r') =>
+            {
+                return Some((
+                    Kind::Whitespace,
+                    s.iter()
+                        .take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+                        .count(),
+                ));
+            }
+            LexState::Directive if first == b')' => {
+                return Some((Kind::Rparen, keyword_nl(s, b")")));
+            }
+            LexState::RefMod2 if first == b')' => return Some((Kind::Refmod2Rparen, 1)),
+            // `(` precedes the fallback of REF_MODIFIER.
+            LexState::Directive | LexState::RefModifier if first == b'(' => {
+                return Some((Kind::Lparen, 1));
+            }
+            _ => {}
+        }
         let mut best: Option<(Kind, usize)> = None;
-        let first = self.src.as_bytes()[p];
         for kind in starting_with(self.state, first) {
             let n = self.match_len(kind, p);
             if n > 0 && best.is_none_or(|(_, bn)| n > bn) {
                 best = Some((kind, n));
             }
         }
-        let one_char = self.src[p..].chars().next().map_or(1, char::len_utf8);
-        match (best, fallback(self.state)) {
+        let Some(f) = fallback(self.state) else {
+            return best;
+        };
+        let one_char = if first < 0x80 {
+            1
+        } else {
+            self.src[p..].chars().next().map_or(1, char::len_utf8)
+        };
+        match (best, Some(f)) {
             (None, Some(f)) => Some((f, one_char)),
             (Some((k, n)), Some(f)) if n == one_char && k > f => Some((f, one_char)),
             (b, _) => b,

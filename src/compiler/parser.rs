@@ -11,7 +11,7 @@ use super::ast::*;
 use super::lexer::{LexError, Lexer, image};
 use super::tokens::{Kind, LexState, Token};
 use crate::error::{Error, Span};
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 /// Each rule of `grammar/vtl.ebnf` and the function of this parser that
@@ -111,19 +111,44 @@ pub struct Shared {
     /// The id of `sources[0]` (an `#evaluate`d text's literals are numbered
     /// after the render's sources).
     pub source_base: usize,
+    /// A direct-mapped cache in front of `index`, by length and first and
+    /// last bytes: a template uses a few names over and over. A slot holds a
+    /// symbol (checked against `names`) or `Sym::MAX`.
+    recent: Vec<Sym>,
 }
 
 impl Shared {
     pub fn intern(&mut self, name: &str) -> Sym {
-        if let Some(&s) = self.index.get(name) {
+        let b = name.as_bytes();
+        let slot = match (b.first(), b.last()) {
+            (Some(&f), Some(&l)) => {
+                (b.len() ^ (usize::from(f) << 2) ^ (usize::from(l) << 5)) % RECENT_SLOTS
+            }
+            _ => 0,
+        };
+        if let Some(&s) = self.recent.get(slot)
+            && self.names.get(s as usize).is_some_and(|n| **n == *name)
+        {
             return s;
         }
-        let s = self.names.len() as Sym;
-        self.names.push(name.into());
-        self.index.insert(name.into(), s);
+        let s = match self.index.get(name) {
+            Some(&s) => s,
+            None => {
+                let s = self.names.len() as Sym;
+                self.names.push(name.into());
+                self.index.insert(name.into(), s);
+                s
+            }
+        };
+        if self.recent.is_empty() {
+            self.recent = vec![Sym::MAX; RECENT_SLOTS];
+        }
+        self.recent[slot] = s;
         s
     }
 }
+
+const RECENT_SLOTS: usize = 512;
 
 /// FNV-1a: names are short, and SipHash's defence against collision
 /// attacks is not needed for a template's own names.
@@ -185,10 +210,11 @@ macro_rules! scan_try {
 pub struct Parser<'s, 'sh> {
     src: &'s str,
     lx: Lexer<'s>,
-    /// Tokens fetched and not yet consumed.
-    buf: VecDeque<Token>,
-    /// Every consumed token, in order (for node literals).
-    consumed: Vec<Token>,
+    /// Tokens fetched: `toks[..next]` are consumed (kept for node literals;
+    /// dropped between top-level statements), `toks[next..]` were fetched by
+    /// lookaheads and not yet consumed.
+    toks: Vec<Token>,
+    next: usize,
     shared: &'sh mut Shared,
     source_id: u16,
     macro_names: HashSet<String>,
@@ -227,8 +253,8 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         Parser {
             src,
             lx: Lexer::new(src),
-            buf: VecDeque::new(),
-            consumed: Vec::new(),
+            toks: Vec::new(),
+            next: 0,
             shared,
             source_id,
             macro_names: HashSet::new(),
@@ -246,6 +272,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
 
     // ------------------------------------------------------------------ tokens
 
+    #[cold]
     fn lex_error(&self, e: LexError) -> Error {
         let span = Span::of(self.src, e.offset, e.offset);
         let mut err = Error::parse(e.message, span);
@@ -260,7 +287,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
     /// The token `i` places ahead (0 = next), fetching as needed.
     #[inline]
     fn peek(&mut self, i: usize) -> PResult<Token> {
-        if let Some(t) = self.buf.get(i) {
+        if let Some(t) = self.toks.get(self.next + i) {
             return Ok(*t);
         }
         self.fetch(i)
@@ -268,11 +295,14 @@ impl<'s, 'sh> Parser<'s, 'sh> {
 
     #[inline(never)]
     fn fetch(&mut self, i: usize) -> PResult<Token> {
-        while self.buf.len() <= i {
-            let t = self.lx.next_token().map_err(|e| self.lex_error(e))?;
-            self.buf.push_back(t);
+        let want = self.next + i;
+        while self.toks.len() <= want {
+            match self.lx.next_token() {
+                Ok(t) => self.toks.push(t),
+                Err(e) => return Err(self.lex_error(e)),
+            }
         }
-        Ok(self.buf[i])
+        Ok(self.toks[want])
     }
 
     fn ntk(&mut self) -> PResult<Kind> {
@@ -288,7 +318,9 @@ impl<'s, 'sh> Parser<'s, 'sh> {
                 .next_back()
                 .map_or("", |(i, _)| &self.src[i..]);
         }
-        if let Some(&start) = self.stripped.get(&t.start) {
+        if !self.stripped.is_empty()
+            && let Some(&start) = self.stripped.get(&t.start)
+        {
             return &self.src[start as usize..t.end as usize];
         }
         image(self.src, t)
@@ -320,41 +352,54 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         if t.kind != kind {
             return Err(self.unexpected(expected));
         }
-        self.buf.pop_front();
-        self.consumed.push(t);
+        self.next += 1;
         Ok(t)
     }
 
     fn consume_if(&mut self, kind: Kind) -> PResult<Option<Token>> {
         if self.ntk()? == kind {
-            let t = self.buf.pop_front().expect("peeked");
-            self.consumed.push(t);
+            let t = self.toks[self.next];
+            self.next += 1;
             Ok(Some(t))
         } else {
             Ok(None)
         }
     }
 
+    #[inline]
     fn enter(&mut self) -> PResult<()> {
         self.depth += 1;
         if self.depth > self.max_depth {
-            let t = self.peek(0)?;
-            return Err(Error::limit(format!(
+            return Err(self.too_deep());
+        }
+        Ok(())
+    }
+
+    #[cold]
+    fn too_deep(&mut self) -> Error {
+        match self.peek(0) {
+            Ok(t) => Error::limit(format!(
                 "template nests deeper than {} levels",
                 self.max_depth
             ))
-            .with_span(self.span_of(&t)));
+            .with_span(self.span_of(&t)),
+            Err(e) => e,
         }
-        Ok(())
     }
 
     fn leave(&mut self) {
         self.depth -= 1;
     }
 
+    /// The tokens consumed (since the current top-level statement began).
+    fn consumed(&self) -> &[Token] {
+        &self.toks[..self.next]
+    }
+
     fn range_from(&self, first: usize) -> Range {
-        let start = self.consumed.get(first).map_or(0, |t| t.start as usize);
-        let end = self.consumed.last().map_or(start, |t| t.end as usize);
+        let consumed = self.consumed();
+        let start = consumed.get(first).map_or(0, |t| t.start as usize);
+        let end = consumed.last().map_or(start, |t| t.end as usize);
         Range::new(start, end.max(start))
     }
 
@@ -796,6 +841,141 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         r
     }
 
+    // ------------------------------------------------------------------ lookahead fast paths
+    //
+    // The lookaheads below run for nearly every token, and in the common
+    // cases their outcome is decided by the kinds of the next one to three
+    // tokens. Each fast path decides such a case directly: it fetches exactly
+    // the tokens the scan would fetch (so the lexer changes state at the same
+    // points), and adds to `scanned` exactly the number of `scan_token` calls
+    // the scan makes. It only runs when neither the lookahead budget nor the
+    // depth limit can be reached during the scan it replaces (so that scan
+    // could not have failed with an error); otherwise the scan itself runs.
+
+    /// Whether a fast path may stand for a scan of at most `tokens`
+    /// `scan_token` calls and `levels` nested `scan_enter`s.
+    fn fast_ok(&self, tokens: u64, levels: usize) -> bool {
+        self.scanned + tokens <= SCAN_BUDGET && self.depth + levels <= self.max_depth
+    }
+
+    /// `LOOKAHEAD(2) Reference()` at the start of a statement.
+    fn reference_follows(&mut self) -> PResult<bool> {
+        if self.fast_ok(3, 1) {
+            // scan_plain_reference: <IDENTIFIER> then (Index())* tries
+            // <INDEX_LBRACKET> (its match reaches k = 2), then
+            // (ReferenceModifier())* tries <DOT>; scan_formal_reference:
+            // <LCURLY> <IDENTIFIER>.
+            let r = match self.ntk()? {
+                Kind::Identifier => {
+                    let k1 = self.peek(1)?.kind;
+                    self.scanned += if k1 == Kind::IndexLbracket { 2 } else { 3 };
+                    true
+                }
+                Kind::Lcurly => {
+                    let k1 = self.peek(1)?.kind;
+                    self.scanned += 3;
+                    k1 == Kind::Identifier
+                }
+                _ => {
+                    self.scanned += 2;
+                    false
+                }
+            };
+            return Ok(r);
+        }
+        self.lookahead(2, Self::scan_reference)
+    }
+
+    /// `LOOKAHEAD(2) <DOT> ( Method() | Identifier() )` in a reference.
+    fn modifier_follows(&mut self) -> PResult<bool> {
+        if self.fast_ok(3, 0) {
+            if self.ntk()? != Kind::Dot {
+                self.scanned += 1;
+                return Ok(false);
+            }
+            // scan_method's <IDENTIFIER> reaches k = 2; when it fails, the
+            // second alternative tries <IDENTIFIER> again.
+            let k1 = self.peek(1)?.kind;
+            self.scanned += if k1 == Kind::Identifier { 2 } else { 3 };
+            return Ok(k1 == Kind::Identifier);
+        }
+        self.lookahead(2, |p| {
+            scan_try!(p.scan_token(Kind::Dot));
+            p.scan_alt(&[Self::scan_method, |p| p.scan_token(Kind::Identifier)])
+        })
+    }
+
+    /// `LOOKAHEAD(3) Method()` after a reference's `.`.
+    fn method_follows(&mut self) -> PResult<bool> {
+        // The first token of each alternative of `Parameter()`, in order
+        // (`IntegerRange()` and `ObjectArray()` both start with `[`,
+        // `Reference()` with a name or `{`).
+        const PARAMETER_FIRST: [Kind; 10] = [
+            Kind::StringLiteral,
+            Kind::IntegerLiteral,
+            Kind::Lbracket,
+            Kind::LeftCurley,
+            Kind::Lbracket,
+            Kind::True,
+            Kind::False,
+            Kind::Identifier,
+            Kind::Lcurly,
+            Kind::FloatingPointLiteral,
+        ];
+        if self.fast_ok(3 + PARAMETER_FIRST.len() as u64 + 1, 2) {
+            if self.ntk()? != Kind::Identifier {
+                self.scanned += 1;
+                return Ok(false);
+            }
+            if self.peek(1)?.kind != Kind::Lparen {
+                self.scanned += 2;
+                return Ok(false);
+            }
+            // The third token is the k-th: the first token matched in it ends the scan.
+            let k2 = self.peek(2)?.kind;
+            if k2 == Kind::Whitespace {
+                self.scanned += 3;
+                return Ok(true);
+            }
+            if let Some(i) = PARAMETER_FIRST.iter().position(|k| *k == k2) {
+                self.scanned += 3 + i as u64 + 1;
+                return Ok(true);
+            }
+            self.scanned += 3 + PARAMETER_FIRST.len() as u64 + 1;
+            return Ok(k2 == Kind::Refmod2Rparen);
+        }
+        self.lookahead(3, Self::scan_method)
+    }
+
+    /// `LOOKAHEAD(2) [<WS>] <LOGICAL_NOT> UnaryExpression()`.
+    fn not_follows(&mut self) -> PResult<bool> {
+        if self.fast_ok(2, 0) {
+            match self.ntk()? {
+                Kind::Whitespace => {
+                    let k1 = self.peek(1)?.kind;
+                    self.scanned += 2;
+                    return Ok(k1 == Kind::LogicalNot);
+                }
+                Kind::LogicalNot => {}
+                _ => {
+                    self.scanned += 2;
+                    return Ok(false);
+                }
+            }
+        }
+        self.lookahead(2, Self::scan_not)
+    }
+
+    /// The unlimited lookahead before `IntegerRange()`: it fails at once
+    /// unless the next token is `[`.
+    fn range_follows(&mut self) -> PResult<bool> {
+        if self.fast_ok(1, 0) && self.ntk()? != Kind::Lbracket {
+            self.scanned += 1;
+            return Ok(false);
+        }
+        self.lookahead(usize::MAX, Self::scan_range_head)
+    }
+
     // ------------------------------------------------------------------ productions
 
     /// `process()`: the whole template.
@@ -803,6 +983,10 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         let mut root = Vec::new();
         while starts_statement(self.ntk()?) {
             self.statement(&mut root)?;
+            // No production holds an index into the consumed tokens between
+            // top-level statements: drop them.
+            self.toks.drain(..self.next);
+            self.next = 0;
         }
         if self.ntk()? != Kind::Eof {
             let t = self.peek(0)?;
@@ -850,15 +1034,15 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         if k == Kind::IfDirective {
             return self.if_statement(out);
         }
-        if self.lookahead(2, Self::scan_reference)? {
+        if self.reference_follows()? {
             let r = self.reference()?;
             out.push(Node::Reference(Box::new(r)));
             return Ok(());
         }
         match k {
             Kind::SingleLineCommentStart | Kind::FormalComment | Kind::MultiLineComment => {
-                let t = self.buf.pop_front().expect("peeked");
-                self.consumed.push(t);
+                let t = self.toks[self.next];
+                self.next += 1;
                 if t.kind == Kind::SingleLineCommentStart {
                     self.consume_if(Kind::SingleLineComment)?;
                 }
@@ -907,9 +1091,10 @@ impl<'s, 'sh> Parser<'s, 'sh> {
                         | Kind::Rcurly
                         | Kind::EmptyIndex
                 ) {
-                    self.buf.pop_front();
-                    self.consumed.push(t);
-                    if t.kind != Kind::Dot && self.special_text(&t).is_empty() {
+                    self.next += 1;
+                    if t.kind != Kind::Dot
+                        && (t.specials.0 == t.specials.1 || self.special_text(&t).is_empty())
+                    {
                         out.push(Node::Text(Text::Source(Range::new(
                             t.start as usize,
                             t.end as usize,
@@ -970,7 +1155,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
 
     /// `SetDirective()`
     fn set_directive(&mut self, out: &mut Block) -> PResult<()> {
-        let first = self.consumed.len();
+        let first = self.next;
         let set_tok = self.consume(Kind::SetDirective, "`#set(`")?;
         self.consume_if(Kind::Whitespace)?;
         if !matches!(self.ntk()?, Kind::Identifier | Kind::Lcurly) {
@@ -1005,7 +1190,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
 
     /// `IfStatement()`
     fn if_statement(&mut self, out: &mut Block) -> PResult<()> {
-        let first = self.consumed.len();
+        let first = self.next;
         let if_tok = self.consume(Kind::IfDirective, "`#if`")?;
         let mut branches = Vec::new();
         let cond = self.condition("#if")?;
@@ -1069,10 +1254,9 @@ impl<'s, 'sh> Parser<'s, 'sh> {
 
     /// `Directive()`: `#foreach`, `#macro`, macro calls, and `#word` text.
     fn directive(&mut self, out: &mut Block) -> PResult<()> {
-        let first = self.consumed.len();
+        let first = self.next;
         let t = self.peek(0)?;
-        self.buf.pop_front();
-        self.consumed.push(t);
+        self.next += 1;
         let img = self.img(&t);
         let name: String = if t.kind == Kind::BracketedWord {
             img[2..img.len() - 1].to_string()
@@ -1086,7 +1270,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             None => name.starts_with('@'),
         };
         self.lx.switch_to(LexState::Directive);
-        debug_assert!(self.buf.is_empty());
+        debug_assert!(self.next == self.toks.len());
         if !self.lx.is_left_parenthesis() {
             if is_macro {
                 return Err(Error::parse(
@@ -1111,12 +1295,12 @@ impl<'s, 'sh> Parser<'s, 'sh> {
                 self.consume_if(Kind::Whitespace)?;
             }
             let arg_tok = self.peek(0)?;
-            let arg_first = self.consumed.len();
+            let arg_first = self.next;
             let arg = self.directive_arg()?;
             if kind.is_none() {
                 // A macro argument's text (`Node.literal()`), for `\$param` in the body.
                 let mut lit = String::new();
-                for t in &self.consumed[arg_first..] {
+                for t in &self.consumed()[arg_first..] {
                     lit.push_str(&self.token_literal(t));
                 }
                 arg_literals.push(lit.into_boxed_str());
@@ -1258,16 +1442,16 @@ impl<'s, 'sh> Parser<'s, 'sh> {
                     Some(_) => {
                         // The block's literal: its tokens' text (after the `)`).
                         let start = self
-                            .consumed
+                            .consumed()
                             .iter()
                             .skip(first)
                             .position(|t| t.kind == Kind::Rparen)
                             .map(|i| first + i + 1);
-                        let end = self.consumed.len().saturating_sub(1);
+                        let end = self.next.saturating_sub(1);
                         let mut s = String::new();
                         if let Some(start) = start {
                             for i in start..end {
-                                let t = self.consumed[i];
+                                let t = self.toks[i];
                                 s.push_str(&self.token_literal(&t));
                             }
                         }
@@ -1319,7 +1503,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             _ => {
                 // A macro call (or text when no such macro exists at render time).
                 let mut literal = String::new();
-                for t in &self.consumed[first..] {
+                for t in &self.consumed()[first..] {
                     literal.push_str(self.img(t));
                 }
                 let name = if name.starts_with('@') && block.is_some() {
@@ -1419,7 +1603,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             Kind::StringLiteral => self.string_literal(),
             Kind::IntegerLiteral => self.integer_literal(),
             _ => {
-                if self.lookahead(usize::MAX, Self::scan_range_head)? {
+                if self.range_follows()? {
                     return self.integer_range();
                 }
                 match self.ntk()? {
@@ -1449,7 +1633,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
     }
 
     fn reference_inner(&mut self) -> PResult<Reference> {
-        let first_index = self.consumed.len();
+        let first_index = self.next;
         let first = self.peek(0)?;
         let formal = first.kind == Kind::Lcurly;
         let root_tok = if formal {
@@ -1458,19 +1642,16 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         } else {
             self.consume(Kind::Identifier, "a name")?
         };
-        let mut chain = Vec::new();
+        let mut chain = Chain::default();
         loop {
             while self.ntk()? == Kind::IndexLbracket {
                 chain.push(self.index()?);
             }
-            if !self.lookahead(2, |p| {
-                scan_try!(p.scan_token(Kind::Dot));
-                p.scan_alt(&[Self::scan_method, |p| p.scan_token(Kind::Identifier)])
-            })? {
+            if !self.modifier_follows()? {
                 break;
             }
             self.consume(Kind::Dot, "`.`")?;
-            if self.lookahead(3, Self::scan_method)? {
+            if self.method_follows()? {
                 chain.push(self.method()?);
             } else {
                 let t = self.consume(Kind::Identifier, "a property name")?;
@@ -1490,7 +1671,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             }
             self.consume(Kind::Rcurly, "`}`")?;
         }
-        let first_tok = self.consumed[first_index];
+        let first_tok = self.toks[first_index];
         self.finish_reference(first_index, first_tok, root_tok, formal, chain)
     }
 
@@ -1501,7 +1682,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         first_tok: Token,
         root_tok: Token,
         formal: bool,
-        chain: Vec<Modifier>,
+        chain: Chain,
     ) -> PResult<Reference> {
         let range = self.range_from(first_index);
         let src = self.src;
@@ -1509,12 +1690,12 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         let literal_rest = |p: &Self, first: &str| -> String {
             let mut s = p.special_text(&first_tok);
             s.push_str(first);
-            for t in &p.consumed[first_index + 1..] {
+            for t in &p.consumed()[first_index + 1..] {
                 s.push_str(&p.token_literal(t));
             }
             s
         };
-        if memchr::memmem::find(first_img.as_bytes(), b"\\!").is_some() {
+        if first_img.as_bytes().windows(2).any(|w| w == b"\\!") {
             // `$\!name`: not a reference; its text with one backslash removed.
             let b = first_img.as_bytes();
             let mut i = first_img.find('$').unwrap_or(0);
@@ -1556,7 +1737,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             first_img = &first_img[n..];
         }
         let mut more_prefix = "";
-        if let Some(loc) = first_img.rfind('$')
+        if let Some(loc) = first_img.bytes().rposition(|b| b == b'$')
             && loc > 0
         {
             more_prefix = &first_img[..loc];
@@ -1694,7 +1875,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             Kind::StringLiteral => self.string_literal()?,
             Kind::IntegerLiteral => self.integer_literal()?,
             _ => {
-                if self.lookahead(usize::MAX, Self::scan_range_head)? {
+                if self.range_follows()? {
                     self.integer_range()?
                 } else {
                     match self.ntk()? {
@@ -2008,7 +2189,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
     }
 
     fn unary_inner(&mut self) -> PResult<Expr> {
-        if self.lookahead(2, Self::scan_not)? {
+        if self.not_follows()? {
             self.consume_if(Kind::Whitespace)?;
             self.consume(Kind::LogicalNot, "`!`")?;
             let e = self.unary()?;
@@ -2038,7 +2219,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             Kind::Identifier | Kind::Lcurly => Expr::Ref(Box::new(self.reference()?)),
             Kind::IntegerLiteral => self.integer_literal()?,
             _ => {
-                if self.lookahead(usize::MAX, Self::scan_range_head)? {
+                if self.range_follows()? {
                     self.integer_range()?
                 } else {
                     match self.ntk()? {
@@ -2139,28 +2320,27 @@ fn unescape_unicode(s: &str) -> Result<std::borrow::Cow<'_, str>, String> {
     Ok(std::borrow::Cow::Owned(out))
 }
 
-/// Merges adjacent text nodes.
+/// Merges adjacent text nodes (in one pass: `dedup_by` hands each node and
+/// the last one kept, and drops the node when it was merged into that one).
 fn merge_text(nodes: &mut Block, src: &str) {
-    let mut i = 0;
-    while i + 1 < nodes.len() {
-        if let (Node::Text(a), Node::Text(b)) = (&nodes[i], &nodes[i + 1]) {
-            let merged = match (a, b) {
-                (Text::Source(x), Text::Source(y)) if x.end == y.start => Text::Source(Range {
-                    start: x.start,
-                    end: y.end,
-                }),
-                _ => {
-                    let mut s = text_of(a, src).to_string();
-                    s.push_str(text_of(b, src));
-                    Text::Owned(s.into())
-                }
-            };
-            nodes[i] = Node::Text(merged);
-            nodes.remove(i + 1);
-        } else {
-            i += 1;
-        }
-    }
+    nodes.dedup_by(|next, kept| {
+        let (Node::Text(a), Node::Text(b)) = (&*kept, &*next) else {
+            return false;
+        };
+        let merged = match (a, b) {
+            (Text::Source(x), Text::Source(y)) if x.end == y.start => Text::Source(Range {
+                start: x.start,
+                end: y.end,
+            }),
+            _ => {
+                let mut s = text_of(a, src).to_string();
+                s.push_str(text_of(b, src));
+                Text::Owned(s.into())
+            }
+        };
+        *kept = Node::Text(merged);
+        true
+    });
 }
 
 fn text_of<'a>(t: &'a Text, src: &'a str) -> &'a str {
