@@ -77,13 +77,19 @@ pub fn compile(source: &str, limits: &Limits) -> Result<Compiled> {
         .map(|(i, n)| (n.clone(), i as ast::Sym))
         .collect();
     let mut paths = crate::jsonpath::PathMap::default();
-    collect_paths(
-        &ast.root,
-        ast.source_id,
-        &shared.names,
-        &shared.sources,
-        &mut paths,
-    );
+    // Only calls named `path` or `json` are compiled: when neither name was
+    // ever interned, the template has none.
+    let path = shared.lookup("path");
+    let json = shared.lookup("json");
+    if path.is_some() || json.is_some() {
+        let mut walk = PathWalk {
+            path: path.unwrap_or(ast::Sym::MAX),
+            json: json.unwrap_or(ast::Sym::MAX),
+            sources: &shared.sources,
+            out: &mut paths,
+        };
+        walk.block(&ast.root, ast.source_id);
+    }
     Ok(Compiled {
         sources: shared.sources,
         names: shared.names,
@@ -94,32 +100,34 @@ pub fn compile(source: &str, limits: &Limits) -> Result<Compiled> {
 }
 
 /// Compiles the literal arguments of `.path(...)` and `.json(...)` calls.
-fn collect_paths(
-    block: &ast::Block,
-    src: u16,
-    names: &[Box<str>],
-    sources: &[Arc<str>],
-    out: &mut crate::jsonpath::PathMap,
-) {
-    use ast::*;
-    fn expr(
-        e: &Expr,
-        src: u16,
-        names: &[Box<str>],
-        sources: &[Arc<str>],
-        out: &mut crate::jsonpath::PathMap,
-    ) {
+struct PathWalk<'a> {
+    /// Symbols of `path` and `json` (`Sym::MAX` when not interned).
+    path: ast::Sym,
+    json: ast::Sym,
+    sources: &'a [Arc<str>],
+    out: &'a mut crate::jsonpath::PathMap,
+}
+
+impl PathWalk<'_> {
+    fn exprs(&mut self, es: &[ast::Expr], src: u16) {
+        for e in es {
+            self.expr(e, src);
+        }
+    }
+
+    fn expr(&mut self, e: &ast::Expr, src: u16) {
+        use ast::Expr;
         match e {
-            Expr::Ref(r) => reference(r, src, names, sources, out),
+            Expr::Ref(r) => self.reference(r, src),
             Expr::Str(s) => {
                 if let Some(i) = &s.interpolated {
-                    collect_paths(&i.ast.root, i.source_id, names, sources, out);
+                    self.block(&i.ast.root, i.source_id);
                 }
             }
-            Expr::List(items) => items.iter().for_each(|i| expr(i, src, names, sources, out)),
+            Expr::List(items) => self.exprs(items, src),
             Expr::Map(entries) => entries.iter().for_each(|(k, v)| {
-                expr(k, src, names, sources, out);
-                expr(v, src, names, sources, out);
+                self.expr(k, src);
+                self.expr(v, src);
             }),
             Expr::Range(a, b)
             | Expr::Or(a, b)
@@ -135,86 +143,81 @@ fn collect_paths(
             | Expr::Mul(a, b, _)
             | Expr::Div(a, b, _)
             | Expr::Mod(a, b, _) => {
-                expr(a, src, names, sources, out);
-                expr(b, src, names, sources, out);
+                self.expr(a, src);
+                self.expr(b, src);
             }
-            Expr::Not(a) => expr(a, src, names, sources, out),
+            Expr::Not(a) => self.expr(a, src),
             Expr::Int(_) | Expr::Float(_) | Expr::True | Expr::False | Expr::Word(_) => {}
         }
     }
-    fn reference(
-        r: &Reference,
-        src: u16,
-        names: &[Box<str>],
-        sources: &[Arc<str>],
-        out: &mut crate::jsonpath::PathMap,
-    ) {
+
+    fn reference(&mut self, r: &ast::Reference, src: u16) {
+        use ast::{Expr, Modifier, Text};
         for m in &r.chain {
             match m {
                 Modifier::Method { name, args, .. } => {
-                    let n = &*names[*name as usize];
-                    if let ([Expr::Str(lit)], "path" | "json") = (&args[..], n)
+                    if let [Expr::Str(lit)] = &args[..]
+                        && (*name == self.path || *name == self.json)
                         && lit.interpolated.is_none()
                     {
                         // A literal's range is in the source its template was parsed
                         // from (an interpolated string's own, inside one).
                         let text: &str = match &lit.text {
-                            Text::Source(range) => sources
+                            Text::Source(range) => self
+                                .sources
                                 .get(src as usize)
                                 .and_then(|s| s.get(range.start as usize..range.end as usize))
                                 .unwrap_or(""),
                             Text::Owned(t) => t,
                         };
                         if !text.is_empty()
-                            && !out.contains_key(text)
+                            && !self.out.contains_key(text)
                             && let Ok(p) = crate::jsonpath::JsonPath::compile(text)
                         {
-                            out.insert(text.into(), Arc::new(p));
+                            self.out.insert(text.into(), Arc::new(p));
                         }
                     }
-                    args.iter().for_each(|a| expr(a, src, names, sources, out));
+                    self.exprs(args, src);
                 }
-                Modifier::Index { arg, .. } => expr(arg, src, names, sources, out),
+                Modifier::Index { arg, .. } => self.expr(arg, src),
                 Modifier::Property { .. } => {}
             }
         }
     }
-    for node in block {
-        match node {
-            Node::Reference(r) => reference(r, src, names, sources, out),
-            Node::Set(s) => {
-                reference(&s.lhs, src, names, sources, out);
-                expr(&s.rhs, src, names, sources, out);
-            }
-            Node::If(n) => {
-                for (c, b) in &n.branches {
-                    expr(c, src, names, sources, out);
-                    collect_paths(b, src, names, sources, out);
+
+    fn block(&mut self, block: &ast::Block, src: u16) {
+        use ast::Node;
+        for node in block {
+            match node {
+                Node::Reference(r) => self.reference(r, src),
+                Node::Set(s) => {
+                    self.reference(&s.lhs, src);
+                    self.expr(&s.rhs, src);
                 }
-                if let Some(b) = &n.otherwise {
-                    collect_paths(b, src, names, sources, out);
+                Node::If(n) => {
+                    for (c, b) in &n.branches {
+                        self.expr(c, src);
+                        self.block(b, src);
+                    }
+                    if let Some(b) = &n.otherwise {
+                        self.block(b, src);
+                    }
                 }
-            }
-            Node::Foreach(n) => {
-                expr(&n.iterable, src, names, sources, out);
-                collect_paths(&n.body, src, names, sources, out);
-            }
-            Node::Macro(m) => collect_paths(&m.body, src, names, sources, out),
-            Node::MacroCall(n) => {
-                n.args
-                    .iter()
-                    .for_each(|a| expr(a, src, names, sources, out));
-                if let Some(b) = &n.body {
-                    collect_paths(b, src, names, sources, out);
+                Node::Foreach(n) => {
+                    self.expr(&n.iterable, src);
+                    self.block(&n.body, src);
                 }
+                Node::Macro(m) => self.block(&m.body, src),
+                Node::MacroCall(n) => {
+                    self.exprs(&n.args, src);
+                    if let Some(b) = &n.body {
+                        self.block(b, src);
+                    }
+                }
+                Node::Define(d) => self.block(&d.body, src),
+                Node::Evaluate(n) | Node::Break(n) | Node::Include(n) => self.exprs(&n.args, src),
+                Node::Text(_) | Node::Stop(_) | Node::Literal(_) => {}
             }
-            Node::Define(d) => collect_paths(&d.body, src, names, sources, out),
-            Node::Evaluate(n) | Node::Break(n) | Node::Include(n) => {
-                n.args
-                    .iter()
-                    .for_each(|a| expr(a, src, names, sources, out));
-            }
-            Node::Text(_) | Node::Stop(_) | Node::Literal(_) => {}
         }
     }
 }

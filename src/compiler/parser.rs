@@ -118,6 +118,11 @@ pub struct Shared {
 }
 
 impl Shared {
+    /// The symbol of `name` if it was interned.
+    pub fn lookup(&self, name: &str) -> Option<Sym> {
+        self.index.get(name).copied()
+    }
+
     pub fn intern(&mut self, name: &str) -> Sym {
         let b = name.as_bytes();
         let slot = match (b.first(), b.last()) {
