@@ -111,13 +111,75 @@ pub enum Modifier {
     /// `.name` (`ASTIdentifier`)
     Property { name: Sym, range: Range, hint: Hint },
     /// `.name(args)` (`ASTMethod`)
-    Method {
-        name: Sym,
-        args: Vec<Expr>,
-        range: Range,
-    },
+    Method { name: Sym, args: Args, range: Range },
     /// `[arg]` (`ASTIndex`)
     Index { arg: Box<Expr>, range: Range },
+}
+
+/// A method's arguments. Most calls have at most one (`$input.path('$')`,
+/// `$util.escapeJavaScript($x)`): it is kept inline then, so that parsing
+/// such a call allocates no vector. Read it as a slice of expressions.
+#[derive(Clone, Default)]
+pub struct Args(ArgsRepr);
+
+/// Shown as the list it stands for.
+impl std::fmt::Debug for Args {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+enum ArgsRepr {
+    #[default]
+    Empty,
+    One(Expr),
+    Many(Vec<Expr>),
+}
+
+impl Args {
+    pub fn push(&mut self, e: Expr) {
+        self.0 = match std::mem::take(&mut self.0) {
+            ArgsRepr::Empty => ArgsRepr::One(e),
+            ArgsRepr::One(first) => {
+                let mut v = Vec::with_capacity(4);
+                v.push(first);
+                v.push(e);
+                ArgsRepr::Many(v)
+            }
+            ArgsRepr::Many(mut v) => {
+                v.push(e);
+                ArgsRepr::Many(v)
+            }
+        };
+    }
+}
+
+impl From<Vec<Expr>> for Args {
+    fn from(v: Vec<Expr>) -> Args {
+        Args(ArgsRepr::Many(v))
+    }
+}
+
+impl std::ops::Deref for Args {
+    type Target = [Expr];
+
+    fn deref(&self) -> &[Expr] {
+        match &self.0 {
+            ArgsRepr::Empty => &[],
+            ArgsRepr::One(e) => std::slice::from_ref(e),
+            ArgsRepr::Many(v) => v,
+        }
+    }
+}
+
+impl<'a> IntoIterator for &'a Args {
+    type Item = &'a Expr;
+    type IntoIter = std::slice::Iter<'a, Expr>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
 }
 
 /// A reference's modifiers. Nearly every reference has at most one

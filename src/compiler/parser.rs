@@ -1846,11 +1846,36 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         Ok(items)
     }
 
+    /// `parameter_list` for a method's arguments, kept as [`Args`].
+    fn method_args(&mut self) -> PResult<Args> {
+        let mut items = Args::default();
+        if matches!(
+            self.ntk()?,
+            Kind::Lbracket
+                | Kind::LeftCurley
+                | Kind::Whitespace
+                | Kind::StringLiteral
+                | Kind::True
+                | Kind::False
+                | Kind::IntegerLiteral
+                | Kind::FloatingPointLiteral
+                | Kind::Identifier
+                | Kind::Lcurly
+        ) {
+            items.push(self.parameter()?);
+            while self.ntk()? == Kind::Comma {
+                self.consume(Kind::Comma, "`,`")?;
+                items.push(self.parameter()?);
+            }
+        }
+        Ok(items)
+    }
+
     /// `Method()`: `name( Parameter, ... )`
     fn method(&mut self) -> PResult<Modifier> {
         let name_tok = self.consume(Kind::Identifier, "a method name")?;
         self.consume(Kind::Lparen, "`(`")?;
-        let args = self.parameter_list()?;
+        let args = self.method_args()?;
         if self.ntk()? != Kind::Refmod2Rparen {
             let name = self.img(&name_tok).to_string();
             return Err(self
