@@ -139,19 +139,18 @@ enum ArgsRepr {
 
 impl Args {
     pub fn push(&mut self, e: Expr) {
-        self.0 = match std::mem::take(&mut self.0) {
-            ArgsRepr::Empty => ArgsRepr::One(e),
-            ArgsRepr::One(first) => {
-                let mut v = Vec::with_capacity(4);
-                v.push(first);
-                v.push(e);
-                ArgsRepr::Many(v)
+        match &mut self.0 {
+            ArgsRepr::Empty => self.0 = ArgsRepr::One(e),
+            ArgsRepr::Many(v) => v.push(e),
+            ArgsRepr::One(_) => {
+                if let ArgsRepr::One(first) = std::mem::take(&mut self.0) {
+                    let mut v = Vec::with_capacity(4);
+                    v.push(first);
+                    v.push(e);
+                    self.0 = ArgsRepr::Many(v);
+                }
             }
-            ArgsRepr::Many(mut v) => {
-                v.push(e);
-                ArgsRepr::Many(v)
-            }
-        };
+        }
     }
 }
 
@@ -205,14 +204,15 @@ enum ChainRepr {
 
 impl Chain {
     pub fn push(&mut self, m: Modifier) {
-        self.0 = match std::mem::take(&mut self.0) {
-            ChainRepr::Empty => ChainRepr::One(m),
-            ChainRepr::One(first) => ChainRepr::Many(vec![first, m]),
-            ChainRepr::Many(mut v) => {
-                v.push(m);
-                ChainRepr::Many(v)
+        match &mut self.0 {
+            ChainRepr::Empty => self.0 = ChainRepr::One(m),
+            ChainRepr::Many(v) => v.push(m),
+            ChainRepr::One(_) => {
+                if let ChainRepr::One(first) = std::mem::take(&mut self.0) {
+                    self.0 = ChainRepr::Many(vec![first, m]);
+                }
             }
-        };
+        }
     }
 }
 
