@@ -1904,7 +1904,7 @@ impl<'a> Ctx<'a> {
 
     // ------------------------------------------------------------------ the end
 
-    fn finish(mut self, body: String) -> Result<Rendered> {
+    fn finish(&mut self, body: String) -> Result<Rendered> {
         self.check_work()?;
         let ctx_map = match self.context_map {
             Value::Map(m) => m,
@@ -1932,10 +1932,12 @@ impl<'a> Ctx<'a> {
             ..Rendered::default()
         };
         if let Some(Value::Map(ro)) = response {
-            if let Some(status) = self.heap.map_get_str(ro, "status") {
+            // `build_context` put `header` first; a template's `status` is
+            // usually the second entry (the hints; a miss searches).
+            if let Some(status) = self.heap.map_get_str_hinted(ro, "status", &mut 1) {
                 rendered.status = self.to_status(status);
             }
-            if let Some(Value::Map(h)) = self.heap.map_get_str(ro, "header") {
+            if let Some(Value::Map(h)) = self.heap.map_get_str_hinted(ro, "header", &mut 0) {
                 let entries = self.heap.map(h).entries.clone();
                 for (k, v) in entries {
                     if k.is_null() || v.is_null() {
@@ -2024,8 +2026,9 @@ impl<'a> Ctx<'a> {
 
     fn request_override(&mut self, rq: crate::value::MapId) -> Result<RequestOverride> {
         let mut ro = RequestOverride::default();
-        for part in ["header", "path", "querystring"] {
-            let Some(Value::Map(m)) = self.heap.map_get_str(rq, part) else {
+        // `build_context`'s positions of the parts are the hints.
+        for (part, mut hint) in [("header", 1), ("path", 0), ("querystring", 2)] {
+            let Some(Value::Map(m)) = self.heap.map_get_str_hinted(rq, part, &mut hint) else {
                 continue;
             };
             let entries = self.heap.map(m).entries.clone();
