@@ -217,6 +217,7 @@ fn render_with(
 ) -> Result<(Rendered, Trace)> {
     use std::sync::atomic::Ordering::Relaxed;
     let mut ctx = Ctx::new(c, inv, limits);
+    ctx.init();
     ctx.register_macros(&c.ast.root, 0);
     // The last render's output size (W2's buffer grew twice per render,
     // copying 12 KB then 24 KB), never more than the output limit.
@@ -243,17 +244,16 @@ impl<'a> Ctx<'a> {
     fn new(c: &'a Compiled, inv: &'a Invocation, limits: &'a Limits) -> Ctx<'a> {
         let body: &'a str = if inv.body.is_empty() { "{}" } else { &inv.body };
         let spare = SPARE.with(|s| s.take()).unwrap_or_default();
-        let mut heap = Heap::with_buffers(body, &c.sources[0], spare.heap);
         let mut vars = spare.vars;
         vars.resize(c.names.len(), None);
-        for s in &c.sources[1..] {
-            heap.add_source(Cow::Borrowed(&s[..]));
-        }
-        let mut ctx = Ctx {
+        // Built in place: the heap inside the literal, the globals by
+        // `init` on the caller's variable (a `Ctx` is large; each move of it
+        // was a memcpy call).
+        Ctx {
             c,
             inv,
             limits,
-            heap,
+            heap: Heap::with_buffers(body, &c.sources[0], spare.heap),
             vars,
             extra_names: Vec::new(),
             extra_index: HashMap::new(),
@@ -276,7 +276,18 @@ impl<'a> Ctx<'a> {
             out_len_base: 0,
             context_map: Value::Null,
             context_len: 0,
-        };
+        }
+    }
+
+    /// The template's other sources and the global variables (`$input`,
+    /// `$util`, `$context`, `$stageVariables`).
+    fn init(&mut self) {
+        let c: &'a Compiled = self.c;
+        for s in &c.sources[1..] {
+            self.heap.add_source(Cow::Borrowed(&s[..]));
+        }
+        let ctx = self;
+        let inv = ctx.inv;
         ctx.put_global(sym::INPUT, Value::Host(Host::Input));
         ctx.put_global(sym::UTIL, Value::Host(Host::Util));
         let context = ctx.build_context();
@@ -292,7 +303,6 @@ impl<'a> Ctx<'a> {
             ctx.heap.map_mut(stage).entries.push((k, v));
         }
         ctx.put_global(sym::STAGE_VARIABLES, Value::Map(stage));
-        ctx
     }
 
     /// `$context`: the invocation's values (maps print as ""), plus empty
@@ -1950,7 +1960,7 @@ impl<'a> Ctx<'a> {
             }
         }
         if let Some(Value::Map(rq)) = request {
-            rendered.request_override = self.request_override(rq)?;
+            self.request_override(rq, &mut rendered.request_override)?;
         }
         Ok(rendered)
     }
@@ -2024,8 +2034,12 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn request_override(&mut self, rq: crate::value::MapId) -> Result<RequestOverride> {
-        let mut ro = RequestOverride::default();
+    /// Fills `ro` (in place: a returned `RequestOverride` was two moves).
+    fn request_override(
+        &mut self,
+        rq: crate::value::MapId,
+        ro: &mut RequestOverride,
+    ) -> Result<()> {
         // `build_context`'s positions of the parts are the hints.
         for (part, mut hint) in [("header", 1), ("path", 0), ("querystring", 2)] {
             let Some(Value::Map(m)) = self.heap.map_get_str_hinted(rq, part, &mut hint) else {
@@ -2061,7 +2075,7 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
-        Ok(ro)
+        Ok(())
     }
 }
 
