@@ -237,7 +237,12 @@ fn render_with(
         h.store(out.len(), Relaxed);
     }
     let entries = ctx.trace.take().unwrap_or_default();
-    Ok((ctx.finish(out)?, Trace { entries }))
+    let mut rendered = Rendered {
+        body: out,
+        ..Rendered::default()
+    };
+    ctx.finish(&mut rendered)?;
+    Ok((rendered, Trace { entries }))
 }
 
 impl<'a> Ctx<'a> {
@@ -1914,7 +1919,9 @@ impl<'a> Ctx<'a> {
 
     // ------------------------------------------------------------------ the end
 
-    fn finish(&mut self, body: String) -> Result<Rendered> {
+    /// The overrides, into `rendered` (in place: a returned `Rendered` was
+    /// one more move).
+    fn finish(&mut self, rendered: &mut Rendered) -> Result<()> {
         self.check_work()?;
         let ctx_map = match self.context_map {
             Value::Map(m) => m,
@@ -1937,10 +1944,6 @@ impl<'a> Ctx<'a> {
                 )));
             }
         }
-        let mut rendered = Rendered {
-            body,
-            ..Rendered::default()
-        };
         if let Some(Value::Map(ro)) = response {
             // `build_context` put `header` first; a template's `status` is
             // usually the second entry (the hints; a miss searches).
@@ -1962,7 +1965,7 @@ impl<'a> Ctx<'a> {
         if let Some(Value::Map(rq)) = request {
             self.request_override(rq, &mut rendered.request_override)?;
         }
-        Ok(rendered)
+        Ok(())
     }
 
     /// An override's key or value as the text API Gateway sends. All of them
