@@ -324,24 +324,27 @@ impl<'a> Ctx<'a> {
                 self.heap.map_mut(root).entries.push((key, val));
             }
         }
+        // The override maps' keys: one string in the arena, sliced.
+        let keys = self
+            .heap
+            .alloc_str("headerpathquerystringresponseOverriderequestOverride");
+        let key = |a: usize, b: usize| Value::Str(keys.slice(a, b));
         let header = self.heap.alloc_map(MapKind::Override, Vec::new());
-        let k = self.heap.string("header");
         let mut entries = self.heap.pair_vec();
-        entries.push((k, Value::Map(header)));
+        entries.push((key(0, 6), Value::Map(header)));
         let response = self.heap.alloc_map(MapKind::Override, entries);
         let mut parts = self.heap.pair_vec();
-        for name in ["path", "header", "querystring"] {
+        for (a, b) in [(6, 10), (0, 6), (10, 21)] {
             let m = self.heap.alloc_map(MapKind::Override, Vec::new());
-            let k = self.heap.string(name);
-            parts.push((k, Value::Map(m)));
+            parts.push((key(a, b), Value::Map(m)));
         }
         let request = self.heap.alloc_map(MapKind::Override, parts);
-        let k = self.heap.string("responseOverride");
+        let k = key(21, 37);
         self.heap
             .map_mut(root)
             .entries
             .push((k, Value::Map(response)));
-        let k = self.heap.string("requestOverride");
+        let k = key(37, 52);
         self.heap
             .map_mut(root)
             .entries
