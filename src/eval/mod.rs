@@ -217,6 +217,7 @@ fn render_with(
 ) -> Result<(Rendered, Trace)> {
     use std::sync::atomic::Ordering::Relaxed;
     let mut ctx = Ctx::new(c, inv, limits);
+    ctx.init();
     ctx.register_macros(&c.ast.root, 0);
     // The last render's output size (W2's buffer grew twice per render,
     // copying 12 KB then 24 KB), never more than the output limit.
@@ -236,24 +237,28 @@ fn render_with(
         h.store(out.len(), Relaxed);
     }
     let entries = ctx.trace.take().unwrap_or_default();
-    Ok((ctx.finish(out)?, Trace { entries }))
+    let mut rendered = Rendered {
+        body: out,
+        ..Rendered::default()
+    };
+    ctx.finish(&mut rendered)?;
+    Ok((rendered, Trace { entries }))
 }
 
 impl<'a> Ctx<'a> {
     fn new(c: &'a Compiled, inv: &'a Invocation, limits: &'a Limits) -> Ctx<'a> {
         let body: &'a str = if inv.body.is_empty() { "{}" } else { &inv.body };
         let spare = SPARE.with(|s| s.take()).unwrap_or_default();
-        let mut heap = Heap::with_buffers(body, &c.sources[0], spare.heap);
         let mut vars = spare.vars;
         vars.resize(c.names.len(), None);
-        for s in &c.sources[1..] {
-            heap.add_source(Cow::Borrowed(&s[..]));
-        }
-        let mut ctx = Ctx {
+        // Built in place: the heap inside the literal, the globals by
+        // `init` on the caller's variable (a `Ctx` is large; each move of it
+        // was a memcpy call).
+        Ctx {
             c,
             inv,
             limits,
-            heap,
+            heap: Heap::with_buffers(body, &c.sources[0], spare.heap),
             vars,
             extra_names: Vec::new(),
             extra_index: HashMap::new(),
@@ -276,7 +281,18 @@ impl<'a> Ctx<'a> {
             out_len_base: 0,
             context_map: Value::Null,
             context_len: 0,
-        };
+        }
+    }
+
+    /// The template's other sources and the global variables (`$input`,
+    /// `$util`, `$context`, `$stageVariables`).
+    fn init(&mut self) {
+        let c: &'a Compiled = self.c;
+        for s in &c.sources[1..] {
+            self.heap.add_source(Cow::Borrowed(&s[..]));
+        }
+        let ctx = self;
+        let inv = ctx.inv;
         ctx.put_global(sym::INPUT, Value::Host(Host::Input));
         ctx.put_global(sym::UTIL, Value::Host(Host::Util));
         let context = ctx.build_context();
@@ -292,7 +308,6 @@ impl<'a> Ctx<'a> {
             ctx.heap.map_mut(stage).entries.push((k, v));
         }
         ctx.put_global(sym::STAGE_VARIABLES, Value::Map(stage));
-        ctx
     }
 
     /// `$context`: the invocation's values (maps print as ""), plus empty
@@ -309,24 +324,27 @@ impl<'a> Ctx<'a> {
                 self.heap.map_mut(root).entries.push((key, val));
             }
         }
+        // The override maps' keys: one string in the arena, sliced.
+        let keys = self
+            .heap
+            .alloc_str("headerpathquerystringresponseOverriderequestOverride");
+        let key = |a: usize, b: usize| Value::Str(keys.slice(a, b));
         let header = self.heap.alloc_map(MapKind::Override, Vec::new());
-        let k = self.heap.string("header");
         let mut entries = self.heap.pair_vec();
-        entries.push((k, Value::Map(header)));
+        entries.push((key(0, 6), Value::Map(header)));
         let response = self.heap.alloc_map(MapKind::Override, entries);
         let mut parts = self.heap.pair_vec();
-        for name in ["path", "header", "querystring"] {
+        for (a, b) in [(6, 10), (0, 6), (10, 21)] {
             let m = self.heap.alloc_map(MapKind::Override, Vec::new());
-            let k = self.heap.string(name);
-            parts.push((k, Value::Map(m)));
+            parts.push((key(a, b), Value::Map(m)));
         }
         let request = self.heap.alloc_map(MapKind::Override, parts);
-        let k = self.heap.string("responseOverride");
+        let k = key(21, 37);
         self.heap
             .map_mut(root)
             .entries
             .push((k, Value::Map(response)));
-        let k = self.heap.string("requestOverride");
+        let k = key(37, 52);
         self.heap
             .map_mut(root)
             .entries
@@ -1904,7 +1922,9 @@ impl<'a> Ctx<'a> {
 
     // ------------------------------------------------------------------ the end
 
-    fn finish(mut self, body: String) -> Result<Rendered> {
+    /// The overrides, into `rendered` (in place: a returned `Rendered` was
+    /// one more move).
+    fn finish(&mut self, rendered: &mut Rendered) -> Result<()> {
         self.check_work()?;
         let ctx_map = match self.context_map {
             Value::Map(m) => m,
@@ -1927,15 +1947,13 @@ impl<'a> Ctx<'a> {
                 )));
             }
         }
-        let mut rendered = Rendered {
-            body,
-            ..Rendered::default()
-        };
         if let Some(Value::Map(ro)) = response {
-            if let Some(status) = self.heap.map_get_str(ro, "status") {
+            // `build_context` put `header` first; a template's `status` is
+            // usually the second entry (the hints; a miss searches).
+            if let Some(status) = self.heap.map_get_str_hinted(ro, "status", &mut 1) {
                 rendered.status = self.to_status(status);
             }
-            if let Some(Value::Map(h)) = self.heap.map_get_str(ro, "header") {
+            if let Some(Value::Map(h)) = self.heap.map_get_str_hinted(ro, "header", &mut 0) {
                 let entries = self.heap.map(h).entries.clone();
                 for (k, v) in entries {
                     if k.is_null() || v.is_null() {
@@ -1948,9 +1966,9 @@ impl<'a> Ctx<'a> {
             }
         }
         if let Some(Value::Map(rq)) = request {
-            rendered.request_override = self.request_override(rq)?;
+            self.request_override(rq, &mut rendered.request_override)?;
         }
-        Ok(rendered)
+        Ok(())
     }
 
     /// An override's key or value as the text API Gateway sends. All of them
@@ -2022,10 +2040,15 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn request_override(&mut self, rq: crate::value::MapId) -> Result<RequestOverride> {
-        let mut ro = RequestOverride::default();
-        for part in ["header", "path", "querystring"] {
-            let Some(Value::Map(m)) = self.heap.map_get_str(rq, part) else {
+    /// Fills `ro` (in place: a returned `RequestOverride` was two moves).
+    fn request_override(
+        &mut self,
+        rq: crate::value::MapId,
+        ro: &mut RequestOverride,
+    ) -> Result<()> {
+        // `build_context`'s positions of the parts are the hints.
+        for (part, mut hint) in [("header", 1), ("path", 0), ("querystring", 2)] {
+            let Some(Value::Map(m)) = self.heap.map_get_str_hinted(rq, part, &mut hint) else {
                 continue;
             };
             let entries = self.heap.map(m).entries.clone();
@@ -2058,7 +2081,7 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
-        Ok(ro)
+        Ok(())
     }
 }
 

@@ -235,6 +235,7 @@ impl<'a> Heap<'a> {
     }
 
     /// A heap that reuses `buffers` (from [`Heap::take_buffers`]).
+    #[inline(always)]
     pub fn with_buffers(body: &'a str, source: &'a str, buffers: HeapBuffers) -> Heap<'a> {
         Heap {
             arena: buffers.arena,
@@ -257,6 +258,7 @@ impl<'a> Heap<'a> {
 
     /// Empties the heap and returns its allocations (all of them small enough
     /// to be worth keeping).
+    #[inline(always)]
     pub fn take_buffers(&mut self) -> HeapBuffers {
         self.counted = 0;
         let keep = |bytes: usize| bytes <= HeapBuffers::KEEP_BYTES;
