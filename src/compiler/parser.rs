@@ -1824,31 +1824,19 @@ impl<'s, 'sh> Parser<'s, 'sh> {
     /// `[ Parameter() ( <COMMA> Parameter() )* ]`: method arguments and list items.
     fn parameter_list(&mut self) -> PResult<Vec<Expr>> {
         let mut items = Vec::new();
-        if matches!(
-            self.ntk()?,
-            Kind::Lbracket
-                | Kind::LeftCurley
-                | Kind::Whitespace
-                | Kind::StringLiteral
-                | Kind::True
-                | Kind::False
-                | Kind::IntegerLiteral
-                | Kind::FloatingPointLiteral
-                | Kind::Identifier
-                | Kind::Lcurly
-        ) {
-            items.push(self.parameter()?);
-            while self.ntk()? == Kind::Comma {
-                self.consume(Kind::Comma, "`,`")?;
-                items.push(self.parameter()?);
-            }
-        }
+        self.parameters(|e| items.push(e))?;
         Ok(items)
     }
 
     /// `parameter_list` for a method's arguments, kept as [`Args`].
     fn method_args(&mut self) -> PResult<Args> {
         let mut items = Args::default();
+        self.parameters(|e| items.push(e))?;
+        Ok(items)
+    }
+
+    /// The parameters of `parameter_list`, each handed to `push`.
+    fn parameters(&mut self, mut push: impl FnMut(Expr)) -> PResult<()> {
         if matches!(
             self.ntk()?,
             Kind::Lbracket
@@ -1862,13 +1850,13 @@ impl<'s, 'sh> Parser<'s, 'sh> {
                 | Kind::Identifier
                 | Kind::Lcurly
         ) {
-            items.push(self.parameter()?);
+            push(self.parameter()?);
             while self.ntk()? == Kind::Comma {
                 self.consume(Kind::Comma, "`,`")?;
-                items.push(self.parameter()?);
+                push(self.parameter()?);
             }
         }
-        Ok(items)
+        Ok(())
     }
 
     /// `Method()`: `name( Parameter, ... )`

@@ -559,13 +559,7 @@ fn writer_styles_and_template_values() {
 /// maps (which also keep the first position and the last value).
 #[test]
 fn repeated_keys_random() {
-    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
-    let mut next = move |n: u64| {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        seed % n
-    };
+    let mut next = xorshift_u64(0x2545_f491_4f6c_dd1d);
     for round in 0..300 {
         let entries = next(if round % 3 == 0 { 80 } else { 12 }) + 1;
         let mut body = String::from("{");
@@ -660,13 +654,7 @@ fn random_text_never_panics() {
         "\n", "t", "r", "true", "null", "false", "a", "é", "日", "😀", "\u{7f}", "\u{1a}", "\u{0}",
         "\\u", "d8", "00", "\\ud83d", "\\ude00",
     ];
-    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
-    let mut next = move |n: usize| {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        (seed % n as u64) as usize
-    };
+    let mut next = xorshift(0x9e37_79b9_7f4a_7c15);
     for _ in 0..20_000 {
         let len = next(24);
         let text: String = (0..len).map(|_| alphabet[next(alphabet.len())]).collect();
@@ -740,13 +728,7 @@ fn escaped_strings_random() {
         "é日",
         "😀",
     ];
-    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
-    let mut next = move |n: usize| {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        (seed % n as u64) as usize
-    };
+    let mut next = xorshift(0x2545_f491_4f6c_dd1d);
     for _ in 0..20_000 {
         let mut text = String::from("[\"");
         // At least one escape, so the unescaper runs.
@@ -816,13 +798,7 @@ fn reference_unescape(text: &str) -> String {
 /// path they take (the division fast path or the general parser).
 #[test]
 fn doubles_agree_with_the_standard_parser() {
-    let mut seed: u64 = 0x1234_5678_9abc_def1;
-    let mut next = move |n: u64| {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        seed % n
-    };
+    let mut next = xorshift_u64(0x1234_5678_9abc_def1);
     let mut texts = vec![
         "0.0".to_string(),
         "-0.0".into(),
@@ -891,13 +867,7 @@ fn random_strings_with_bad_bytes() {
         "😀",
         " ",
     ];
-    let mut seed: u64 = 0x0bad_5eed_1234_5678;
-    let mut next = move |n: usize| {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        (seed % n as u64) as usize
-    };
+    let mut next = xorshift(0x0bad_5eed_1234_5678);
     for _ in 0..20_000 {
         let mut inner = String::new();
         let target = next(300);
@@ -942,4 +912,20 @@ fn heap_source_len(text: &str) -> usize {
         i += if b[i] == b'\\' { 2 } else { 1 };
     }
     i - 2
+}
+
+/// A xorshift generator for the randomized tests: `next(n)` is in `0..n`.
+fn xorshift(seed: u64) -> impl FnMut(usize) -> usize {
+    let mut next = xorshift_u64(seed);
+    move |n| next(n as u64) as usize
+}
+
+/// [`xorshift`] over `u64`.
+fn xorshift_u64(mut seed: u64) -> impl FnMut(u64) -> u64 {
+    move |n| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % n
+    }
 }
