@@ -119,118 +119,76 @@ pub enum Modifier {
 /// A method's arguments. Most calls have at most one (`$input.path('$')`,
 /// `$util.escapeJavaScript($x)`): it is kept inline then, so that parsing
 /// such a call allocates no vector. Read it as a slice of expressions.
-#[derive(Clone, Default)]
-pub struct Args(ArgsRepr);
-
-/// Shown as the list it stands for.
-impl std::fmt::Debug for Args {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_list().entries(self.iter()).finish()
-    }
-}
-
-#[derive(Clone, Debug, Default)]
-enum ArgsRepr {
-    #[default]
-    Empty,
-    One(Expr),
-    Many(Vec<Expr>),
-}
-
-impl Args {
-    pub fn push(&mut self, e: Expr) {
-        match &mut self.0 {
-            ArgsRepr::Empty => self.0 = ArgsRepr::One(e),
-            ArgsRepr::Many(v) => v.push(e),
-            ArgsRepr::One(_) => {
-                if let ArgsRepr::One(first) = std::mem::take(&mut self.0) {
-                    let mut v = Vec::with_capacity(4);
-                    v.push(first);
-                    v.push(e);
-                    self.0 = ArgsRepr::Many(v);
-                }
-            }
-        }
-    }
-}
-
-impl From<Vec<Expr>> for Args {
-    fn from(v: Vec<Expr>) -> Args {
-        Args(ArgsRepr::Many(v))
-    }
-}
-
-impl std::ops::Deref for Args {
-    type Target = [Expr];
-
-    fn deref(&self) -> &[Expr] {
-        match &self.0 {
-            ArgsRepr::Empty => &[],
-            ArgsRepr::One(e) => std::slice::from_ref(e),
-            ArgsRepr::Many(v) => v,
-        }
-    }
-}
-
-impl<'a> IntoIterator for &'a Args {
-    type Item = &'a Expr;
-    type IntoIter = std::slice::Iter<'a, Expr>;
-
-    fn into_iter(self) -> Self::IntoIter {
-        self.iter()
-    }
-}
+pub type Args = Inline<Expr>;
 
 /// A reference's modifiers. Nearly every reference has at most one
 /// (`$a.b`, `$util.f($x)`): it is kept inline then, so that parsing such a
 /// reference allocates no vector. Read it as a slice of modifiers.
-#[derive(Clone, Default)]
-pub struct Chain(ChainRepr);
+pub type Chain = Inline<Modifier>;
+
+/// A list that keeps a single item inline (no allocation) and more in a
+/// vector; read as a slice.
+#[derive(Clone)]
+pub struct Inline<T>(InlineRepr<T>);
+
+impl<T> Default for Inline<T> {
+    fn default() -> Self {
+        Inline(InlineRepr::Empty)
+    }
+}
 
 /// Shown as the list it stands for.
-impl std::fmt::Debug for Chain {
+impl<T: std::fmt::Debug> std::fmt::Debug for Inline<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_list().entries(self.iter()).finish()
     }
 }
 
-#[derive(Clone, Debug, Default)]
-enum ChainRepr {
-    #[default]
+#[derive(Clone, Debug)]
+enum InlineRepr<T> {
     Empty,
-    One(Modifier),
-    Many(Vec<Modifier>),
+    One(T),
+    Many(Vec<T>),
 }
 
-impl Chain {
-    pub fn push(&mut self, m: Modifier) {
+impl<T> Inline<T> {
+    pub fn push(&mut self, item: T) {
         match &mut self.0 {
-            ChainRepr::Empty => self.0 = ChainRepr::One(m),
-            ChainRepr::Many(v) => v.push(m),
-            ChainRepr::One(_) => {
-                if let ChainRepr::One(first) = std::mem::take(&mut self.0) {
-                    self.0 = ChainRepr::Many(vec![first, m]);
+            InlineRepr::Empty => self.0 = InlineRepr::One(item),
+            InlineRepr::Many(v) => v.push(item),
+            InlineRepr::One(_) => {
+                if let InlineRepr::One(first) = std::mem::replace(&mut self.0, InlineRepr::Empty) {
+                    let mut v = Vec::with_capacity(4);
+                    v.push(first);
+                    v.push(item);
+                    self.0 = InlineRepr::Many(v);
                 }
             }
         }
     }
 }
 
-impl std::ops::Deref for Chain {
-    type Target = [Modifier];
+impl<T> From<Vec<T>> for Inline<T> {
+    fn from(v: Vec<T>) -> Inline<T> {
+        Inline(InlineRepr::Many(v))
+    }
+}
 
-    fn deref(&self) -> &[Modifier] {
+impl<T> std::ops::Deref for Inline<T> {
+    type Target = [T];
+
+    fn deref(&self) -> &[T] {
         match &self.0 {
-            ChainRepr::Empty => &[],
-            ChainRepr::One(m) => std::slice::from_ref(m),
-            ChainRepr::Many(v) => v,
+            InlineRepr::Empty => &[],
+            InlineRepr::One(item) => std::slice::from_ref(item),
+            InlineRepr::Many(v) => v,
         }
     }
 }
 
-impl<'a> IntoIterator for &'a Chain {
-    type Item = &'a Modifier;
-    type IntoIter = std::slice::Iter<'a, Modifier>;
+impl<'a, T> IntoIterator for &'a Inline<T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
 
     fn into_iter(self) -> Self::IntoIter {
         self.iter()
