@@ -584,7 +584,7 @@ impl<'s> Parser<'s> {
     /// A string at the current position (on its opening quote).
     fn parse_string(&mut self, heap: &mut Heap<'_>) -> PResult<Value> {
         let start = self.pos + 1;
-        let p = skip_plain::<false>(self.bytes, start);
+        let p = skip_plain(self.bytes, start);
         match self.bytes.get(p) {
             Some(b'"') => {
                 self.pos = p + 1;
@@ -979,18 +979,18 @@ fn fast_double(text: &[u8]) -> Option<f64> {
 }
 
 /// The first position at or after `p` that may end a run of plain string
-/// characters (`"`, `\\`, a control character, and DEL with `DEL`), found 16
-/// bytes at a time; the end of the text if there is none.
-fn skip_plain<const DEL: bool>(bytes: &[u8], mut p: usize) -> usize {
+/// characters (`"`, `\\` or a control character), found 16 bytes at a time;
+/// the end of the text if there is none.
+fn skip_plain(bytes: &[u8], mut p: usize) -> usize {
     while let Some(chunk) = bytes.get(p..).and_then(|rest| rest.first_chunk::<16>()) {
-        let mask = scan::specials::<DEL>(chunk);
+        let mask = scan::specials::<false>(chunk);
         if mask != 0 {
             return p + mask.trailing_zeros() as usize;
         }
         p += 16;
     }
     while let Some(&b) = bytes.get(p) {
-        if STRING_STOP[b as usize] || (DEL && b == 0x7F) {
+        if STRING_STOP[b as usize] {
             break;
         }
         p += 1;

@@ -18,8 +18,14 @@ pub use heap::{
 
 /// FNV-1a (64-bit) of some bytes: the hash of short keys that need no
 /// defence against collision attacks (a collision only costs a scan).
+#[inline]
 pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    fnv1a_extend(0xcbf2_9ce4_8422_2325, bytes)
+}
+
+/// FNV-1a of `bytes` continued from the hash `h` of what came before.
+#[inline]
+pub(crate) fn fnv1a_extend(mut h: u64, bytes: &[u8]) -> u64 {
     for &b in bytes {
         h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
     }
