@@ -3,6 +3,7 @@
 //! `URLDecoder` with UTF-8, `java.util.Base64`'s basic encoder and decoder with
 //! UTF-8 text (`$util.parseJson` is [`crate::json::parse_json`]).
 
+use crate::json::scan;
 use std::fmt;
 
 /// A `$util` function threw (`IllegalArgumentException`): the render fails.
@@ -52,110 +53,81 @@ static JS_CLASS: [u8; 128] = {
 /// The character after the backslash of each short escape (classes 2..).
 const JS_SHORT: [char; 9] = ['\'', '"', '\\', '/', 'b', 'n', 't', 'f', 'r'];
 
-/// Marks (0x80 in each byte) the bytes of `x` that `escape_javascript`
-/// may have to rewrite: a quote, a backslash, `/`, a control character or
-/// non-ASCII. The lowest mark is exact; marks above it may be spurious
-/// (borrows), which callers tolerate.
-#[inline(always)]
-fn js_marks(x: u64) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
-    has_zero(x ^ (ONES * u64::from(b'\'')))
-        | has_zero(x ^ (ONES * u64::from(b'"')))
-        | has_zero(x ^ (ONES * u64::from(b'\\')))
-        | has_zero(x ^ (ONES * u64::from(b'/')))
-        | (x.wrapping_sub(ONES * 0x20) & !x & HIGH)
-        | (x & HIGH)
-}
-
-/// The eight bytes at `p` (little-endian).
-#[inline(always)]
-fn word_at(bytes: &[u8], p: usize) -> u64 {
-    let mut word = [0u8; 8];
-    word.copy_from_slice(&bytes[p..p + 8]);
-    u64::from_le_bytes(word)
-}
-
-/// A position at or after `p` of a byte `escape_javascript` may have to
-/// rewrite, or the end; every byte before it is plain. Eight bytes at a
-/// time; the last, partial word is read overlapping the one before (its
-/// first mark may then be spurious: the caller looks at the byte).
-#[inline(always)]
-fn skip_js_plain(bytes: &[u8], mut p: usize) -> usize {
-    let len = bytes.len();
-    while p + 8 <= len {
-        let mask = js_marks(word_at(bytes, p));
-        if mask != 0 {
-            return p + (mask.trailing_zeros() / 8) as usize;
-        }
-        p += 8;
-    }
-    if p >= len {
-        return len;
-    }
-    if len >= 8 {
-        let start = len - 8;
-        // The marks of the bytes before `p` (known plain) are dropped.
-        let mask = js_marks(word_at(bytes, start)) & (!0u64 << ((p - start) * 8));
-        return if mask == 0 {
-            len
-        } else {
-            start + (mask.trailing_zeros() / 8) as usize
-        };
-    }
-    while let Some(&b) = bytes.get(p) {
-        if b >= 0x80 || JS_CLASS[usize::from(b)] != 0 {
-            break;
-        }
-        p += 1;
-    }
-    p
-}
-
 /// `$util.escapeJavaScript(s)`: commons-lang 2.6 `StringEscapeUtils.escapeJavaScript`.
 /// Escapes `'` `"` `\` `/` as `\'` `\"` `\\` `\/`, `\b` `\t` `\n` `\f` `\r`, other
 /// control characters and everything above U+007F as `\uXXXX` (upper-case hex, a
 /// character beyond U+FFFF as its two UTF-16 surrogates). DEL stays as it is.
+///
+/// The text is read 16 bytes at a time with an exact mask of the bytes to
+/// rewrite ([`scan::js_specials`]); the runs between them are copied whole.
 pub fn escape_javascript(s: &str, out: &mut String) {
     let bytes = s.as_bytes();
-    let mut i = skip_js_plain(bytes, 0);
-    if i == bytes.len() {
-        // Nothing to escape (ids, tags).
-        out.push_str(s);
-        return;
-    }
-    out.reserve(s.len() + s.len() / 8 + 8);
+    // `bytes[run..]` is not written yet; every byte of `bytes[run..p]` is plain.
     let mut run = 0;
-    while let Some(&b) = bytes.get(i) {
-        if b < 0x80 {
-            let class = JS_CLASS[usize::from(b)];
-            if class == 0 {
-                // A spurious mark (see `js_marks`).
-                i = skip_js_plain(bytes, i + 1);
-                continue;
-            }
-            out.push_str(&s[run..i]);
-            if class == 1 {
-                push_u_escape(u16::from(b), out);
-            } else {
-                out.push('\\');
-                out.push(JS_SHORT[usize::from(class - 2)]);
-            }
-            i += 1;
-        } else {
-            out.push_str(&s[run..i]);
-            let c = s[i..].chars().next().unwrap_or('\u{FFFD}');
-            let mut units = [0u16; 2];
-            for unit in c.encode_utf16(&mut units) {
-                push_u_escape(*unit, out);
-            }
-            i += c.len_utf8();
-        }
-        run = i;
-        i = skip_js_plain(bytes, i);
+    let mut p = 0;
+    while let Some(chunk) = bytes.get(p..).and_then(|rest| rest.first_chunk::<16>()) {
+        run = escape_marked(s, p, scan::js_specials(chunk), run, out);
+        p += 16;
     }
-    out.push_str(&s[run..]);
+    // The last bytes (fewer than 16): the text's last 16 bytes again, without
+    // the marks of those already read, or a short text padded with spaces.
+    if p < bytes.len() {
+        let (base, mask) = match bytes.last_chunk::<16>() {
+            Some(last) => {
+                let base = bytes.len() - 16;
+                (base, scan::js_specials(last) & (u32::MAX << (p - base)))
+            }
+            None => {
+                let mut padded = [b' '; 16];
+                padded[..bytes.len()].copy_from_slice(bytes);
+                (0, scan::js_specials(&padded))
+            }
+        };
+        run = escape_marked(s, base, mask, run, out);
+    }
+    out.push_str(s.get(run..).unwrap_or(""));
+}
+
+/// Escapes the marked bytes of the 16 from `base` (bit `i`: byte `base + i`)
+/// that are not yet written; returns the new `run`.
+#[inline(always)]
+fn escape_marked(s: &str, base: usize, mut mask: u32, mut run: usize, out: &mut String) -> usize {
+    while mask != 0 {
+        let k = base + mask.trailing_zeros() as usize;
+        mask &= mask - 1;
+        // The other bytes of a non-ASCII character already written.
+        if k >= run {
+            run = escape_at(s, run, k, out);
+        }
+    }
+    run
+}
+
+/// Writes `s[run..k]` (plain) and the escape of the character at `k`; returns
+/// the position after that character.
+#[inline]
+fn escape_at(s: &str, run: usize, k: usize, out: &mut String) -> usize {
+    out.push_str(s.get(run..k).unwrap_or(""));
+    let b = s.as_bytes()[k];
+    if b < 0x80 {
+        let class = JS_CLASS[usize::from(b)];
+        if class == 1 {
+            push_u_escape(u16::from(b), out);
+        } else {
+            out.push('\\');
+            out.push(JS_SHORT[usize::from(class.wrapping_sub(2)).min(JS_SHORT.len() - 1)]);
+        }
+        return k + 1;
+    }
+    let c = s
+        .get(k..)
+        .and_then(|t| t.chars().next())
+        .unwrap_or('\u{FFFD}');
+    let mut units = [0u16; 2];
+    for unit in c.encode_utf16(&mut units) {
+        push_u_escape(*unit, out);
+    }
+    k + c.len_utf8()
 }
 
 fn push_u_escape(unit: u16, out: &mut String) {

@@ -7,7 +7,7 @@
 
 pub(crate) mod bigdec;
 mod parse;
-mod scan;
+pub(crate) mod scan;
 mod write;
 
 pub use parse::{JsonError, MAX_DEPTH, parse_body, parse_json};
