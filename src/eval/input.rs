@@ -18,6 +18,8 @@ pub(crate) struct InputState {
     paths: HashMap<String, JsonPath>,
     /// `$input.params()`'s three maps, made on first use.
     params: Option<[MapId; 3]>,
+    /// Scalars read from the body before (or instead of) parsing it.
+    lookup: json::BodyLookup,
 }
 
 impl Ctx<'_> {
@@ -33,11 +35,28 @@ impl Ctx<'_> {
     }
 
     fn read_path(&mut self, path: Str) -> Result<Value> {
-        let doc = self.document()?;
         // Paths written in the template were compiled with it (borrowed from the
         // template, not from `self`: no reference count to touch).
         let c: &Compiled = self.c;
-        if let Some(p) = c.paths.get(self.heap.str(path)) {
+        let compiled = c.paths.get(self.heap.str(path));
+        // A string, number, boolean or null at a simple path is read without
+        // parsing the whole body, until something needs the whole body.
+        if self.input.document.is_none()
+            && let Some(keys) = compiled.and_then(|p| p.simple_keys())
+        {
+            // The values of the top-level members the template's simple paths
+            // start with are read while the body is checked.
+            let wanted = |key: &[u8]| {
+                c.paths
+                    .values()
+                    .any(|p| p.first_key().is_some_and(|k| k.as_bytes() == key))
+            };
+            if let Some(v) = self.input.lookup.find(&mut self.heap, &wanted, keys) {
+                return Ok(v);
+            }
+        }
+        let doc = self.document()?;
+        if let Some(p) = compiled {
             return jsonpath::read(&mut self.heap, doc, p)
                 .map_err(|e| Error::eval(format!("JSONPath {}: {e}", short(p.as_str()))));
         }

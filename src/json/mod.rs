@@ -6,10 +6,12 @@
 //! `JSONArray` write JSON text with json-smart's writer; see [`write_json`].
 
 pub(crate) mod bigdec;
+mod lookup;
 mod parse;
 pub(crate) mod scan;
 mod write;
 
+pub(crate) use lookup::BodyLookup;
 pub use parse::{JsonError, MAX_DEPTH, parse_body, parse_json};
 pub use write::WriteError;
 

@@ -82,6 +82,41 @@ pub fn parse_json(heap: &mut Heap<'_>, text: Str) -> Result<Value, JsonError> {
     result
 }
 
+/// The string, number, `true`, `false` or `null` at byte `at` of `text`, read
+/// as [`parse_json`] reads a value inside an object, and where it ends (`text`
+/// is a document the caller checks: see [`super::lookup`]).
+pub fn parse_scalar_at(
+    heap: &mut Heap<'_>,
+    text: Str,
+    at: usize,
+) -> Result<(Value, usize), JsonError> {
+    let (start, end) = (text.start as usize, (text.start + text.len) as usize);
+    let owned: String;
+    let src: &str = match text.base() {
+        StrBase::Body => heap.body().get(start..end).unwrap_or(""),
+        StrBase::Source(_) | StrBase::Arena => {
+            owned = heap.str(text).to_owned();
+            &owned
+        }
+    };
+    let mut p = Parser {
+        src,
+        bytes: src.as_bytes(),
+        text,
+        pos: at,
+        vals: Vec::new(),
+        ents: Vec::new(),
+        frames: Vec::new(),
+        indexes: Vec::new(),
+        reserved: false,
+        unescaped: Vec::new(),
+    };
+    (p.vals, p.ents, p.unescaped) = heap.take_scratch();
+    let result = p.parse_scalar(heap).map_err(|e| *e);
+    heap.put_scratch((p.vals, p.ents, p.unescaped));
+    result.map(|v| (v, p.pos))
+}
+
 /// The body as `$input.path`/`$input.json` see it: parsed, with an empty body read as `{}`.
 pub fn parse_body(heap: &mut Heap<'_>) -> Result<Value, JsonError> {
     let len = heap.body().len();
@@ -361,6 +396,22 @@ impl<'s> Parser<'s> {
                 self.pos,
                 "was expecting a colon to separate field name and value",
             )),
+        }
+    }
+
+    /// A string, number or literal at the position, as [`Parser::parse_tree`]
+    /// reads one inside a container.
+    fn parse_scalar(&mut self, heap: &mut Heap<'_>) -> PResult<Value> {
+        match self.peek() {
+            Some(b'"') => self.parse_string(heap),
+            Some(b'-' | b'0'..=b'9') => {
+                let n = self.scan_number()?;
+                self.number_value(heap, n)
+            }
+            Some(b't') => self.keyword(b"true").map(|_| Value::Bool(true)),
+            Some(b'f') => self.keyword(b"false").map(|_| Value::Bool(false)),
+            Some(b'n') => self.keyword(b"null").map(|_| Value::Null),
+            _ => Err(self.unexpected(self.pos, "expected a string, number or literal")),
         }
     }
 

@@ -929,3 +929,118 @@ fn xorshift_u64(mut seed: u64) -> impl FnMut(u64) -> u64 {
         seed % n
     }
 }
+
+/// A random JSON text: objects with a few keys (some repeated, some
+/// escaped), scalars of every kind the parser tells apart, and, for some
+/// texts, a random edit that may make it invalid.
+fn random_json(rnd: &mut impl FnMut(usize) -> usize, depth: usize, out: &mut String) {
+    const SCALARS: [&str; 16] = [
+        "1",
+        "-0",
+        "2147483648",
+        "123456789012345678901234",
+        "2.5",
+        "1e400",
+        "0.1000000000000000000001",
+        "true",
+        "false",
+        "null",
+        "\"x\"",
+        "\"a\\\"b\\u00e9\\n\"",
+        "\"d\u{7f}e\\t\"",
+        "\"\u{e9}\u{1f600}\"",
+        "\"\\ud800\"",
+        "\"\"",
+    ];
+    const KEYS: [&str; 5] = ["\"a\"", "\"b\"", "\"c\"", "\"\\u0061\"", "\"a\u{7f}\""];
+    match rnd(if depth > 3 { 2 } else { 4 }) {
+        0 | 1 => out.push_str(SCALARS[rnd(SCALARS.len())]),
+        2 => {
+            out.push('[');
+            for i in 0..rnd(4) {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                random_json(rnd, depth + 1, out);
+            }
+            out.push(']');
+        }
+        _ => {
+            out.push('{');
+            for i in 0..rnd(5) {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(KEYS[rnd(KEYS.len())]);
+                out.push_str(if rnd(2) == 0 { ":" } else { " : " });
+                random_json(rnd, depth + 1, out);
+            }
+            out.push('}');
+        }
+    }
+}
+
+/// A string, number, boolean or null read from the body without parsing all
+/// of it is what the full parse and the path give; when the full parse fails,
+/// the lookup gives up.
+#[test]
+fn body_lookup_reads_what_the_full_parse_reads() {
+    let mut rnd = xorshift(0x5DEE_CE66_D1CE_4E5B);
+    let paths: [&[&str]; 6] = [
+        &["a"],
+        &["b"],
+        &["c"],
+        &["a", "a"],
+        &["a", "b"],
+        &["b", "a", "c"],
+    ];
+    let mut found = 0;
+    for _ in 0..20_000 {
+        let mut doc = String::from("{");
+        for i in 0..1 + rnd(5) {
+            if i > 0 {
+                doc.push_str(", ");
+            }
+            doc.push_str(["\"a\": ", "\"b\": ", "\"c\": ", "\"\\u0061\": "][rnd(4)]);
+            random_json(&mut rnd, 1, &mut doc);
+        }
+        doc.push('}');
+        if rnd(3) == 0 {
+            // An edit: a byte dropped or one inserted.
+            let at = rnd(doc.len() + 1);
+            if doc.is_char_boundary(at) {
+                if rnd(2) == 0 && at < doc.len() && doc[at..].starts_with(|c: char| c.is_ascii()) {
+                    doc.remove(at);
+                } else {
+                    doc.insert(
+                        at,
+                        ['"', ',', '}', ']', '\\', ' ', '1', '\u{1}', 'x'][rnd(9)],
+                    );
+                }
+            }
+        }
+        let mut heap = Heap::new(&doc, "");
+        let full = parse_body(&mut heap);
+        for path in paths {
+            // With the values of the paths' first keys read during the check,
+            // and without.
+            let all = rnd(2) == 0;
+            let wanted = |key: &[u8]| all && (key == b"a" || key == b"b");
+            let mut h = Heap::new(&doc, "");
+            let got = BodyLookup::default().find(&mut h, &wanted, path.iter().copied());
+            let Ok(root) = full else {
+                assert!(got.is_none(), "{doc} {path:?}: the full parse fails");
+                continue;
+            };
+            let Some(got) = got else { continue };
+            found += 1;
+            let text = format!("$.{}", path.join("."));
+            let want = crate::jsonpath::read_str(&mut heap, root, &text).unwrap();
+            let (mut w, mut g) = (String::new(), String::new());
+            desc(&heap, want, &mut w);
+            desc(&h, got, &mut g);
+            assert_eq!(g, w, "{doc} {path:?}");
+        }
+    }
+    assert!(found > 3_000, "only {found} lookups found a value");
+}

@@ -659,6 +659,22 @@ impl CompiledPath {
     /// `NotFound`, which reads as null. (W1's two paths went from about 600
     /// instructions each through the general evaluator to about 150.)
     pub(crate) fn simple_read(&self, heap: &Heap<'_>, doc: Value) -> Option<Value> {
+        let mut v = doc;
+        for key in self.simple_keys()? {
+            let Value::Map(id) = v else {
+                return Some(Value::Null);
+            };
+            match heap.map_get_str(id, key) {
+                Some(x) => v = x,
+                None => return Some(Value::Null),
+            }
+        }
+        Some(v)
+    }
+
+    /// The property names of a path of single properties from the root
+    /// (`$.a.b`, `$['a']`), or `None` for any other path.
+    pub(crate) fn simple_keys(&self) -> Option<impl Iterator<Item = &str>> {
         let (Token::Root, rest) = self.tokens.split_first()? else {
             return None;
         };
@@ -669,16 +685,9 @@ impl CompiledPath {
         {
             return None;
         }
-        let mut v = doc;
-        for t in rest {
-            let (Token::Property(p), Value::Map(id)) = (t, v) else {
-                return Some(Value::Null);
-            };
-            match heap.map_get_str(id, &p[0]) {
-                Some(x) => v = x,
-                None => return Some(Value::Null),
-            }
-        }
-        Some(v)
+        Some(rest.iter().filter_map(|t| match t {
+            Token::Property(p) => p.first().map(String::as_str),
+            _ => None,
+        }))
     }
 }

@@ -67,15 +67,23 @@ impl Hasher for Fnv {
 pub struct JsonPath {
     text: String,
     compiled: compile::CompiledPath,
+    /// The first property of a path of single properties from the root.
+    first_key: Option<Box<str>>,
 }
 
 impl JsonPath {
     /// Compiles `path` as Jayway's `PathCompiler` does; fails where it throws
     /// `InvalidPathException` (or `IllegalArgumentException` for an empty path).
     pub fn compile(path: &str) -> Result<JsonPath, PathError> {
+        let compiled = compile::compile(path)?;
+        let first_key = compiled
+            .simple_keys()
+            .and_then(|mut k| k.next())
+            .map(Box::from);
         Ok(JsonPath {
             text: path.to_string(),
-            compiled: compile::compile(path)?,
+            compiled,
+            first_key,
         })
     }
 
@@ -87,6 +95,19 @@ impl JsonPath {
     /// Does the path name at most one value (no wildcard, scan, slice, filter or index list)?
     pub fn is_definite(&self) -> bool {
         self.compiled.is_definite()
+    }
+
+    /// The property names of a path of single properties from the root
+    /// (`$.a.b`, `$['a']`), or `None` for any other path.
+    pub(crate) fn simple_keys(&self) -> Option<impl Iterator<Item = &str>> {
+        self.first_key.as_ref()?;
+        self.compiled.simple_keys()
+    }
+
+    /// The first property of a path of single properties from the root
+    /// (`a` for `$.a.b`), or `None` for any other path.
+    pub(crate) fn first_key(&self) -> Option<&str> {
+        self.first_key.as_deref()
     }
 }
 

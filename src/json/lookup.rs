@@ -1,0 +1,535 @@
+//! Reading one scalar out of a request body without building its tree.
+//!
+//! `$input.path('$.statusCode')` or `$input.path('$.body')` needs one string,
+//! number, boolean or null of the body. [`BodyLookup`] checks the whole body
+//! once (it must be plain JSON, so that the full parser would read it without
+//! error), notes where the members of the top-level object are, and finds the
+//! value of a simple path (`$.a`, `$.a.b`) from there. Values are read by the
+//! full parser's own code ([`super::parse::parse_scalar_at`]); the values of
+//! the top-level members the template's paths start with are read during the
+//! check, so that their text is gone through once.
+//!
+//! The check is stricter than the parser: anything it does not accept (a key
+//! with an escape, nesting deeper than [`MAX_NESTING`], a number the parser
+//! reads as `BigDecimal`, text after the object, a body that is not an object)
+//! makes it give up, and the caller parses the whole body as before. Giving up
+//! is never wrong; it only costs the full parse. A path whose value is an
+//! object or array also gives up: those values are mutable and must be the
+//! same objects a later `$input.path('$')` returns.
+
+use super::{parse::parse_scalar_at, scan};
+use crate::value::{Heap, Value};
+
+/// The deepest nesting the check follows (the parser's limit is 400).
+pub const MAX_NESTING: usize = 64;
+
+/// A member of an object: where its key's text is (between the quotes) and
+/// where its value starts.
+#[derive(Clone, Copy, Debug)]
+pub struct Member {
+    key_start: u32,
+    key_end: u32,
+    value: u32,
+    /// The value, when it was read during the check.
+    read: Option<Value>,
+}
+
+/// What one render knows about its body.
+#[derive(Debug, Default)]
+pub enum BodyLookup {
+    /// Not looked at yet.
+    #[default]
+    Unchecked,
+    /// Not plain JSON, or not an object, or too large to index: every path
+    /// goes through the full parse.
+    Unusable,
+    /// Plain JSON; the top-level object's members in order.
+    Checked(Vec<Member>),
+}
+
+impl BodyLookup {
+    /// The value of the path `$.keys[0].keys[1]...` in the body, when it is a
+    /// string, number, boolean or null, the body is plain JSON, and every
+    /// object on the way has plain keys; `None` otherwise (the caller then
+    /// reads the path from the parsed body). On first use the body is checked,
+    /// and the scalar values of the top-level members whose keys `wanted`
+    /// accepts are read on the way.
+    pub fn find<'k>(
+        &mut self,
+        heap: &mut Heap<'_>,
+        wanted: &dyn Fn(&[u8]) -> bool,
+        keys: impl IntoIterator<Item = &'k str>,
+    ) -> Option<Value> {
+        let body = heap.body();
+        let bytes = body.as_bytes();
+        let mut keys = keys.into_iter();
+        let first = keys.next()?;
+        if let BodyLookup::Unchecked = self {
+            *self = match index_body(heap, wanted) {
+                Some(members) => BodyLookup::Checked(members),
+                None => BodyLookup::Unusable,
+            };
+        }
+        let BodyLookup::Checked(root) = self else {
+            return None;
+        };
+        let member = last_member(bytes, root, first)?;
+        let mut at = member.value as usize;
+        let mut nested = false;
+        let mut members = Vec::new();
+        for key in keys {
+            nested = true;
+            members.clear();
+            let mut c = Check::new(bytes, at);
+            if c.peek() != Some(b'{') {
+                return None;
+            }
+            c.value(&mut members, &mut |_, _| Some(None))?;
+            at = last_member(bytes, &members, key)?.value as usize;
+        }
+        if !nested && let Some(v) = member.read {
+            return Some(v);
+        }
+        match bytes.get(at)? {
+            b'"' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n' => {
+                // (It cannot fail on a checked body; if it did, the full
+                // parse would say why.)
+                let text = heap.body_str(0, body.len());
+                parse_scalar_at(heap, text, at).ok().map(|(v, _)| v)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// The last member named `key` (json-smart: a repeated key takes the last
+/// value).
+fn last_member<'m>(bytes: &[u8], members: &'m [Member], key: &str) -> Option<&'m Member> {
+    members
+        .iter()
+        .rev()
+        .find(|m| bytes.get(m.key_start as usize..m.key_end as usize) == Some(key.as_bytes()))
+}
+
+/// The members of the body's top-level object, when the body is one plain
+/// JSON object (white space around it allowed) and fits in `u32` offsets.
+/// The scalar values of the members named in `wanted` are read.
+fn index_body(heap: &mut Heap<'_>, wanted: &dyn Fn(&[u8]) -> bool) -> Option<Vec<Member>> {
+    let body = heap.body();
+    let bytes = body.as_bytes();
+    if u32::try_from(bytes.len()).is_err() {
+        return None;
+    }
+    let text = heap.body_str(0, body.len());
+    let mut c = Check::new(bytes, 0);
+    c.ws();
+    if c.peek() != Some(b'{') {
+        return None;
+    }
+    let mut members = Vec::with_capacity(8);
+    c.value(&mut members, &mut |key, at| {
+        if !wanted(key) {
+            return Some(None);
+        }
+        match bytes.get(at)? {
+            b'"' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n' => {
+                parse_scalar_at(heap, text, at).ok().map(Some)
+            }
+            _ => Some(None),
+        }
+    })?;
+    c.ws();
+    (c.p == bytes.len()).then_some(members)
+}
+
+/// Reads the value of a top-level member during the check: `key` and where
+/// the value starts; `Some(Some((value, end)))` when it read it, `Some(None)`
+/// when the check goes on through the value, `None` to give up.
+type ReadMember<'r> = dyn FnMut(&[u8], usize) -> Option<Option<(Value, usize)>> + 'r;
+
+/// A strict JSON checker (RFC 8259) reading from `p`.
+struct Check<'b> {
+    b: &'b [u8],
+    p: usize,
+}
+
+impl<'b> Check<'b> {
+    fn new(b: &'b [u8], p: usize) -> Check<'b> {
+        Check { b, p }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.b.get(self.p).copied()
+    }
+
+    fn ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.p += 1;
+        }
+    }
+
+    /// Checks the value at `p` (an object or array, with everything in it, or
+    /// a scalar) and moves past it. The members of the value itself, when it is
+    /// an object, are added to `members`.
+    fn value(&mut self, members: &mut Vec<Member>, read: &mut ReadMember) -> Option<()> {
+        // Bit `d` of `objects`: the container at depth `d` (0: the outermost)
+        // is an object.
+        let mut objects = 0u64;
+        let mut depth = 0usize;
+        loop {
+            // At a value.
+            match self.peek()? {
+                open @ (b'{' | b'[') => {
+                    if depth == MAX_NESTING {
+                        return None;
+                    }
+                    let object = open == b'{';
+                    objects = (objects & !(1 << depth)) | (u64::from(object) << depth);
+                    depth += 1;
+                    self.p += 1;
+                    self.ws();
+                    let close = if object { b'}' } else { b']' };
+                    if self.peek()? == close {
+                        self.p += 1;
+                        depth -= 1;
+                    } else if !(object && self.member(depth, members, read)?) {
+                        // (When the first member's value was read, what
+                        // follows it is next.)
+                        continue;
+                    }
+                }
+                b'"' => self.string()?,
+                b'-' | b'0'..=b'9' => self.number()?,
+                b't' => self.word(b"true")?,
+                b'f' => self.word(b"false")?,
+                b'n' => self.word(b"null")?,
+                _ => return None,
+            }
+            // After a value: the next one, or the ends of containers.
+            loop {
+                if depth == 0 {
+                    return Some(());
+                }
+                self.ws();
+                let object = objects >> (depth - 1) & 1 == 1;
+                match self.peek()? {
+                    b',' => {
+                        self.p += 1;
+                        self.ws();
+                        if object && self.member(depth, members, read)? {
+                            continue;
+                        }
+                        break;
+                    }
+                    b'}' if object => {
+                        self.p += 1;
+                        depth -= 1;
+                    }
+                    b']' if !object => {
+                        self.p += 1;
+                        depth -= 1;
+                    }
+                    _ => return None,
+                }
+            }
+        }
+    }
+
+    /// A member's key and colon; the member is noted when its object is the
+    /// outermost one (`depth` 1), and its value read when `read` reads it
+    /// (true then: the position is after the value). A key with an escape
+    /// gives up there.
+    fn member(
+        &mut self,
+        depth: usize,
+        members: &mut Vec<Member>,
+        read: &mut ReadMember,
+    ) -> Option<bool> {
+        if self.peek()? != b'"' {
+            return None;
+        }
+        let key_start = self.p + 1;
+        let escaped = self.string_escaped()?;
+        let key_end = self.p - 1;
+        self.ws();
+        if self.peek()? != b':' {
+            return None;
+        }
+        self.p += 1;
+        self.ws();
+        if depth != 1 {
+            return Some(false);
+        }
+        if escaped {
+            return None;
+        }
+        let value = self.p;
+        let done = read(self.b.get(key_start..key_end)?, value)?;
+        members.push(Member {
+            key_start: key_start as u32,
+            key_end: key_end as u32,
+            value: value as u32,
+            read: done.map(|(v, _)| v),
+        });
+        match done {
+            Some((_, end)) => {
+                self.p = end;
+                Some(true)
+            }
+            None => Some(false),
+        }
+    }
+
+    fn string(&mut self) -> Option<()> {
+        self.string_escaped().map(|_| ())
+    }
+
+    /// A string from its opening quote; whether it holds an escape. Every
+    /// special byte of a 16-byte block is handled from one mask.
+    fn string_escaped(&mut self) -> Option<bool> {
+        let mut p = self.p + 1;
+        let mut escaped = false;
+        loop {
+            let mut mask = match self.b.get(p..).and_then(|rest| rest.first_chunk::<16>()) {
+                Some(chunk) => scan::specials::<false>(chunk),
+                None => {
+                    // The last bytes: padded with plain ones.
+                    let rest = self.b.get(p..)?;
+                    let mut padded = [b' '; 16];
+                    padded[..rest.len()].copy_from_slice(rest);
+                    let mask = scan::specials::<false>(&padded) & ((1 << rest.len()) - 1);
+                    if mask == 0 {
+                        // No closing quote.
+                        return None;
+                    }
+                    mask
+                }
+            };
+            // Where the next block starts.
+            let mut next = p + 16;
+            while mask != 0 {
+                let k = p + mask.trailing_zeros() as usize;
+                match self.b[k] {
+                    b'"' => {
+                        self.p = k + 1;
+                        return Some(escaped);
+                    }
+                    b'\\' => {
+                        escaped = true;
+                        let after = k + 1 + escape_len(self.b.get(k + 1..)?)?;
+                        if after >= p + 16 {
+                            next = after;
+                            break;
+                        }
+                        // Drop the marks up to the end of the escape.
+                        mask &= u32::MAX << (after - p);
+                    }
+                    // A control character.
+                    _ => return None,
+                }
+            }
+            p = next;
+        }
+    }
+
+    /// A number in JSON's grammar, followed by a byte that can follow a value.
+    /// Numbers with a fraction or exponent longer than 18 characters (read as
+    /// `BigDecimal`, which can fail) give up.
+    fn number(&mut self) -> Option<()> {
+        let start = self.p;
+        let mut p = start;
+        let digits = |p: &mut usize| {
+            let from = *p;
+            while self.b.get(*p).is_some_and(u8::is_ascii_digit) {
+                *p += 1;
+            }
+            *p > from
+        };
+        if self.b.get(p) == Some(&b'-') {
+            p += 1;
+        }
+        match self.b.get(p)? {
+            b'0' => p += 1,
+            b'1'..=b'9' => {
+                digits(&mut p);
+            }
+            _ => return None,
+        }
+        let mut decimal = false;
+        if self.b.get(p) == Some(&b'.') {
+            p += 1;
+            decimal = true;
+            if !digits(&mut p) {
+                return None;
+            }
+        }
+        if let Some(b'e' | b'E') = self.b.get(p) {
+            p += 1;
+            decimal = true;
+            if let Some(b'+' | b'-') = self.b.get(p) {
+                p += 1;
+            }
+            if !digits(&mut p) {
+                return None;
+            }
+        }
+        if decimal && p - start > 18 {
+            return None;
+        }
+        match self.b.get(p) {
+            None | Some(b' ' | b'\t' | b'\n' | b'\r' | b',' | b'}' | b']') => {
+                self.p = p;
+                Some(())
+            }
+            _ => None,
+        }
+    }
+
+    fn word(&mut self, word: &[u8]) -> Option<()> {
+        if self.b.get(self.p..self.p + word.len())? != word {
+            return None;
+        }
+        self.p += word.len();
+        match self.peek() {
+            None | Some(b' ' | b'\t' | b'\n' | b'\r' | b',' | b'}' | b']') => Some(()),
+            _ => None,
+        }
+    }
+}
+
+/// The length of a valid escape after its backslash (`n`, `uXXXX`, ...).
+fn escape_len(rest: &[u8]) -> Option<usize> {
+    match rest.first()? {
+        b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => Some(1),
+        b'u' => rest
+            .get(1..5)?
+            .iter()
+            .all(u8::is_ascii_hexdigit)
+            .then_some(5),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::value::print::write_java_string;
+
+    /// The value found, as Java prints it (a string quoted), or `None`: give
+    /// up. `wanted`: the top-level keys whose values are read during the check.
+    fn find_with(body: &str, wanted: &[&str], path: &[&str]) -> Option<String> {
+        let mut heap = Heap::new(body, "");
+        let wanted = |key: &[u8]| wanted.iter().any(|w| w.as_bytes() == key);
+        let v = BodyLookup::default().find(&mut heap, &wanted, path.iter().copied())?;
+        let mut out = String::new();
+        write_java_string(&heap, v, &mut out).unwrap();
+        Some(match v {
+            Value::Str(_) => format!("{out:?}"),
+            _ => out,
+        })
+    }
+
+    fn find(body: &str, path: &[&str]) -> Option<String> {
+        find_with(body, &[], path)
+    }
+
+    #[test]
+    fn finds_scalars_and_gives_up_on_the_rest() {
+        let table: &[(&str, &[&str], Option<&str>)] = &[
+            (r#"{"a": 1}"#, &["a"], Some("1")),
+            (r#" {"a":"x","b":true} "#, &["b"], Some("true")),
+            (r#"{"a": {"b": null}}"#, &["a", "b"], Some("null")),
+            (r#"{"a": -2.5e3}"#, &["a"], Some("-2500.0")),
+            // The last of a repeated key.
+            (r#"{"a": 1, "a": 2}"#, &["a"], Some("2")),
+            (r#"{"a": {"b": 1}, "a": {"c": 2}}"#, &["a", "b"], None),
+            (r#"{"a": {"b": 1}, "a": {"b": 2}}"#, &["a", "b"], Some("2")),
+            // Escapes in values are fine; in keys, give up.
+            (
+                r#"{"s": "a\"b\\c\u00e9\n", "t": 1}"#,
+                &["s"],
+                Some(r#""a\"b\\cé\n""#),
+            ),
+            (r#"{"s": "a\"b\\c\u00e9\n", "t": 1}"#, &["t"], Some("1")),
+            (r#"{"\u0061": 1}"#, &["a"], None),
+            (r#"{"x": {"\u0061": 1}, "a": 2}"#, &["a"], Some("2")),
+            (r#"{"x": 1, "a": {"\u0061": 1}}"#, &["a", "a"], None),
+            // Not found, not an object on the way, not a scalar: give up.
+            (r#"{"a": 1}"#, &["b"], None),
+            (r#"{"a": 1}"#, &["a", "b"], None),
+            (r#"{"a": [1]}"#, &["a"], None),
+            (r#"{"a": {}}"#, &["a"], None),
+            // Not plain JSON: give up.
+            (r#"[1]"#, &["a"], None),
+            (r#""a""#, &["a"], None),
+            (r#"{"a": 1} x"#, &["a"], None),
+            (r#"{"a": 1,}"#, &["a"], None),
+            (r#"{"a": 01}"#, &["a"], None),
+            (r#"{"a": 1.}"#, &["a"], None),
+            (r#"{"a": 1e}"#, &["a"], None),
+            (r#"{"a": 1x}"#, &["a"], None),
+            (r#"{"a": truex}"#, &["a"], None),
+            (r#"{"a": "\x"}"#, &["a"], None),
+            (r#"{"a": "\u12"}"#, &["a"], None),
+            ("{\"a\": \"\u{1}\"}", &["a"], None),
+            (r#"{"a": "open}"#, &["a"], None),
+            (r#"{"a" 1}"#, &["a"], None),
+            (r#"{"a": [1 2]}"#, &["a"], None),
+            (r#"{"a": [1}"#, &["a"], None),
+            (r#"{"a": 1"#, &["a"], None),
+            (r#"{'a': 1}"#, &["a"], None),
+            (
+                r#"{"a": 12345678901234567890123}"#,
+                &["a"],
+                Some("12345678901234567890123"),
+            ),
+            ("\u{feff}{\"a\": 1}", &["a"], None),
+        ];
+        for (body, path, want) in table {
+            // Found after the check, and read during it.
+            assert_eq!(find(body, path).as_deref(), *want, "{body} {path:?}");
+            assert_eq!(
+                find_with(body, &["a", "b", "s", "t", "x"], path).as_deref(),
+                *want,
+                "{body} {path:?}"
+            );
+        }
+    }
+
+    /// A long decimal (a `BigDecimal`) is left to the parser: the check gives
+    /// up on it, reading it during the check does not.
+    #[test]
+    fn long_decimals_are_read_by_the_parser() {
+        let body = r#"{"a": 1.0000000000000000001, "b": 2}"#;
+        assert_eq!(find(body, &["a"]), None);
+        assert_eq!(find(body, &["b"]), None);
+        assert_eq!(
+            find_with(body, &["a"], &["a"]).as_deref(),
+            Some("1.0000000000000000001")
+        );
+        assert_eq!(find_with(body, &["a"], &["b"]).as_deref(), Some("2"));
+    }
+
+    #[test]
+    fn nesting_deeper_than_the_limit_gives_up() {
+        let nested = |n: usize| format!("{{\"x\": {}1{}, \"a\": 1}}", "[".repeat(n), "]".repeat(n));
+        assert!(find(&nested(MAX_NESTING - 1), &["a"]).is_some());
+        assert!(find(&nested(MAX_NESTING), &["a"]).is_none());
+    }
+
+    /// Long strings with escapes and quotes at every position of a block.
+    #[test]
+    fn strings_at_every_alignment() {
+        for pad in 0..40 {
+            let s = format!("{}\\\"{}", "x".repeat(pad), "y".repeat(pad % 7));
+            let body = format!("{{\"s\": \"{s}\", \"a\": {pad}}}");
+            assert_eq!(find(&body, &["a"]), Some(pad.to_string()));
+            let want = format!("{:?}", s.replace("\\\"", "\""));
+            assert_eq!(find(&body, &["s"]), Some(want.clone()));
+            assert_eq!(find_with(&body, &["s"], &["s"]), Some(want));
+            let body = format!("{{\"s\": \"{s}");
+            assert_eq!(find(&body, &["s"]), None);
+            assert_eq!(find_with(&body, &["s"], &["s"]), None);
+        }
+    }
+}
