@@ -877,6 +877,9 @@ impl<'s> Parser<'s> {
         if negative {
             p += 1;
         }
+        // The digits before the exponent as one integer (exact while there are
+        // at most 19 of them).
+        let mut mantissa = 0u64;
         match self.bytes.get(p) {
             Some(b'0') => {
                 p += 1;
@@ -888,7 +891,8 @@ impl<'s> Parser<'s> {
                 }
             }
             Some(b'1'..=b'9') => {
-                while self.bytes.get(p).is_some_and(u8::is_ascii_digit) {
+                while let Some(&d) = self.bytes.get(p).filter(|d| d.is_ascii_digit()) {
+                    mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(d - b'0'));
                     p += 1;
                 }
             }
@@ -900,13 +904,17 @@ impl<'s> Parser<'s> {
             }
             None => return Err(self.eof("No digit following minus sign")),
         }
+        let int_digits = p - start - usize::from(negative);
         let mut float = false;
+        let mut decimals = 0;
         if self.bytes.get(p) == Some(&b'.') {
             p += 1;
             let digits = p;
-            while self.bytes.get(p).is_some_and(u8::is_ascii_digit) {
+            while let Some(&d) = self.bytes.get(p).filter(|d| d.is_ascii_digit()) {
+                mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(d - b'0'));
                 p += 1;
             }
+            decimals = p - digits;
             if p == digits {
                 return Err(match self.bytes.get(p) {
                     Some(_) => self.unexpected(p, "Decimal point not followed by a digit"),
@@ -915,7 +923,8 @@ impl<'s> Parser<'s> {
             }
             float = true;
         }
-        if matches!(self.bytes.get(p), Some(b'e' | b'E')) {
+        let exponent = matches!(self.bytes.get(p), Some(b'e' | b'E'));
+        if exponent {
             p += 1;
             if matches!(self.bytes.get(p), Some(b'+' | b'-')) {
                 p += 1;
@@ -938,11 +947,37 @@ impl<'s> Parser<'s> {
             end: p,
             negative,
             float,
+            mantissa,
+            digits: if exponent {
+                usize::MAX
+            } else {
+                int_digits + decimals
+            },
+            decimals,
         })
     }
 
     /// The number as json-smart stores it.
     fn number_value(&self, heap: &mut Heap<'_>, n: NumberText) -> PResult<Value> {
+        // Up to 15 digits and no exponent: the mantissa is exact, and below
+        // 2^53 (for a double, Clinger's fast path as in `fast_double`).
+        if n.digits <= 15 {
+            if !n.float {
+                let v = if n.negative {
+                    -(n.mantissa as i64)
+                } else {
+                    n.mantissa as i64
+                };
+                return Ok(match i32::try_from(v) {
+                    Ok(i) => Value::Int(i),
+                    Err(_) => Value::Long(v),
+                });
+            }
+            if let Some(&scale) = POW10.get(n.decimals) {
+                let value = n.mantissa as f64 / scale;
+                return Ok(Value::Double(if n.negative { -value } else { value }));
+            }
+        }
         let text = &self.src[n.start..n.end];
         if !n.float {
             let digits = &self.bytes[n.start + usize::from(n.negative)..n.end];
@@ -994,16 +1029,18 @@ impl<'s> Parser<'s> {
     }
 }
 
+/// The powers of ten a double holds exactly.
+const POW10: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
 /// A number with a fraction and no exponent whose digits make an integer below
 /// 2^53 and that has at most 22 decimals (`130.17`), as the division of two
 /// doubles that hold their values exactly, which IEEE division rounds
 /// correctly (Clinger's fast path); `None` for any other number. About a third
 /// of what `str::parse::<f64>` costs for W2's prices.
 fn fast_double(text: &[u8]) -> Option<f64> {
-    const POW10: [f64; 23] = [
-        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
-        1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
-    ];
     let (negative, digits) = match text.split_first() {
         Some((b'-', rest)) => (true, rest),
         _ => (false, text),
@@ -1059,4 +1096,10 @@ struct NumberText {
     end: usize,
     negative: bool,
     float: bool,
+    /// The digits (without the point) as an integer, wrapped when too long.
+    mantissa: u64,
+    /// How many digits there are (`usize::MAX` with an exponent).
+    digits: usize,
+    /// How many of them follow the point.
+    decimals: usize,
 }

@@ -1044,3 +1044,30 @@ fn body_lookup_reads_what_the_full_parse_reads() {
     }
     assert!(found > 3_000, "only {found} lookups found a value");
 }
+
+/// Integers of every length read as `Integer` or `Long` by value, as
+/// `str::parse` reads them.
+#[test]
+fn integers_agree_with_the_standard_parser() {
+    let mut next = xorshift_u64(0x0dd_ba11_cafe_f00d);
+    for _ in 0..20_000 {
+        let digits = next(18) as u32 + 1;
+        let n = next(10u64.pow(digits)).max(u64::from(digits > 1) * 10u64.pow(digits - 1));
+        let sign = if next(2) == 0 { "-" } else { "" };
+        let t = format!("{sign}{n}");
+        let doc = format!("[{t}]");
+        let mut heap = Heap::new(&doc, "");
+        let Value::List(l) = parse_body(&mut heap).unwrap() else {
+            panic!("{t}")
+        };
+        let want: i64 = t.parse().unwrap();
+        match heap.list(l).items[0] {
+            Value::Int(i) => assert_eq!(i64::from(i), want, "{t}"),
+            Value::Long(i) => {
+                assert_eq!(i, want, "{t}");
+                assert!(i32::try_from(i).is_err(), "{t} is an int");
+            }
+            other => panic!("{t}: {other:?}"),
+        }
+    }
+}
