@@ -23,6 +23,10 @@ use crate::value::{Heap, Value};
 /// The deepest nesting the check follows (the parser's limit is 400).
 pub const MAX_NESTING: usize = 64;
 
+/// The most members of an object the check notes (the index is not counted
+/// in the render's memory, so it stays small).
+pub const MAX_MEMBERS: usize = 4096;
+
 /// A member of an object: where its key's text is (between the quotes) and
 /// where its value starts.
 #[derive(Clone, Copy, Debug)]
@@ -43,8 +47,11 @@ pub enum BodyLookup {
     /// Not plain JSON, or not an object, or too large to index: every path
     /// goes through the full parse.
     Unusable,
-    /// Plain JSON; the top-level object's members in order.
-    Checked(Vec<Member>),
+    /// Plain JSON; the top-level object's members in order, and how many
+    /// more bytes paths into nested objects may scan (when they have scanned
+    /// twice the body, the next paths go through the full parse, which reads
+    /// it once for all).
+    Checked { members: Vec<Member>, budget: usize },
 }
 
 impl BodyLookup {
@@ -66,14 +73,21 @@ impl BodyLookup {
         let first = keys.next()?;
         if let BodyLookup::Unchecked = self {
             *self = match index_body(heap, wanted) {
-                Some(members) => BodyLookup::Checked(members),
+                Some(members) => BodyLookup::Checked {
+                    members,
+                    budget: bytes.len().saturating_mul(2),
+                },
                 None => BodyLookup::Unusable,
             };
         }
-        let BodyLookup::Checked(root) = self else {
+        let BodyLookup::Checked {
+            members: root,
+            budget,
+        } = self
+        else {
             return None;
         };
-        let member = last_member(bytes, root, first)?;
+        let member = *last_member(bytes, root, first)?;
         let mut at = member.value as usize;
         let mut nested = false;
         let mut members = Vec::new();
@@ -84,7 +98,16 @@ impl BodyLookup {
             if c.peek() != Some(b'{') {
                 return None;
             }
-            c.value(&mut members, &mut |_, _| Some(None))?;
+            let scanned = c
+                .value(&mut members, &mut |_, _| Some(None))
+                .map(|()| c.p - at);
+            match scanned {
+                Some(n) if n <= *budget => *budget -= n,
+                _ => {
+                    *self = BodyLookup::Unusable;
+                    return None;
+                }
+            }
             at = last_member(bytes, &members, key)?.value as usize;
         }
         if !nested && let Some(v) = member.read {
@@ -260,7 +283,7 @@ impl<'b> Check<'b> {
         if depth != 1 {
             return Some(false);
         }
-        if escaped {
+        if escaped || members.len() >= MAX_MEMBERS {
             return None;
         }
         let value = self.p;
@@ -508,6 +531,38 @@ mod tests {
             Some("1.0000000000000000001")
         );
         assert_eq!(find_with(body, &["a"], &["b"]).as_deref(), Some("2"));
+    }
+
+    #[test]
+    fn objects_with_more_members_than_the_limit_give_up() {
+        let object = |n: usize| {
+            let members: Vec<String> = (0..n).map(|i| format!("\"k{i}\": {i}")).collect();
+            format!("{{{}}}", members.join(", "))
+        };
+        assert_eq!(find(&object(MAX_MEMBERS), &["k7"]).as_deref(), Some("7"));
+        assert_eq!(find(&object(MAX_MEMBERS + 1), &["k7"]), None);
+        let nested = format!("{{\"a\": {}}}", object(MAX_MEMBERS + 1));
+        assert_eq!(find(&nested, &["a", "k7"]), None);
+        let nested = format!("{{\"a\": {}}}", object(MAX_MEMBERS));
+        assert_eq!(find(&nested, &["a", "k7"]).as_deref(), Some("7"));
+    }
+
+    /// Paths into nested objects stop scanning once they have scanned twice
+    /// the body.
+    #[test]
+    fn nested_paths_scan_at_most_twice_the_body() {
+        let body = r#"{"a": {"x": 1, "y": 2, "pad": "0123456789"}}"#;
+        let mut heap = Heap::new(body, "");
+        let mut lookup = BodyLookup::default();
+        let wanted = |_: &[u8]| false;
+        let mut found = 0;
+        while lookup.find(&mut heap, &wanted, ["a", "x"]).is_some() {
+            found += 1;
+        }
+        // The object `a` is 37 of the 44 bytes: two scans fit in 88, a third does not.
+        assert_eq!(found, 2);
+        assert!(matches!(lookup, BodyLookup::Unusable));
+        assert_eq!(lookup.find(&mut heap, &wanted, ["a", "y"]), None);
     }
 
     #[test]
