@@ -37,7 +37,7 @@ impl Compiled {
 
 /// Names the evaluator needs, interned first so that their symbols are the
 /// constants of [`sym`].
-const WELL_KNOWN: [&str; 8] = [
+const WELL_KNOWN: [&str; 10] = [
     "foreach",
     "velocityCount",
     "velocityHasNext",
@@ -46,6 +46,8 @@ const WELL_KNOWN: [&str; 8] = [
     "util",
     "context",
     "stageVariables",
+    "escapeJavaScript",
+    "urlEncode",
 ];
 
 /// Symbols of the names every template has.
@@ -59,6 +61,9 @@ pub mod sym {
     pub const UTIL: Sym = 5;
     pub const CONTEXT: Sym = 6;
     pub const STAGE_VARIABLES: Sym = 7;
+    /// `$util`'s methods written straight to the output.
+    pub const ESCAPE_JAVASCRIPT: Sym = 8;
+    pub const URL_ENCODE: Sym = 9;
 }
 
 /// Parses a template.
@@ -218,6 +223,31 @@ impl PathWalk<'_> {
                 Node::Evaluate(n) | Node::Break(n) | Node::Include(n) => self.exprs(&n.args, src),
                 Node::Text(_) | Node::Stop(_) | Node::Literal(_) => {}
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn well_known_symbols_name_their_names() {
+        let c = compile("$util.escapeJavaScript($x)", &Limits::default()).unwrap();
+        for (s, name) in [
+            (sym::FOREACH, "foreach"),
+            (sym::VELOCITY_COUNT, "velocityCount"),
+            (sym::VELOCITY_HAS_NEXT, "velocityHasNext"),
+            (sym::BODY_CONTENT, "bodyContent"),
+            (sym::INPUT, "input"),
+            (sym::UTIL, "util"),
+            (sym::CONTEXT, "context"),
+            (sym::STAGE_VARIABLES, "stageVariables"),
+            (sym::ESCAPE_JAVASCRIPT, "escapeJavaScript"),
+            (sym::URL_ENCODE, "urlEncode"),
+        ] {
+            assert_eq!(c.name(s), name);
+            assert_eq!(c.index.get(name), Some(&s));
         }
     }
 }

@@ -1013,9 +1013,10 @@ impl<'a> Ctx<'a> {
             return Ok(None);
         };
         let [arg] = &args[..] else { return Ok(None) };
-        let escape: fn(&str, &mut String) = match self.template_name(*name) {
-            Some("escapeJavaScript") => crate::apigw::util::escape_javascript,
-            Some("urlEncode") => crate::apigw::util::url_encode,
+        // (Fixed symbols: every template interns these names first.)
+        let escape: fn(&str, &mut String) = match *name {
+            sym::ESCAPE_JAVASCRIPT => crate::apigw::util::escape_javascript,
+            sym::URL_ENCODE => crate::apigw::util::url_encode,
             _ => return Ok(None),
         };
         if self.get_var(r.root, env)? != Value::Host(Host::Util) {
