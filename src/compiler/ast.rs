@@ -67,6 +67,10 @@ pub enum Node {
     Include(Box<ArgsNode>),
     /// `#literal() ... #end`: its block's source, unrendered.
     Literal(Box<Text>),
+    /// A `Text::Source` of the template itself, copied out of the source by
+    /// [`crate::compiler::compile`] (written without slicing the source on
+    /// every render). Its range is `start..start + text.len()`.
+    SourceText { start: u32, text: Box<str> },
 }
 
 /// How a reference began (Velocity's `referenceType`).

@@ -74,7 +74,8 @@ pub fn compile(source: &str, limits: &Limits) -> Result<Compiled> {
     }
     let src: Arc<str> = source.into();
     shared.sources.push(src.clone());
-    let ast = parser::parse(&src, &mut shared, 0, limits.depth)?;
+    let mut ast = parser::parse(&src, &mut shared, 0, limits.depth)?;
+    copy_texts(&mut ast.root, &src);
     let index = shared
         .names
         .iter()
@@ -102,6 +103,50 @@ pub fn compile(source: &str, limits: &Limits) -> Result<Compiled> {
         paths,
         ast,
     })
+}
+
+/// Turns the template's `Text::Source` nodes into [`ast::Node::SourceText`]
+/// (macro and `#define` bodies included; not the texts of interpolated
+/// string literals, which have sources of their own).
+fn copy_texts(block: &mut ast::Block, src: &str) {
+    use ast::{Node, Text};
+    for node in block.iter_mut() {
+        match node {
+            Node::Text(Text::Source(r)) => {
+                if let Some(text) = src.get(r.start as usize..r.end as usize) {
+                    *node = Node::SourceText {
+                        start: r.start,
+                        text: text.into(),
+                    };
+                }
+            }
+            Node::If(n) => {
+                for (_, b) in &mut n.branches {
+                    copy_texts(b, src);
+                }
+                if let Some(b) = &mut n.otherwise {
+                    copy_texts(b, src);
+                }
+            }
+            Node::Foreach(n) => copy_texts(&mut n.body, src),
+            Node::Macro(m) => {
+                if let Some(b) = Arc::get_mut(&mut m.body) {
+                    copy_texts(b, src);
+                }
+            }
+            Node::MacroCall(n) => {
+                if let Some(b) = &mut n.body {
+                    copy_texts(b, src);
+                }
+            }
+            Node::Define(d) => {
+                if let Some(b) = Arc::get_mut(&mut d.body) {
+                    copy_texts(b, src);
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 /// Compiles the literal arguments of `.path(...)` and `.json(...)` calls.
@@ -221,7 +266,7 @@ impl PathWalk<'_> {
                 }
                 Node::Define(d) => self.block(&d.body, src),
                 Node::Evaluate(n) | Node::Break(n) | Node::Include(n) => self.exprs(&n.args, src),
-                Node::Text(_) | Node::Stop(_) | Node::Literal(_) => {}
+                Node::Text(_) | Node::SourceText { .. } | Node::Stop(_) | Node::Literal(_) => {}
             }
         }
     }
@@ -249,5 +294,23 @@ mod tests {
             assert_eq!(c.name(s), name);
             assert_eq!(c.index.get(name), Some(&s));
         }
+    }
+
+    #[test]
+    fn source_texts_are_copied_and_nodes_stay_small() {
+        use ast::Node;
+        assert_eq!(std::mem::size_of::<Node>(), 24);
+        let c = compile("ab$x#if($y)cd#end", &Limits::default()).unwrap();
+        let Node::SourceText { start: 0, text } = &c.ast.root[0] else {
+            panic!("{:?}", c.ast.root[0]);
+        };
+        assert_eq!(&**text, "ab");
+        let Node::If(n) = &c.ast.root[2] else {
+            panic!("{:?}", c.ast.root[2]);
+        };
+        let Node::SourceText { start: 11, text } = &n.branches[0].1[0] else {
+            panic!("{:?}", n.branches[0].1);
+        };
+        assert_eq!(&**text, "cd");
     }
 }

@@ -811,6 +811,7 @@ impl<'a> Ctx<'a> {
             self.trace_node(node, env, out);
         }
         match node {
+            Node::SourceText { start, text } => self.render_source_text(*start, text, env, out)?,
             Node::Text(t) => self.render_text(t, env, out)?,
             Node::Reference(r) => {
                 self.render_reference(r, env, out)
@@ -863,6 +864,7 @@ impl<'a> Ctx<'a> {
     fn trace_node(&mut self, node: &Node, env: Env, out: &String) {
         let range = match node {
             Node::Text(Text::Source(r)) => Some(*r),
+            Node::SourceText { start, text } => Some(source_text_range(*start, text)),
             Node::Reference(r) => Some(r.range),
             Node::MacroCall(n) => Some(n.range),
             Node::Evaluate(n) => Some(n.range),
@@ -886,10 +888,35 @@ impl<'a> Ctx<'a> {
         Ok(())
     }
 
+    #[inline(always)]
+    fn render_source_text(
+        &mut self,
+        start: u32,
+        text: &str,
+        env: Env,
+        out: &mut String,
+    ) -> Result<()> {
+        out.push_str(text);
+        if let Err(e) = self.check_output(out) {
+            return Err(self.at(e, source_text_range(start, text), env));
+        }
+        Ok(())
+    }
+
     /// An `#if` branch: a block of one text node (`#if($foreach.hasNext),#end`)
     /// is rendered here, as `render_block` would render it.
     #[inline]
     fn render_branch(&mut self, block: &[Node], env: Env, out: &mut String) -> Result<Flow> {
+        if let [node @ Node::SourceText { start, text }] = block {
+            if let Err(e) = self.step() {
+                return Err(self.node_error(e, node, env));
+            }
+            if self.trace.is_some() {
+                self.trace_node(node, env, out);
+            }
+            self.render_source_text(*start, text, env, out)?;
+            return Ok(Flow::Normal);
+        }
         if let [node @ Node::Text(t)] = block {
             if let Err(e) = self.step() {
                 return Err(self.node_error(e, node, env));
@@ -908,7 +935,11 @@ impl<'a> Ctx<'a> {
     fn render_other(&mut self, node: &Node, env: Env, out: &mut String) -> Result<Flow> {
         match node {
             // Rendered by `render_node`, which never passes them here.
-            Node::Text(_) | Node::Reference(_) | Node::Set(_) | Node::If(_) => {}
+            Node::Text(_)
+            | Node::SourceText { .. }
+            | Node::Reference(_)
+            | Node::Set(_)
+            | Node::If(_) => {}
             Node::Foreach(n) => return self.render_foreach(n, env, out),
             Node::Macro(_) => {}
             Node::MacroCall(n) => return self.render_macro_call(n, env, out),
@@ -2160,10 +2191,19 @@ fn host_arity_error(h: Host, name: &str, args: &[Value]) -> bool {
     }
 }
 
+/// The range of a [`Node::SourceText`].
+fn source_text_range(start: u32, text: &str) -> Range {
+    Range {
+        start,
+        end: start.saturating_add(text.len() as u32),
+    }
+}
+
 /// The template range of a node, where it has one.
 fn node_range(node: &Node) -> Option<Range> {
     Some(match node {
         Node::Text(Text::Source(r)) => *r,
+        Node::SourceText { start, text } => source_text_range(*start, text),
         Node::Reference(r) => r.range,
         Node::Set(n) => n.range,
         Node::If(n) => n.range,
