@@ -37,7 +37,7 @@ impl Compiled {
 
 /// Names the evaluator needs, interned first so that their symbols are the
 /// constants of [`sym`].
-const WELL_KNOWN: [&str; 10] = [
+const WELL_KNOWN: [&str; 11] = [
     "foreach",
     "velocityCount",
     "velocityHasNext",
@@ -48,6 +48,7 @@ const WELL_KNOWN: [&str; 10] = [
     "stageVariables",
     "escapeJavaScript",
     "urlEncode",
+    "hasNext",
 ];
 
 /// Symbols of the names every template has.
@@ -64,6 +65,8 @@ pub mod sym {
     /// `$util`'s methods written straight to the output.
     pub const ESCAPE_JAVASCRIPT: Sym = 8;
     pub const URL_ENCODE: Sym = 9;
+    /// `$foreach.hasNext`
+    pub const HAS_NEXT: Sym = 10;
 }
 
 /// Parses a template.
@@ -290,6 +293,7 @@ mod tests {
             (sym::STAGE_VARIABLES, "stageVariables"),
             (sym::ESCAPE_JAVASCRIPT, "escapeJavaScript"),
             (sym::URL_ENCODE, "urlEncode"),
+            (sym::HAS_NEXT, "hasNext"),
         ] {
             assert_eq!(c.name(s), name);
             assert_eq!(c.index.get(name), Some(&s));

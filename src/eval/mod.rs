@@ -1622,6 +1622,12 @@ impl<'a> Ctx<'a> {
                     }
                 }
                 (Value::Host(Host::Foreach(id)), Modifier::Property { name, .. }) => {
+                    if *name == sym::HAS_NEXT {
+                        // (`foreach_property(id, "hasNext")`, by its fixed symbol.)
+                        self.step()?;
+                        v = Value::Bool(self.loops[id as usize].has_next);
+                        continue;
+                    }
                     let Some(name) = self.template_name(*name) else {
                         v = self.apply_modifier(v, m, env)?;
                         continue;
