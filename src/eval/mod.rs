@@ -1591,7 +1591,47 @@ impl<'a> Ctx<'a> {
     // ------------------------------------------------------------------ references
 
     /// `ASTReference.execute`: the value of `$a.b(c)[d]`, or null.
+    ///
+    /// The usual reference, a global variable's property (`$item.name`,
+    /// `$foreach.hasNext`), is read here, inlined in the callers; the others
+    /// in [`Ctx::eval_reference_general`] (which reads these the same way).
+    #[inline(always)]
     pub(crate) fn eval_reference(&mut self, r: &Reference, env: Env) -> Result<Value> {
+        if let [Modifier::Property { name, hint, .. }] = &r.chain[..]
+            && env.frame.is_none()
+            && self.null_held.is_empty()
+            && r.kind != RefKind::Runt
+        {
+            match self.vars.get(r.root as usize) {
+                Some(Some(Value::Map(id))) => {
+                    let id = *id;
+                    if let Some(key) = self.template_name(*name)
+                        && key != "class"
+                        && key != "Class"
+                    {
+                        self.step()?;
+                        let mut h = hint.get();
+                        let found = self.heap.map_get_str_hinted(id, key, &mut h);
+                        hint.set(h);
+                        return Ok(match found {
+                            Some(v) if !v.is_null() => v,
+                            _ => Value::Str(Str::EMPTY),
+                        });
+                    }
+                }
+                Some(Some(Value::Host(Host::Foreach(id)))) if *name == sym::HAS_NEXT => {
+                    let id = *id;
+                    self.step()?;
+                    return Ok(Value::Bool(self.loops[id as usize].has_next));
+                }
+                _ => {}
+            }
+        }
+        self.eval_reference_general(r, env)
+    }
+
+    #[inline(never)]
+    fn eval_reference_general(&mut self, r: &Reference, env: Env) -> Result<Value> {
         if r.kind == RefKind::Runt {
             return Ok(Value::Null);
         }
