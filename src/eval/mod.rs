@@ -120,9 +120,12 @@ pub(crate) struct Ctx<'a> {
     /// The top-level output buffer (trace entries are recorded for it only).
     top: *const String,
     pub(crate) input: input::InputState,
-    steps: u64,
-    /// The step count at which the limits are checked next.
+    /// The step count at which the limits are checked next...
     next_check: u64,
+    /// ...and how many steps are left until then (always at least 1 between
+    /// steps): the steps taken so far are `next_check - steps_left`. A
+    /// countdown, so that a step is one decrement and one test.
+    steps_left: u64,
     /// Bytes of override keys and values copied into the result so far.
     override_bytes: usize,
     /// When the render passed its first few hundred steps (the clock for
@@ -272,8 +275,9 @@ impl<'a> Ctx<'a> {
             trace: None,
             top: std::ptr::null(),
             input: input::InputState::default(),
-            steps: 0,
-            next_check: 0,
+            // The first step checks the limits.
+            next_check: 1,
+            steps_left: 1,
             override_bytes: 0,
             clock: None,
             depth: 0,
@@ -433,8 +437,8 @@ impl<'a> Ctx<'a> {
 
     #[inline]
     fn step(&mut self) -> Result<()> {
-        self.steps += 1;
-        if self.steps >= self.next_check {
+        self.steps_left -= 1;
+        if self.steps_left == 0 {
             return self.step_checks();
         }
         Ok(())
@@ -443,11 +447,17 @@ impl<'a> Ctx<'a> {
     /// The limit checks [`Ctx::step`] makes every few hundred steps.
     #[cold]
     fn step_checks(&mut self) -> Result<()> {
-        self.next_check = (self.steps + 256).min(self.limits.steps.saturating_add(1));
+        // The countdown reached 0: this is step `next_check`.
+        let steps = self.next_check;
+        let next = (steps + 256).min(self.limits.steps.saturating_add(1));
+        // Past the step limit the limits are checked at every step (this one
+        // fails below).
+        self.next_check = next.max(steps + 1);
+        self.steps_left = self.next_check - steps;
         self.check_work()?;
         self.heap.reset_work();
         if let Some(limit) = self.limits.time
-            && self.steps > 1
+            && steps > 1
         {
             match self.clock {
                 None => self.clock = Some(std::time::Instant::now()),
@@ -461,7 +471,7 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
-        if self.steps > self.limits.steps {
+        if steps > self.limits.steps {
             return Err(Error::limit(format!(
                 "the template took more than {} evaluation steps",
                 self.limits.steps
