@@ -78,7 +78,7 @@ pub fn compile(source: &str, limits: &Limits) -> Result<Compiled> {
     let src: Arc<str> = source.into();
     shared.sources.push(src.clone());
     let mut ast = parser::parse(&src, &mut shared, 0, limits.depth)?;
-    copy_texts(&mut ast.root, &src);
+    prepare_nodes(&mut ast.root, &src);
     let index = shared
         .names
         .iter()
@@ -109,12 +109,24 @@ pub fn compile(source: &str, limits: &Limits) -> Result<Compiled> {
 }
 
 /// Turns the template's `Text::Source` nodes into [`ast::Node::SourceText`]
-/// (macro and `#define` bodies included; not the texts of interpolated
-/// string literals, which have sources of their own).
-fn copy_texts(block: &mut ast::Block, src: &str) {
+/// and its plain `$util.escapeJavaScript(x)` / `$util.urlEncode(x)`
+/// references into [`ast::Node::UtilCall`] (macro and `#define` bodies
+/// included; not interpolated string literals).
+fn prepare_nodes(block: &mut ast::Block, src: &str) {
     use ast::{Node, Text};
     for node in block.iter_mut() {
         match node {
+            Node::Reference(r) => {
+                if let Some((method, arg)) = util_call(r) {
+                    let arg = arg.clone();
+                    let reference = (**r).clone();
+                    *node = Node::UtilCall(Box::new(ast::UtilCallNode {
+                        reference,
+                        method,
+                        arg,
+                    }));
+                }
+            }
             Node::Text(Text::Source(r)) => {
                 if let Some(text) = src.get(r.start as usize..r.end as usize) {
                     *node = Node::SourceText {
@@ -125,31 +137,49 @@ fn copy_texts(block: &mut ast::Block, src: &str) {
             }
             Node::If(n) => {
                 for (_, b) in &mut n.branches {
-                    copy_texts(b, src);
+                    prepare_nodes(b, src);
                 }
                 if let Some(b) = &mut n.otherwise {
-                    copy_texts(b, src);
+                    prepare_nodes(b, src);
                 }
             }
-            Node::Foreach(n) => copy_texts(&mut n.body, src),
+            Node::Foreach(n) => prepare_nodes(&mut n.body, src),
             Node::Macro(m) => {
                 if let Some(b) = Arc::get_mut(&mut m.body) {
-                    copy_texts(b, src);
+                    prepare_nodes(b, src);
                 }
             }
             Node::MacroCall(n) => {
                 if let Some(b) = &mut n.body {
-                    copy_texts(b, src);
+                    prepare_nodes(b, src);
                 }
             }
             Node::Define(d) => {
                 if let Some(b) = Arc::get_mut(&mut d.body) {
-                    copy_texts(b, src);
+                    prepare_nodes(b, src);
                 }
             }
             _ => {}
         }
     }
+}
+
+/// The method and argument of `$util.escapeJavaScript(arg)` or
+/// `$util.urlEncode(arg)` written plainly (not escaped, no prefix).
+fn util_call(r: &ast::Reference) -> Option<(ast::Sym, &ast::Expr)> {
+    if r.root != sym::UTIL
+        || r.escaped
+        || r.kind == ast::RefKind::Runt
+        || !r.esc_prefix.is_empty()
+        || !r.more_prefix.is_empty()
+    {
+        return None;
+    }
+    let [ast::Modifier::Method { name, args, .. }] = &r.chain[..] else {
+        return None;
+    };
+    let [arg] = &args[..] else { return None };
+    matches!(*name, sym::ESCAPE_JAVASCRIPT | sym::URL_ENCODE).then_some((*name, arg))
 }
 
 /// Compiles the literal arguments of `.path(...)` and `.json(...)` calls.
@@ -243,6 +273,7 @@ impl PathWalk<'_> {
         for node in block {
             match node {
                 Node::Reference(r) => self.reference(r, src),
+                Node::UtilCall(u) => self.reference(&u.reference, src),
                 Node::Set(s) => {
                     self.reference(&s.lhs, src);
                     self.expr(&s.rhs, src);
@@ -316,5 +347,28 @@ mod tests {
             panic!("{:?}", n.branches[0].1);
         };
         assert_eq!(&**text, "cd");
+    }
+
+    #[test]
+    fn plain_util_calls_become_util_call_nodes() {
+        use ast::Node;
+        let c = compile(
+            "$util.escapeJavaScript($a)$util.urlEncode('b')\\\\$util.escapeJavaScript($a)\\$util.escapeJavaScript($a)$!util.urlEncode($a)$util.base64Encode($a)$util.urlEncode($a, $b)",
+            &Limits::default(),
+        )
+        .unwrap();
+        let kinds: Vec<&str> = c
+            .ast
+            .root
+            .iter()
+            .map(|n| match n {
+                Node::UtilCall(u) if u.method == sym::ESCAPE_JAVASCRIPT => "escape",
+                Node::UtilCall(u) if u.method == sym::URL_ENCODE => "url",
+                Node::Reference(_) => "ref",
+                _ => "other",
+            })
+            .collect();
+        // Escaped or prefixed references, other methods and other arities stay references.
+        assert_eq!(kinds, ["escape", "url", "ref", "ref", "url", "ref", "ref"]);
     }
 }

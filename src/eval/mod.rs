@@ -829,6 +829,13 @@ impl<'a> Ctx<'a> {
                 self.check_output(out)
                     .map_err(|e| self.at(e, r.range, env))?;
             }
+            Node::UtilCall(u) => {
+                let r = &u.reference;
+                self.render_util_node(u, env, out)
+                    .map_err(|e| self.at(e, r.range, env))?;
+                self.check_output(out)
+                    .map_err(|e| self.at(e, r.range, env))?;
+            }
             Node::Set(s) => {
                 self.render_set(s, env)
                     .map_err(|e| self.at(e, s.range, env))?;
@@ -876,6 +883,7 @@ impl<'a> Ctx<'a> {
             Node::Text(Text::Source(r)) => Some(*r),
             Node::SourceText { start, text } => Some(source_text_range(*start, text)),
             Node::Reference(r) => Some(r.range),
+            Node::UtilCall(u) => Some(u.reference.range),
             Node::MacroCall(n) => Some(n.range),
             Node::Evaluate(n) => Some(n.range),
             _ => None,
@@ -947,6 +955,7 @@ impl<'a> Ctx<'a> {
             // Rendered by `render_node`, which never passes them here.
             Node::Text(_)
             | Node::SourceText { .. }
+            | Node::UtilCall(_)
             | Node::Reference(_)
             | Node::Set(_)
             | Node::If(_) => {}
@@ -1077,6 +1086,35 @@ impl<'a> Ctx<'a> {
             escape(self.heap.str(s), out);
         }
         Ok(Some(()))
+    }
+
+    /// A [`Node::UtilCall`]: what [`Ctx::render_reference`] does with its
+    /// reference, with the reference's form known.
+    #[inline(always)]
+    fn render_util_node(&mut self, u: &UtilCallNode, env: Env, out: &mut String) -> Result<()> {
+        // `$util` is the util object (read as `get_var` reads it; with a
+        // macro frame or a null-held loop variable, the general path).
+        if env.frame.is_none()
+            && self.null_held.is_empty()
+            && let Some(Some(Value::Host(Host::Util))) = self.vars.get(sym::UTIL as usize)
+        {
+            self.step()?;
+            // (`ops::value` of a reference, without its dispatch.)
+            let v = match &u.arg {
+                Expr::Ref(a) if a.computable => self.eval_reference(a, env)?,
+                a => self.eval(a, env)?,
+            };
+            if let Value::Str(s) = v {
+                let s = self.heap.str(s);
+                if u.method == sym::ESCAPE_JAVASCRIPT {
+                    crate::apigw::util::escape_javascript(s, out);
+                } else {
+                    crate::apigw::util::url_encode(s, out);
+                }
+            }
+            return Ok(());
+        }
+        self.render_reference(&u.reference, env, out)
     }
 
     /// Writes `String.valueOf(v)`, rendering template blocks.
@@ -2261,6 +2299,7 @@ fn node_range(node: &Node) -> Option<Range> {
         Node::Text(Text::Source(r)) => *r,
         Node::SourceText { start, text } => source_text_range(*start, text),
         Node::Reference(r) => r.range,
+        Node::UtilCall(u) => u.reference.range,
         Node::Set(n) => n.range,
         Node::If(n) => n.range,
         Node::Foreach(n) => n.range,

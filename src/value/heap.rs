@@ -629,6 +629,7 @@ impl<'a> Heap<'a> {
 
     // ------------------------------------------------------------------ maps
 
+    #[inline]
     pub fn alloc_map(&mut self, kind: MapKind, mut entries: Vec<(Value, Value)>) -> MapId {
         if entries.capacity() == 0 {
             entries = self.pair_vec();
