@@ -37,7 +37,7 @@ impl Compiled {
 
 /// Names the evaluator needs, interned first so that their symbols are the
 /// constants of [`sym`].
-const WELL_KNOWN: [&str; 11] = [
+const WELL_KNOWN: [&str; 12] = [
     "foreach",
     "velocityCount",
     "velocityHasNext",
@@ -49,6 +49,7 @@ const WELL_KNOWN: [&str; 11] = [
     "escapeJavaScript",
     "urlEncode",
     "hasNext",
+    "path",
 ];
 
 /// Symbols of the names every template has.
@@ -67,6 +68,8 @@ pub mod sym {
     pub const URL_ENCODE: Sym = 9;
     /// `$foreach.hasNext`
     pub const HAS_NEXT: Sym = 10;
+    /// `$input.path`
+    pub const PATH: Sym = 11;
 }
 
 /// Parses a template.
@@ -86,19 +89,15 @@ pub fn compile(source: &str, limits: &Limits) -> Result<Compiled> {
         .map(|(i, n)| (n.clone(), i as ast::Sym))
         .collect();
     let mut paths = crate::jsonpath::PathMap::default();
-    // Only calls named `path` or `json` are compiled: when neither name was
-    // ever interned, the template has none.
-    let path = shared.lookup("path");
-    let json = shared.lookup("json");
-    if path.is_some() || json.is_some() {
-        let mut walk = PathWalk {
-            path: path.unwrap_or(ast::Sym::MAX),
-            json: json.unwrap_or(ast::Sym::MAX),
-            sources: &shared.sources,
-            out: &mut paths,
-        };
-        walk.block(&ast.root, ast.source_id);
-    }
+    // Only calls named `path` or `json` are compiled (`path` is always
+    // interned; when `json` was not, the template has no such call).
+    let mut walk = PathWalk {
+        path: sym::PATH,
+        json: shared.lookup("json").unwrap_or(ast::Sym::MAX),
+        sources: &shared.sources,
+        out: &mut paths,
+    };
+    walk.block(&ast.root, ast.source_id);
     Ok(Compiled {
         sources: shared.sources,
         names: shared.names,
@@ -325,6 +324,7 @@ mod tests {
             (sym::ESCAPE_JAVASCRIPT, "escapeJavaScript"),
             (sym::URL_ENCODE, "urlEncode"),
             (sym::HAS_NEXT, "hasNext"),
+            (sym::PATH, "path"),
         ] {
             assert_eq!(c.name(s), name);
             assert_eq!(c.index.get(name), Some(&s));

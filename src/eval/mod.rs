@@ -1726,6 +1726,19 @@ impl<'a> Ctx<'a> {
                         _ => Value::Str(Str::EMPTY),
                     }
                 }
+                (
+                    Value::Host(Host::Input),
+                    Modifier::Method {
+                        name: sym::PATH,
+                        args,
+                        range,
+                    },
+                ) => match &args[..] {
+                    [Expr::Str(lit)] if lit.interpolated.is_none() => {
+                        self.input_path(lit, *range, env)?
+                    }
+                    _ => self.apply_modifier(v, m, env)?,
+                },
                 _ => self.apply_modifier(v, m, env)?,
             };
             if v.is_null() {
@@ -1733,6 +1746,27 @@ impl<'a> Ctx<'a> {
             }
         }
         Ok(v)
+    }
+
+    /// `$input.path('literal')`: what `apply_modifier` and `call` do for it,
+    /// in their order, without their dispatch on the method's name.
+    fn input_path(&mut self, lit: &StringLit, range: Range, env: Env) -> Result<Value> {
+        self.step()?;
+        // (A literal without `$` or `#` is a string: the other arm is never taken.)
+        let Value::Str(p) = self.eval_string(lit, env)? else {
+            return Ok(Value::Null);
+        };
+        let r = (|| {
+            let v = self.read_path(p)?;
+            self.check_strings()?;
+            self.check_memory()?;
+            Ok(v)
+        })();
+        match r {
+            Ok(v) if !v.is_null() => Ok(v),
+            Ok(_) => Ok(Value::Str(Str::EMPTY)),
+            Err(e) => Err(self.at(e, range, env)),
+        }
     }
 
     /// A name of the template itself (`None` for names `#evaluate` added).
