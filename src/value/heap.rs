@@ -163,6 +163,10 @@ pub type Scratch = (Vec<Value>, Vec<(Value, Value)>, Vec<u8>);
 pub struct Heap<'a> {
     arena: String,
     body: &'a str,
+    /// The template source (source 0)...
+    source0: &'a str,
+    /// ...and the others, from 1 on (a render of a template without
+    /// interpolated strings or `#evaluate` allocates no vector for them).
     sources: Vec<Cow<'a, str>>,
     lists: Vec<List>,
     maps: Vec<Map>,
@@ -240,7 +244,8 @@ impl<'a> Heap<'a> {
         Heap {
             arena: buffers.arena,
             body,
-            sources: vec![Cow::Borrowed(source)],
+            source0: source,
+            sources: Vec::new(),
             lists: buffers.lists,
             maps: buffers.maps,
             entries: buffers.entries,
@@ -310,25 +315,29 @@ impl<'a> Heap<'a> {
 
     /// The template source (source 0).
     pub fn source(&self) -> &str {
-        &self.sources[0]
+        self.source0
     }
 
     /// Registers another source text (an interpolated string literal's
     /// template, an `#evaluate`d text) and returns its id for [`StrBase::Source`].
     /// How many sources the heap holds (ids are `u16`).
     pub fn source_count(&self) -> usize {
-        self.sources.len()
+        self.sources.len() + 1
     }
 
     pub fn add_source(&mut self, text: Cow<'a, str>) -> u16 {
         self.counted += text.len();
         self.sources.push(text);
-        (self.sources.len() - 1).min(u16::MAX as usize) as u16
+        self.sources.len().min(u16::MAX as usize) as u16
     }
 
     /// The text of source `id`.
+    #[inline]
     pub fn source_text(&self, id: u16) -> &str {
-        &self.sources[id as usize]
+        match id {
+            0 => self.source0,
+            n => &self.sources[n as usize - 1],
+        }
     }
 
     /// Bytes held by the string arena (for memory limits).
@@ -437,7 +446,7 @@ impl<'a> Heap<'a> {
         match s.base() {
             StrBase::Arena => &self.arena[start..end],
             StrBase::Body => &self.body[start..end],
-            StrBase::Source(id) => &self.sources[id as usize][start..end],
+            StrBase::Source(id) => &self.source_text(id)[start..end],
         }
     }
 
@@ -448,7 +457,7 @@ impl<'a> Heap<'a> {
         let base: &str = match s.base {
             0 => &self.arena,
             1 => self.body,
-            n => &self.sources[(n - 2) as usize],
+            n => self.source_text((n - 2) as u16),
         };
         &base.as_bytes()[start..end]
     }
@@ -467,8 +476,8 @@ impl<'a> Heap<'a> {
     /// A string of bytes `start..end` of source `id`.
     pub fn source_str_in(&self, id: u16, start: usize, end: usize) -> Str {
         debug_assert!(
-            self.sources[id as usize].is_char_boundary(start)
-                && self.sources[id as usize].is_char_boundary(end)
+            self.source_text(id).is_char_boundary(start)
+                && self.source_text(id).is_char_boundary(end)
         );
         Str::new(StrBase::Source(id), start as u32, (end - start) as u32)
     }
@@ -508,7 +517,13 @@ impl<'a> Heap<'a> {
         match s.base() {
             StrBase::Arena => self.arena.extend_from_within(start..end),
             StrBase::Body => self.arena.push_str(&self.body[start..end]),
-            StrBase::Source(id) => self.arena.push_str(&self.sources[id as usize][start..end]),
+            StrBase::Source(id) => {
+                let text: &str = match id {
+                    0 => self.source0,
+                    n => &self.sources[n as usize - 1],
+                };
+                self.arena.push_str(&text[start..end])
+            }
         }
     }
 
