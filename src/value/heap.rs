@@ -84,8 +84,9 @@ pub struct Map {
     pub repeated: Option<Value>,
     /// Positions of the string keys of a large map, built on the first lookup
     /// and dropped by [`Heap::map_mut`] (every structural change goes through
-    /// it), so a lookup is not a scan of every entry.
-    pub(crate) index: std::cell::OnceCell<KeyIndex>,
+    /// it), so a lookup is not a scan of every entry. (Boxed: a `Map` is
+    /// moved whole when made and recycled, and most maps have none.)
+    pub(crate) index: std::cell::OnceCell<Box<KeyIndex>>,
 }
 
 /// A map's string keys by hash (FNV-1a of the bytes) to position.
@@ -706,7 +707,7 @@ impl<'a> Heap<'a> {
                     ix.collided = true;
                 }
             }
-            ix
+            Box::new(ix)
         });
         if index.collided {
             return None;
