@@ -201,8 +201,19 @@ pub(crate) fn evaluate(ctx: &mut Ctx, e: &Expr, env: Env) -> Result<bool> {
 
 /// `<`, `>`, `<=`, `>=`: numbers only; anything else compares as false.
 fn compare(ctx: &mut Ctx, a: &Expr, b: &Expr, env: Env) -> Result<Option<Ordering>> {
-    let l = value(ctx, a, env)?;
-    let r = value(ctx, b, env)?;
+    // `value` of the usual operands (`$item.discount > 0`) without its dispatch.
+    let l = match a {
+        Expr::Ref(r) if r.computable => ctx.eval_reference(r, env)?,
+        a => value(ctx, a, env)?,
+    };
+    let r = match b {
+        Expr::Int(IntLit::Int(y)) => Value::Int(*y),
+        b => value(ctx, b, env)?,
+    };
+    if let (Value::Int(x), Value::Int(y)) = (l, r) {
+        // (`number::compare` of two ints.)
+        return Ok(Some(x.cmp(&y)));
+    }
     if l.is_number() && r.is_number() {
         number::compare(&ctx.heap, l, r).map_err(super::java_error)
     } else {
