@@ -914,7 +914,11 @@ impl<'a> Ctx<'a> {
         env: Env,
         out: &mut String,
     ) -> Result<()> {
-        out.push_str(text);
+        match text.as_bytes() {
+            // One ASCII character (`,` between items): no memcpy call.
+            [b] if b.is_ascii() => out.push(char::from(*b)),
+            _ => out.push_str(text),
+        }
         if let Err(e) = self.check_output(out) {
             return Err(self.at(e, source_text_range(start, text), env));
         }
