@@ -808,8 +808,10 @@ impl<'a> Heap<'a> {
 
     /// Appends an entry whose key is not in the map, keeping its index.
     pub fn map_push(&mut self, id: MapId, key: Value, value: Value) {
+        // (The key's hash is needed only when the map has an index.)
+        let indexed = self.maps[id.0 as usize].index.get().is_some();
         let hash = match key {
-            Value::Str(s) => Some(key_hash(self.str(s))),
+            Value::Str(s) if indexed => Some(key_hash(self.str(s))),
             _ => None,
         };
         let map = &mut self.maps[id.0 as usize];
