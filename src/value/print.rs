@@ -173,7 +173,7 @@ fn write_short_decimal(d: f64, out: &mut String) -> bool {
         return false;
     }
     let mut k = 3;
-    while k > 0 && m % 10 == 0 {
+    while k > 0 && m.is_multiple_of(10) {
         m /= 10;
         k -= 1;
     }
