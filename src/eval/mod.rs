@@ -133,7 +133,8 @@ pub(crate) struct Ctx<'a> {
     clock: Option<std::time::Instant>,
     depth: usize,
     macro_depth: usize,
-    out_len_base: usize,
+    /// `limits.output_bytes`, at hand for the check after every node.
+    output_bytes: usize,
     context_map: Value,
     /// How many entries `$context` had when built (the override maps are the last two).
     context_len: usize,
@@ -282,7 +283,7 @@ impl<'a> Ctx<'a> {
             clock: None,
             depth: 0,
             macro_depth: 0,
-            out_len_base: 0,
+            output_bytes: limits.output_bytes,
             context_map: Value::Null,
             context_len: 0,
         }
@@ -531,7 +532,7 @@ impl<'a> Ctx<'a> {
     }
 
     fn check_output(&self, out: &str) -> Result<()> {
-        if out.len() + self.out_len_base > self.limits.output_bytes {
+        if out.len() > self.output_bytes {
             return Err(Error::limit(format!(
                 "the output is larger than {} bytes",
                 self.limits.output_bytes
@@ -2069,9 +2070,7 @@ impl<'a> Ctx<'a> {
                     frame: env.frame,
                     src: i.source_id,
                 };
-                let base = self.out_len_base;
                 let r = self.render_block(&i.ast.root, inner, &mut buf);
-                self.out_len_base = base;
                 self.leave();
                 r?;
                 if i.padded && !buf.is_empty() {
