@@ -67,6 +67,25 @@ pub enum Node {
     Include(Box<ArgsNode>),
     /// `#literal() ... #end`: its block's source, unrendered.
     Literal(Box<Text>),
+    /// A `Text::Source` of the template itself, copied out of the source by
+    /// [`crate::compiler::compile`] (written without slicing the source on
+    /// every render). Its range is `start..start + text.len()`.
+    SourceText { start: u32, text: Box<str> },
+    /// `$util.escapeJavaScript(arg)` / `$util.urlEncode(arg)` (without
+    /// escapes or prefixes): a [`Node::Reference`] whose form
+    /// [`crate::compiler::compile`] checked once.
+    UtilCall(Box<UtilCallNode>),
+}
+
+#[derive(Clone, Debug)]
+pub struct UtilCallNode {
+    /// The reference as parsed (rendered as such when `$util` is not the
+    /// util object).
+    pub reference: Reference,
+    /// `sym::ESCAPE_JAVASCRIPT` or `sym::URL_ENCODE`.
+    pub method: Sym,
+    /// The call's argument.
+    pub arg: Expr,
 }
 
 /// How a reference began (Velocity's `referenceType`).

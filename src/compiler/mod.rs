@@ -37,7 +37,7 @@ impl Compiled {
 
 /// Names the evaluator needs, interned first so that their symbols are the
 /// constants of [`sym`].
-const WELL_KNOWN: [&str; 8] = [
+const WELL_KNOWN: [&str; 12] = [
     "foreach",
     "velocityCount",
     "velocityHasNext",
@@ -46,6 +46,10 @@ const WELL_KNOWN: [&str; 8] = [
     "util",
     "context",
     "stageVariables",
+    "escapeJavaScript",
+    "urlEncode",
+    "hasNext",
+    "path",
 ];
 
 /// Symbols of the names every template has.
@@ -59,6 +63,13 @@ pub mod sym {
     pub const UTIL: Sym = 5;
     pub const CONTEXT: Sym = 6;
     pub const STAGE_VARIABLES: Sym = 7;
+    /// `$util`'s methods written straight to the output.
+    pub const ESCAPE_JAVASCRIPT: Sym = 8;
+    pub const URL_ENCODE: Sym = 9;
+    /// `$foreach.hasNext`
+    pub const HAS_NEXT: Sym = 10;
+    /// `$input.path`
+    pub const PATH: Sym = 11;
 }
 
 /// Parses a template.
@@ -69,7 +80,8 @@ pub fn compile(source: &str, limits: &Limits) -> Result<Compiled> {
     }
     let src: Arc<str> = source.into();
     shared.sources.push(src.clone());
-    let ast = parser::parse(&src, &mut shared, 0, limits.depth)?;
+    let mut ast = parser::parse(&src, &mut shared, 0, limits.depth)?;
+    prepare_nodes(&mut ast.root, &src);
     let index = shared
         .names
         .iter()
@@ -77,19 +89,15 @@ pub fn compile(source: &str, limits: &Limits) -> Result<Compiled> {
         .map(|(i, n)| (n.clone(), i as ast::Sym))
         .collect();
     let mut paths = crate::jsonpath::PathMap::default();
-    // Only calls named `path` or `json` are compiled: when neither name was
-    // ever interned, the template has none.
-    let path = shared.lookup("path");
-    let json = shared.lookup("json");
-    if path.is_some() || json.is_some() {
-        let mut walk = PathWalk {
-            path: path.unwrap_or(ast::Sym::MAX),
-            json: json.unwrap_or(ast::Sym::MAX),
-            sources: &shared.sources,
-            out: &mut paths,
-        };
-        walk.block(&ast.root, ast.source_id);
-    }
+    // Only calls named `path` or `json` are compiled (`path` is always
+    // interned; when `json` was not, the template has no such call).
+    let mut walk = PathWalk {
+        path: sym::PATH,
+        json: shared.lookup("json").unwrap_or(ast::Sym::MAX),
+        sources: &shared.sources,
+        out: &mut paths,
+    };
+    walk.block(&ast.root, ast.source_id);
     Ok(Compiled {
         sources: shared.sources,
         names: shared.names,
@@ -97,6 +105,80 @@ pub fn compile(source: &str, limits: &Limits) -> Result<Compiled> {
         paths,
         ast,
     })
+}
+
+/// Turns the template's `Text::Source` nodes into [`ast::Node::SourceText`]
+/// and its plain `$util.escapeJavaScript(x)` / `$util.urlEncode(x)`
+/// references into [`ast::Node::UtilCall`] (macro and `#define` bodies
+/// included; not interpolated string literals).
+fn prepare_nodes(block: &mut ast::Block, src: &str) {
+    use ast::{Node, Text};
+    for node in block.iter_mut() {
+        match node {
+            Node::Reference(r) => {
+                if let Some((method, arg)) = util_call(r) {
+                    let arg = arg.clone();
+                    let reference = (**r).clone();
+                    *node = Node::UtilCall(Box::new(ast::UtilCallNode {
+                        reference,
+                        method,
+                        arg,
+                    }));
+                }
+            }
+            Node::Text(Text::Source(r)) => {
+                if let Some(text) = src.get(r.start as usize..r.end as usize) {
+                    *node = Node::SourceText {
+                        start: r.start,
+                        text: text.into(),
+                    };
+                }
+            }
+            Node::If(n) => {
+                for (_, b) in &mut n.branches {
+                    prepare_nodes(b, src);
+                }
+                if let Some(b) = &mut n.otherwise {
+                    prepare_nodes(b, src);
+                }
+            }
+            Node::Foreach(n) => prepare_nodes(&mut n.body, src),
+            Node::Macro(m) => {
+                if let Some(b) = Arc::get_mut(&mut m.body) {
+                    prepare_nodes(b, src);
+                }
+            }
+            Node::MacroCall(n) => {
+                if let Some(b) = &mut n.body {
+                    prepare_nodes(b, src);
+                }
+            }
+            Node::Define(d) => {
+                if let Some(b) = Arc::get_mut(&mut d.body) {
+                    prepare_nodes(b, src);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The method and argument of `$util.escapeJavaScript(arg)` or
+/// `$util.urlEncode(arg)` written plainly (not escaped, no prefix).
+fn util_call(r: &ast::Reference) -> Option<(ast::Sym, &ast::Expr)> {
+    if r.root != sym::UTIL
+        || r.escaped
+        || r.kind == ast::RefKind::Runt
+        || !r.esc_prefix.is_empty()
+        || !r.more_prefix.is_empty()
+    {
+        return None;
+    }
+    let [ast::Modifier::Method { name, args, .. }] = &r.chain[..] else {
+        return None;
+    };
+    let [arg] = &args[..] else { return None };
+    matches!(*name, sym::ESCAPE_JAVASCRIPT | sym::URL_ENCODE).then_some((*name, arg))
 }
 
 /// Compiles the literal arguments of `.path(...)` and `.json(...)` calls.
@@ -190,6 +272,7 @@ impl PathWalk<'_> {
         for node in block {
             match node {
                 Node::Reference(r) => self.reference(r, src),
+                Node::UtilCall(u) => self.reference(&u.reference, src),
                 Node::Set(s) => {
                     self.reference(&s.lhs, src);
                     self.expr(&s.rhs, src);
@@ -216,8 +299,76 @@ impl PathWalk<'_> {
                 }
                 Node::Define(d) => self.block(&d.body, src),
                 Node::Evaluate(n) | Node::Break(n) | Node::Include(n) => self.exprs(&n.args, src),
-                Node::Text(_) | Node::Stop(_) | Node::Literal(_) => {}
+                Node::Text(_) | Node::SourceText { .. } | Node::Stop(_) | Node::Literal(_) => {}
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn well_known_symbols_name_their_names() {
+        let c = compile("$util.escapeJavaScript($x)", &Limits::default()).unwrap();
+        for (s, name) in [
+            (sym::FOREACH, "foreach"),
+            (sym::VELOCITY_COUNT, "velocityCount"),
+            (sym::VELOCITY_HAS_NEXT, "velocityHasNext"),
+            (sym::BODY_CONTENT, "bodyContent"),
+            (sym::INPUT, "input"),
+            (sym::UTIL, "util"),
+            (sym::CONTEXT, "context"),
+            (sym::STAGE_VARIABLES, "stageVariables"),
+            (sym::ESCAPE_JAVASCRIPT, "escapeJavaScript"),
+            (sym::URL_ENCODE, "urlEncode"),
+            (sym::HAS_NEXT, "hasNext"),
+            (sym::PATH, "path"),
+        ] {
+            assert_eq!(c.name(s), name);
+            assert_eq!(c.index.get(name), Some(&s));
+        }
+    }
+
+    #[test]
+    fn source_texts_are_copied_and_nodes_stay_small() {
+        use ast::Node;
+        assert_eq!(std::mem::size_of::<Node>(), 24);
+        let c = compile("ab$x#if($y)cd#end", &Limits::default()).unwrap();
+        let Node::SourceText { start: 0, text } = &c.ast.root[0] else {
+            panic!("{:?}", c.ast.root[0]);
+        };
+        assert_eq!(&**text, "ab");
+        let Node::If(n) = &c.ast.root[2] else {
+            panic!("{:?}", c.ast.root[2]);
+        };
+        let Node::SourceText { start: 11, text } = &n.branches[0].1[0] else {
+            panic!("{:?}", n.branches[0].1);
+        };
+        assert_eq!(&**text, "cd");
+    }
+
+    #[test]
+    fn plain_util_calls_become_util_call_nodes() {
+        use ast::Node;
+        let c = compile(
+            "$util.escapeJavaScript($a)$util.urlEncode('b')\\\\$util.escapeJavaScript($a)\\$util.escapeJavaScript($a)$!util.urlEncode($a)$util.base64Encode($a)$util.urlEncode($a, $b)",
+            &Limits::default(),
+        )
+        .unwrap();
+        let kinds: Vec<&str> = c
+            .ast
+            .root
+            .iter()
+            .map(|n| match n {
+                Node::UtilCall(u) if u.method == sym::ESCAPE_JAVASCRIPT => "escape",
+                Node::UtilCall(u) if u.method == sym::URL_ENCODE => "url",
+                Node::Reference(_) => "ref",
+                _ => "other",
+            })
+            .collect();
+        // Escaped or prefixed references, other methods and other arities stay references.
+        assert_eq!(kinds, ["escape", "url", "ref", "ref", "url", "ref", "ref"]);
     }
 }

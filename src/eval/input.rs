@@ -34,7 +34,7 @@ impl Ctx<'_> {
         Ok(d)
     }
 
-    fn read_path(&mut self, path: Str) -> Result<Value> {
+    pub(super) fn read_path(&mut self, path: Str) -> Result<Value> {
         // Paths written in the template were compiled with it (borrowed from the
         // template, not from `self`: no reference count to touch).
         let c: &Compiled = self.c;

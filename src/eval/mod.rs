@@ -120,9 +120,12 @@ pub(crate) struct Ctx<'a> {
     /// The top-level output buffer (trace entries are recorded for it only).
     top: *const String,
     pub(crate) input: input::InputState,
-    steps: u64,
-    /// The step count at which the limits are checked next.
+    /// The step count at which the limits are checked next...
     next_check: u64,
+    /// ...and how many steps are left until then (always at least 1 between
+    /// steps): the steps taken so far are `next_check - steps_left`. A
+    /// countdown, so that a step is one decrement and one test.
+    steps_left: u64,
     /// Bytes of override keys and values copied into the result so far.
     override_bytes: usize,
     /// When the render passed its first few hundred steps (the clock for
@@ -130,7 +133,8 @@ pub(crate) struct Ctx<'a> {
     clock: Option<std::time::Instant>,
     depth: usize,
     macro_depth: usize,
-    out_len_base: usize,
+    /// `limits.output_bytes`, at hand for the check after every node.
+    output_bytes: usize,
     context_map: Value,
     /// How many entries `$context` had when built (the override maps are the last two).
     context_len: usize,
@@ -272,13 +276,14 @@ impl<'a> Ctx<'a> {
             trace: None,
             top: std::ptr::null(),
             input: input::InputState::default(),
-            steps: 0,
-            next_check: 0,
+            // The first step checks the limits.
+            next_check: 1,
+            steps_left: 1,
             override_bytes: 0,
             clock: None,
             depth: 0,
             macro_depth: 0,
-            out_len_base: 0,
+            output_bytes: limits.output_bytes,
             context_map: Value::Null,
             context_len: 0,
         }
@@ -433,8 +438,8 @@ impl<'a> Ctx<'a> {
 
     #[inline]
     fn step(&mut self) -> Result<()> {
-        self.steps += 1;
-        if self.steps >= self.next_check {
+        self.steps_left -= 1;
+        if self.steps_left == 0 {
             return self.step_checks();
         }
         Ok(())
@@ -443,11 +448,17 @@ impl<'a> Ctx<'a> {
     /// The limit checks [`Ctx::step`] makes every few hundred steps.
     #[cold]
     fn step_checks(&mut self) -> Result<()> {
-        self.next_check = (self.steps + 256).min(self.limits.steps.saturating_add(1));
+        // The countdown reached 0: this is step `next_check`.
+        let steps = self.next_check;
+        let next = (steps + 256).min(self.limits.steps.saturating_add(1));
+        // Past the step limit the limits are checked at every step (this one
+        // fails below).
+        self.next_check = next.max(steps + 1);
+        self.steps_left = self.next_check - steps;
         self.check_work()?;
         self.heap.reset_work();
         if let Some(limit) = self.limits.time
-            && self.steps > 1
+            && steps > 1
         {
             match self.clock {
                 None => self.clock = Some(std::time::Instant::now()),
@@ -461,7 +472,7 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
-        if self.steps > self.limits.steps {
+        if steps > self.limits.steps {
             return Err(Error::limit(format!(
                 "the template took more than {} evaluation steps",
                 self.limits.steps
@@ -521,7 +532,7 @@ impl<'a> Ctx<'a> {
     }
 
     fn check_output(&self, out: &str) -> Result<()> {
-        if out.len() + self.out_len_base > self.limits.output_bytes {
+        if out.len() > self.output_bytes {
             return Err(Error::limit(format!(
                 "the output is larger than {} bytes",
                 self.limits.output_bytes
@@ -811,9 +822,17 @@ impl<'a> Ctx<'a> {
             self.trace_node(node, env, out);
         }
         match node {
+            Node::SourceText { start, text } => self.render_source_text(*start, text, env, out)?,
             Node::Text(t) => self.render_text(t, env, out)?,
             Node::Reference(r) => {
                 self.render_reference(r, env, out)
+                    .map_err(|e| self.at(e, r.range, env))?;
+                self.check_output(out)
+                    .map_err(|e| self.at(e, r.range, env))?;
+            }
+            Node::UtilCall(u) => {
+                let r = &u.reference;
+                self.render_util_node(u, env, out)
                     .map_err(|e| self.at(e, r.range, env))?;
                 self.check_output(out)
                     .map_err(|e| self.at(e, r.range, env))?;
@@ -863,7 +882,9 @@ impl<'a> Ctx<'a> {
     fn trace_node(&mut self, node: &Node, env: Env, out: &String) {
         let range = match node {
             Node::Text(Text::Source(r)) => Some(*r),
+            Node::SourceText { start, text } => Some(source_text_range(*start, text)),
             Node::Reference(r) => Some(r.range),
+            Node::UtilCall(u) => Some(u.reference.range),
             Node::MacroCall(n) => Some(n.range),
             Node::Evaluate(n) => Some(n.range),
             _ => None,
@@ -886,10 +907,39 @@ impl<'a> Ctx<'a> {
         Ok(())
     }
 
+    #[inline(always)]
+    fn render_source_text(
+        &mut self,
+        start: u32,
+        text: &str,
+        env: Env,
+        out: &mut String,
+    ) -> Result<()> {
+        match text.as_bytes() {
+            // One ASCII character (`,` between items): no memcpy call.
+            [b] if b.is_ascii() => out.push(char::from(*b)),
+            _ => out.push_str(text),
+        }
+        if let Err(e) = self.check_output(out) {
+            return Err(self.at(e, source_text_range(start, text), env));
+        }
+        Ok(())
+    }
+
     /// An `#if` branch: a block of one text node (`#if($foreach.hasNext),#end`)
     /// is rendered here, as `render_block` would render it.
     #[inline]
     fn render_branch(&mut self, block: &[Node], env: Env, out: &mut String) -> Result<Flow> {
+        if let [node @ Node::SourceText { start, text }] = block {
+            if let Err(e) = self.step() {
+                return Err(self.node_error(e, node, env));
+            }
+            if self.trace.is_some() {
+                self.trace_node(node, env, out);
+            }
+            self.render_source_text(*start, text, env, out)?;
+            return Ok(Flow::Normal);
+        }
         if let [node @ Node::Text(t)] = block {
             if let Err(e) = self.step() {
                 return Err(self.node_error(e, node, env));
@@ -908,7 +958,12 @@ impl<'a> Ctx<'a> {
     fn render_other(&mut self, node: &Node, env: Env, out: &mut String) -> Result<Flow> {
         match node {
             // Rendered by `render_node`, which never passes them here.
-            Node::Text(_) | Node::Reference(_) | Node::Set(_) | Node::If(_) => {}
+            Node::Text(_)
+            | Node::SourceText { .. }
+            | Node::UtilCall(_)
+            | Node::Reference(_)
+            | Node::Set(_)
+            | Node::If(_) => {}
             Node::Foreach(n) => return self.render_foreach(n, env, out),
             Node::Macro(_) => {}
             Node::MacroCall(n) => return self.render_macro_call(n, env, out),
@@ -1013,9 +1068,10 @@ impl<'a> Ctx<'a> {
             return Ok(None);
         };
         let [arg] = &args[..] else { return Ok(None) };
-        let escape: fn(&str, &mut String) = match self.template_name(*name) {
-            Some("escapeJavaScript") => crate::apigw::util::escape_javascript,
-            Some("urlEncode") => crate::apigw::util::url_encode,
+        // (Fixed symbols: every template interns these names first.)
+        let escape: fn(&str, &mut String) = match *name {
+            sym::ESCAPE_JAVASCRIPT => crate::apigw::util::escape_javascript,
+            sym::URL_ENCODE => crate::apigw::util::url_encode,
             _ => return Ok(None),
         };
         if self.get_var(r.root, env)? != Value::Host(Host::Util) {
@@ -1035,6 +1091,35 @@ impl<'a> Ctx<'a> {
             escape(self.heap.str(s), out);
         }
         Ok(Some(()))
+    }
+
+    /// A [`Node::UtilCall`]: what [`Ctx::render_reference`] does with its
+    /// reference, with the reference's form known.
+    #[inline(always)]
+    fn render_util_node(&mut self, u: &UtilCallNode, env: Env, out: &mut String) -> Result<()> {
+        // `$util` is the util object (read as `get_var` reads it; with a
+        // macro frame or a null-held loop variable, the general path).
+        if env.frame.is_none()
+            && self.null_held.is_empty()
+            && let Some(Some(Value::Host(Host::Util))) = self.vars.get(sym::UTIL as usize)
+        {
+            self.step()?;
+            // (`ops::value` of a reference, without its dispatch.)
+            let v = match &u.arg {
+                Expr::Ref(a) if a.computable => self.eval_reference(a, env)?,
+                a => self.eval(a, env)?,
+            };
+            if let Value::Str(s) = v {
+                let s = self.heap.str(s);
+                if u.method == sym::ESCAPE_JAVASCRIPT {
+                    crate::apigw::util::escape_javascript(s, out);
+                } else {
+                    crate::apigw::util::url_encode(s, out);
+                }
+            }
+            return Ok(());
+        }
+        self.render_reference(&u.reference, env, out)
     }
 
     /// Writes `String.valueOf(v)`, rendering template blocks.
@@ -1559,7 +1644,47 @@ impl<'a> Ctx<'a> {
     // ------------------------------------------------------------------ references
 
     /// `ASTReference.execute`: the value of `$a.b(c)[d]`, or null.
+    ///
+    /// The usual reference, a global variable's property (`$item.name`,
+    /// `$foreach.hasNext`), is read here, inlined in the callers; the others
+    /// in [`Ctx::eval_reference_general`] (which reads these the same way).
+    #[inline(always)]
     pub(crate) fn eval_reference(&mut self, r: &Reference, env: Env) -> Result<Value> {
+        if let [Modifier::Property { name, hint, .. }] = &r.chain[..]
+            && env.frame.is_none()
+            && self.null_held.is_empty()
+            && r.kind != RefKind::Runt
+        {
+            match self.vars.get(r.root as usize) {
+                Some(Some(Value::Map(id))) => {
+                    let id = *id;
+                    if let Some(key) = self.template_name(*name)
+                        && key != "class"
+                        && key != "Class"
+                    {
+                        self.step()?;
+                        let mut h = hint.get();
+                        let found = self.heap.map_get_str_hinted(id, key, &mut h);
+                        hint.set(h);
+                        return Ok(match found {
+                            Some(v) if !v.is_null() => v,
+                            _ => Value::Str(Str::EMPTY),
+                        });
+                    }
+                }
+                Some(Some(Value::Host(Host::Foreach(id)))) if *name == sym::HAS_NEXT => {
+                    let id = *id;
+                    self.step()?;
+                    return Ok(Value::Bool(self.loops[id as usize].has_next));
+                }
+                _ => {}
+            }
+        }
+        self.eval_reference_general(r, env)
+    }
+
+    #[inline(never)]
+    fn eval_reference_general(&mut self, r: &Reference, env: Env) -> Result<Value> {
         if r.kind == RefKind::Runt {
             return Ok(Value::Null);
         }
@@ -1590,6 +1715,12 @@ impl<'a> Ctx<'a> {
                     }
                 }
                 (Value::Host(Host::Foreach(id)), Modifier::Property { name, .. }) => {
+                    if *name == sym::HAS_NEXT {
+                        // (`foreach_property(id, "hasNext")`, by its fixed symbol.)
+                        self.step()?;
+                        v = Value::Bool(self.loops[id as usize].has_next);
+                        continue;
+                    }
                     let Some(name) = self.template_name(*name) else {
                         v = self.apply_modifier(v, m, env)?;
                         continue;
@@ -1600,6 +1731,19 @@ impl<'a> Ctx<'a> {
                         _ => Value::Str(Str::EMPTY),
                     }
                 }
+                (
+                    Value::Host(Host::Input),
+                    Modifier::Method {
+                        name: sym::PATH,
+                        args,
+                        range,
+                    },
+                ) => match &args[..] {
+                    [Expr::Str(lit)] if lit.interpolated.is_none() => {
+                        self.input_path(lit, *range, env)?
+                    }
+                    _ => self.apply_modifier(v, m, env)?,
+                },
                 _ => self.apply_modifier(v, m, env)?,
             };
             if v.is_null() {
@@ -1607,6 +1751,27 @@ impl<'a> Ctx<'a> {
             }
         }
         Ok(v)
+    }
+
+    /// `$input.path('literal')`: what `apply_modifier` and `call` do for it,
+    /// in their order, without their dispatch on the method's name.
+    fn input_path(&mut self, lit: &StringLit, range: Range, env: Env) -> Result<Value> {
+        self.step()?;
+        // (A literal without `$` or `#` is a string: the other arm is never taken.)
+        let Value::Str(p) = self.eval_string(lit, env)? else {
+            return Ok(Value::Null);
+        };
+        let r = (|| {
+            let v = self.read_path(p)?;
+            self.check_strings()?;
+            self.check_memory()?;
+            Ok(v)
+        })();
+        match r {
+            Ok(v) if !v.is_null() => Ok(v),
+            Ok(_) => Ok(Value::Str(Str::EMPTY)),
+            Err(e) => Err(self.at(e, range, env)),
+        }
     }
 
     /// A name of the template itself (`None` for names `#evaluate` added).
@@ -1905,9 +2070,7 @@ impl<'a> Ctx<'a> {
                     frame: env.frame,
                     src: i.source_id,
                 };
-                let base = self.out_len_base;
                 let r = self.render_block(&i.ast.root, inner, &mut buf);
-                self.out_len_base = base;
                 self.leave();
                 r?;
                 if i.padded && !buf.is_empty() {
@@ -2159,11 +2322,21 @@ fn host_arity_error(h: Host, name: &str, args: &[Value]) -> bool {
     }
 }
 
+/// The range of a [`Node::SourceText`].
+fn source_text_range(start: u32, text: &str) -> Range {
+    Range {
+        start,
+        end: start.saturating_add(text.len() as u32),
+    }
+}
+
 /// The template range of a node, where it has one.
 fn node_range(node: &Node) -> Option<Range> {
     Some(match node {
         Node::Text(Text::Source(r)) => *r,
+        Node::SourceText { start, text } => source_text_range(*start, text),
         Node::Reference(r) => r.range,
+        Node::UtilCall(u) => u.reference.range,
         Node::Set(n) => n.range,
         Node::If(n) => n.range,
         Node::Foreach(n) => n.range,

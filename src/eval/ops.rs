@@ -85,6 +85,9 @@ pub(crate) fn value(ctx: &mut Ctx, e: &Expr, env: Env) -> Result<Value> {
         Expr::Add(a, b, _) => {
             let l = value(ctx, a, env)?;
             let r = value(ctx, b, env)?;
+            if let (Value::Int(x), Value::Int(y)) = (l, r) {
+                return Ok(int_or_long(i64::from(x) + i64::from(y)));
+            }
             // ASTAddNode: if either side is a String, concatenate.
             if matches!(l, Value::Str(_)) || matches!(r, Value::Str(_)) {
                 let ls = ctx.string_of(l, env)?;
@@ -102,6 +105,9 @@ pub(crate) fn value(ctx: &mut Ctx, e: &Expr, env: Env) -> Result<Value> {
         Expr::Sub(a, b, _) => {
             let l = value(ctx, a, env)?;
             let r = value(ctx, b, env)?;
+            if let (Value::Int(x), Value::Int(y)) = (l, r) {
+                return Ok(int_or_long(i64::from(x) - i64::from(y)));
+            }
             arith(&mut ctx.heap, l, r, number::subtract)?
         }
         Expr::Mul(a, b, _) => {
@@ -120,6 +126,15 @@ pub(crate) fn value(ctx: &mut Ctx, e: &Expr, env: Env) -> Result<Value> {
             arith(&mut ctx.heap, l, r, number::modulo)?
         }
     })
+}
+
+/// `MathUtils.add`/`subtract` of two Integers: computed as longs (never
+/// overflowing), an Integer when the result fits (`wrapPrimitive`), else a Long.
+fn int_or_long(v: i64) -> Value {
+    match i32::try_from(v) {
+        Ok(i) => Value::Int(i),
+        Err(_) => Value::Long(v),
+    }
 }
 
 type MathOp =
@@ -201,8 +216,19 @@ pub(crate) fn evaluate(ctx: &mut Ctx, e: &Expr, env: Env) -> Result<bool> {
 
 /// `<`, `>`, `<=`, `>=`: numbers only; anything else compares as false.
 fn compare(ctx: &mut Ctx, a: &Expr, b: &Expr, env: Env) -> Result<Option<Ordering>> {
-    let l = value(ctx, a, env)?;
-    let r = value(ctx, b, env)?;
+    // `value` of the usual operands (`$item.discount > 0`) without its dispatch.
+    let l = match a {
+        Expr::Ref(r) if r.computable => ctx.eval_reference(r, env)?,
+        a => value(ctx, a, env)?,
+    };
+    let r = match b {
+        Expr::Int(IntLit::Int(y)) => Value::Int(*y),
+        b => value(ctx, b, env)?,
+    };
+    if let (Value::Int(x), Value::Int(y)) = (l, r) {
+        // (`number::compare` of two ints.)
+        return Ok(Some(x.cmp(&y)));
+    }
     if l.is_number() && r.is_number() {
         number::compare(&ctx.heap, l, r).map_err(super::java_error)
     } else {

@@ -84,8 +84,9 @@ pub struct Map {
     pub repeated: Option<Value>,
     /// Positions of the string keys of a large map, built on the first lookup
     /// and dropped by [`Heap::map_mut`] (every structural change goes through
-    /// it), so a lookup is not a scan of every entry.
-    pub(crate) index: std::cell::OnceCell<KeyIndex>,
+    /// it), so a lookup is not a scan of every entry. (Boxed: a `Map` is
+    /// moved whole when made and recycled, and most maps have none.)
+    pub(crate) index: std::cell::OnceCell<Box<KeyIndex>>,
 }
 
 /// A map's string keys by hash (FNV-1a of the bytes) to position.
@@ -163,6 +164,10 @@ pub type Scratch = (Vec<Value>, Vec<(Value, Value)>, Vec<u8>);
 pub struct Heap<'a> {
     arena: String,
     body: &'a str,
+    /// The template source (source 0)...
+    source0: &'a str,
+    /// ...and the others, from 1 on (a render of a template without
+    /// interpolated strings or `#evaluate` allocates no vector for them).
     sources: Vec<Cow<'a, str>>,
     lists: Vec<List>,
     maps: Vec<Map>,
@@ -240,7 +245,8 @@ impl<'a> Heap<'a> {
         Heap {
             arena: buffers.arena,
             body,
-            sources: vec![Cow::Borrowed(source)],
+            source0: source,
+            sources: Vec::new(),
             lists: buffers.lists,
             maps: buffers.maps,
             entries: buffers.entries,
@@ -310,25 +316,29 @@ impl<'a> Heap<'a> {
 
     /// The template source (source 0).
     pub fn source(&self) -> &str {
-        &self.sources[0]
+        self.source0
     }
 
     /// Registers another source text (an interpolated string literal's
     /// template, an `#evaluate`d text) and returns its id for [`StrBase::Source`].
     /// How many sources the heap holds (ids are `u16`).
     pub fn source_count(&self) -> usize {
-        self.sources.len()
+        self.sources.len() + 1
     }
 
     pub fn add_source(&mut self, text: Cow<'a, str>) -> u16 {
         self.counted += text.len();
         self.sources.push(text);
-        (self.sources.len() - 1).min(u16::MAX as usize) as u16
+        self.sources.len().min(u16::MAX as usize) as u16
     }
 
     /// The text of source `id`.
+    #[inline]
     pub fn source_text(&self, id: u16) -> &str {
-        &self.sources[id as usize]
+        match id {
+            0 => self.source0,
+            n => &self.sources[n as usize - 1],
+        }
     }
 
     /// Bytes held by the string arena (for memory limits).
@@ -437,7 +447,7 @@ impl<'a> Heap<'a> {
         match s.base() {
             StrBase::Arena => &self.arena[start..end],
             StrBase::Body => &self.body[start..end],
-            StrBase::Source(id) => &self.sources[id as usize][start..end],
+            StrBase::Source(id) => &self.source_text(id)[start..end],
         }
     }
 
@@ -448,7 +458,7 @@ impl<'a> Heap<'a> {
         let base: &str = match s.base {
             0 => &self.arena,
             1 => self.body,
-            n => &self.sources[(n - 2) as usize],
+            n => self.source_text((n - 2) as u16),
         };
         &base.as_bytes()[start..end]
     }
@@ -467,8 +477,8 @@ impl<'a> Heap<'a> {
     /// A string of bytes `start..end` of source `id`.
     pub fn source_str_in(&self, id: u16, start: usize, end: usize) -> Str {
         debug_assert!(
-            self.sources[id as usize].is_char_boundary(start)
-                && self.sources[id as usize].is_char_boundary(end)
+            self.source_text(id).is_char_boundary(start)
+                && self.source_text(id).is_char_boundary(end)
         );
         Str::new(StrBase::Source(id), start as u32, (end - start) as u32)
     }
@@ -508,7 +518,13 @@ impl<'a> Heap<'a> {
         match s.base() {
             StrBase::Arena => self.arena.extend_from_within(start..end),
             StrBase::Body => self.arena.push_str(&self.body[start..end]),
-            StrBase::Source(id) => self.arena.push_str(&self.sources[id as usize][start..end]),
+            StrBase::Source(id) => {
+                let text: &str = match id {
+                    0 => self.source0,
+                    n => &self.sources[n as usize - 1],
+                };
+                self.arena.push_str(&text[start..end])
+            }
         }
     }
 
@@ -629,6 +645,7 @@ impl<'a> Heap<'a> {
 
     // ------------------------------------------------------------------ maps
 
+    #[inline]
     pub fn alloc_map(&mut self, kind: MapKind, mut entries: Vec<(Value, Value)>) -> MapId {
         if entries.capacity() == 0 {
             entries = self.pair_vec();
@@ -690,7 +707,7 @@ impl<'a> Heap<'a> {
                     ix.collided = true;
                 }
             }
-            ix
+            Box::new(ix)
         });
         if index.collided {
             return None;
@@ -791,8 +808,10 @@ impl<'a> Heap<'a> {
 
     /// Appends an entry whose key is not in the map, keeping its index.
     pub fn map_push(&mut self, id: MapId, key: Value, value: Value) {
+        // (The key's hash is needed only when the map has an index.)
+        let indexed = self.maps[id.0 as usize].index.get().is_some();
         let hash = match key {
-            Value::Str(s) => Some(key_hash(self.str(s))),
+            Value::Str(s) if indexed => Some(key_hash(self.str(s))),
             _ => None,
         };
         let map = &mut self.maps[id.0 as usize];

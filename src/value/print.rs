@@ -13,7 +13,19 @@ const MAX_PRINT_DEPTH: u32 = 512;
 /// Appends `String.valueOf(v)` to `out`: `null`, `true`, `1`, `1.0`, `[a, b]`,
 /// `{a=1, b=2}`, JSON text for a json-smart array, `""` for `$context` maps.
 pub fn write_java_string(heap: &Heap, v: Value, out: &mut String) -> Result<(), TooDeep> {
-    write_depth(heap, v, out, 0)
+    // Numbers without `write_depth`'s dispatch (its checks, in its order:
+    // a spent budget or a full output go on to fail there).
+    match v {
+        Value::Int(i) if out.len() <= super::MAX_PRINT_BYTES && heap.tick() => {
+            write_i64(i64::from(i), out);
+            Ok(())
+        }
+        Value::Double(d) if out.len() <= super::MAX_PRINT_BYTES && heap.tick() => {
+            write_java_double(d, out);
+            Ok(())
+        }
+        _ => write_depth(heap, v, out, 0),
+    }
 }
 
 /// `String.valueOf(v)` as a new `String`.
@@ -142,48 +154,50 @@ pub fn write_java_double(d: f64, out: &mut String) {
 /// written from that decimal, without ryu's digit search (W2 prints 100
 /// prices, ~500 instructions less each). False (nothing written) otherwise.
 ///
-/// The decimal is the shortest representation ryu finds: with the fewest
-/// decimals `k` (each smaller `k` was tried), and unique with `k` decimals
-/// (near 1e7 a double's rounding interval is ~2e-9 wide, far less than
-/// 1e-3). `m / 10^k` is correctly rounded, so `m / 10^k == |d|` is exactly
-/// "the decimal reads back as `d`"; a decimal never falls on a midpoint
-/// between two doubles here.
+/// The decimal is the shortest representation ryu finds: unique with 3
+/// decimals (near 1e7 a double's rounding interval is ~2e-9 wide, far less
+/// than 1e-3), and written with its trailing zeros dropped, that is with the
+/// fewest decimals `k` that read back as `d` (a decimal with `k < 3`
+/// decimals that reads back as `d` is that same 3-decimal one). `m / 1000`
+/// is correctly rounded, so `m / 1000 == |d|` is exactly "the decimal reads
+/// back as `d`"; a decimal never falls on a midpoint between two doubles here.
 fn write_short_decimal(d: f64, out: &mut String) -> bool {
-    const SCALES: [f64; 4] = [1.0, 10.0, 100.0, 1000.0];
     let a = d.abs();
     if !(1e-3..1e7).contains(&a) {
         return false;
     }
-    for (k, scale) in SCALES.into_iter().enumerate() {
-        // The nearest integer (a * scale < 1e10); one that is off only
-        // fails the check below.
-        let m = (a * scale + 0.5) as u64;
-        if m as f64 / scale != a {
-            continue;
-        }
-        if d < 0.0 {
-            out.push('-');
-        }
-        let mut buf = itoa::Buffer::new();
-        let digits = buf.format(m);
-        if k == 0 {
-            out.push_str(digits);
-            out.push_str(".0");
-        } else if digits.len() > k {
-            let (int, frac) = digits.split_at(digits.len() - k);
-            out.push_str(int);
-            out.push('.');
-            out.push_str(frac);
-        } else {
-            out.push_str("0.");
-            for _ in digits.len()..k {
-                out.push('0');
-            }
-            out.push_str(digits);
-        }
-        return true;
+    // The nearest integer (a * 1000 < 1e10); one that is off only fails the
+    // check below.
+    let mut m = (a * 1000.0 + 0.5) as u64;
+    if m as f64 / 1000.0 != a {
+        return false;
     }
-    false
+    let mut k = 3;
+    while k > 0 && m.is_multiple_of(10) {
+        m /= 10;
+        k -= 1;
+    }
+    if d < 0.0 {
+        out.push('-');
+    }
+    let mut buf = itoa::Buffer::new();
+    let digits = buf.format(m);
+    if k == 0 {
+        out.push_str(digits);
+        out.push_str(".0");
+    } else if digits.len() > k {
+        let (int, frac) = digits.split_at(digits.len() - k);
+        out.push_str(int);
+        out.push('.');
+        out.push_str(frac);
+    } else {
+        out.push_str("0.");
+        for _ in digits.len()..k {
+            out.push('0');
+        }
+        out.push_str(digits);
+    }
+    true
 }
 
 /// The decimal text of `n` (as `Integer.toString` / `Long.toString`).
