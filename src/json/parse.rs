@@ -499,7 +499,9 @@ impl<'s> Parser<'s> {
                                 self.pos += 1;
                                 self.frames.pop();
                                 let mut items = heap.value_vec();
-                                items.extend(self.vals.drain(start..));
+                                // (Copied whole: `drain` moves item by item.)
+                                items.extend_from_slice(self.vals.get(start..).unwrap_or(&[]));
+                                self.vals.truncate(start);
                                 v = Value::List(heap.alloc_list(ListKind::JsonArray, items));
                             }
                             None => return Err(self.eof("expected close marker for Array")),
@@ -551,7 +553,8 @@ impl<'s> Parser<'s> {
                                     self.indexes.pop();
                                 }
                                 let mut entries = heap.pair_vec();
-                                entries.extend(self.ents.drain(start..));
+                                entries.extend_from_slice(self.ents.get(start..).unwrap_or(&[]));
+                                self.ents.truncate(start);
                                 v = Value::Map(heap.alloc_map(MapKind::Plain, entries));
                             }
                             None => return Err(self.eof("expected close marker for Object")),
