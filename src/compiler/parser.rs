@@ -246,6 +246,11 @@ pub struct Parser<'s, 'sh> {
     /// afterwards (an enclosing escaped reference, an unknown `#name(...)`) shows
     /// `\$p` inside it as `$p`.
     stripped: HashMap<u32, u32, std::hash::BuildHasherDefault<Fnv>>,
+    /// The nodes of the blocks being parsed, innermost last: a block's
+    /// nodes are `nodes[block_start..]`, moved into a vector of the exact
+    /// size when the block ends (one allocation per block, no regrowth).
+    nodes: Vec<Node>,
+    block_start: usize,
 }
 
 /// Tokens all lookaheads of one parse may scan before the parse is stopped.
@@ -272,6 +277,8 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             memo: HashMap::default(),
             scanned: 0,
             stripped: HashMap::default(),
+            nodes: Vec::new(),
+            block_start: 0,
         }
     }
 
@@ -985,9 +992,8 @@ impl<'s, 'sh> Parser<'s, 'sh> {
 
     /// `process()`: the whole template.
     pub fn parse_template(mut self) -> PResult<Ast> {
-        let mut root = Vec::new();
         while starts_statement(self.ntk()?) {
-            self.statement(&mut root)?;
+            self.statement()?;
             // No production holds an index into the consumed tokens between
             // top-level statements: drop them.
             self.toks.drain(..self.next);
@@ -1008,40 +1014,53 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             };
             return Err(err);
         }
-        merge_text(&mut root, self.src);
         if let Some(e) = self.init_error {
             return Err(e);
         }
         Ok(Ast {
-            root,
+            root: self.nodes,
             source_id: self.source_id,
         })
     }
 
     fn block(&mut self) -> PResult<Block> {
-        let mut nodes = Vec::new();
+        let outer = self.block_start;
+        self.block_start = self.nodes.len();
         while starts_statement(self.ntk()?) {
-            self.statement(&mut nodes)?;
+            self.statement()?;
         }
-        merge_text(&mut nodes, self.src);
+        let nodes = self.nodes.drain(self.block_start..).collect();
+        self.block_start = outer;
         Ok(nodes)
     }
 
-    fn statement(&mut self, out: &mut Block) -> PResult<()> {
+    /// Adds a node to the current block, merging adjacent text nodes.
+    fn emit(&mut self, node: Node) {
+        if let Node::Text(b) = &node
+            && self.nodes.len() > self.block_start
+            && let Some(Node::Text(a)) = self.nodes.last_mut()
+        {
+            *a = merge_texts(a, b, self.src);
+            return;
+        }
+        self.nodes.push(node);
+    }
+
+    fn statement(&mut self) -> PResult<()> {
         self.enter()?;
-        let r = self.statement_inner(out);
+        let r = self.statement_inner();
         self.leave();
         r
     }
 
-    fn statement_inner(&mut self, out: &mut Block) -> PResult<()> {
+    fn statement_inner(&mut self) -> PResult<()> {
         let k = self.ntk()?;
         if k == Kind::IfDirective {
-            return self.if_statement(out);
+            return self.if_statement();
         }
         if self.reference_follows()? {
             let r = self.reference()?;
-            out.push(Node::Reference(Box::new(r)));
+            self.emit(Node::Reference(Box::new(r)));
             return Ok(());
         }
         match k {
@@ -1056,7 +1075,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
                 if let Some(cut) = cut
                     && cut > 0
                 {
-                    out.push(Node::Text(Text::Owned(img[..cut].into())));
+                    self.emit(Node::Text(Text::Owned(img[..cut].into())));
                 }
                 Ok(())
             }
@@ -1066,19 +1085,19 @@ impl<'s, 'sh> Parser<'s, 'sh> {
                 // Velocity cuts 3 characters at each end of the token's image.
                 let inner = java_substring(img, 3, img.encode_utf16().count().saturating_sub(3));
                 if !inner.is_empty() {
-                    out.push(Node::Text(Text::Owned(inner.into())));
+                    self.emit(Node::Text(Text::Owned(inner.into())));
                 }
                 Ok(())
             }
-            Kind::SetDirective => self.set_directive(out),
+            Kind::SetDirective => self.set_directive(),
             Kind::EscapeDirective => {
                 let t = self.consume(Kind::EscapeDirective, "an escaped directive")?;
                 let text = self.escaped_directive(self.img(&t));
-                out.push(Node::Text(Text::Owned(text.into())));
+                self.emit(Node::Text(Text::Owned(text.into())));
                 Ok(())
             }
-            Kind::DoubleEscape => self.escape(out),
-            Kind::Word | Kind::BracketedWord => self.directive(out),
+            Kind::DoubleEscape => self.escape(),
+            Kind::Word | Kind::BracketedWord => self.directive(),
             _ => {
                 // Text(): TEXT DOT RPAREN LPAREN INTEGER FLOAT STRING ESCAPE LCURLY RCURLY EMPTY_INDEX
                 let t = self.peek(0)?;
@@ -1100,12 +1119,12 @@ impl<'s, 'sh> Parser<'s, 'sh> {
                     if t.kind != Kind::Dot
                         && (t.specials.0 == t.specials.1 || self.special_text(&t).is_empty())
                     {
-                        out.push(Node::Text(Text::Source(Range::new(
+                        self.emit(Node::Text(Text::Source(Range::new(
                             t.start as usize,
                             t.end as usize,
                         ))));
                     } else {
-                        out.push(Node::Text(Text::Owned(self.token_literal(&t).into())));
+                        self.emit(Node::Text(Text::Owned(self.token_literal(&t).into())));
                     }
                     Ok(())
                 } else {
@@ -1134,7 +1153,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
     }
 
     /// `Escape()`: a run of `\\` before a directive or text.
-    fn escape(&mut self, out: &mut Block) -> PResult<()> {
+    fn escape(&mut self) -> PResult<()> {
         let mut count = 0usize;
         loop {
             self.consume(Kind::DoubleEscape, "`\\\\`")?;
@@ -1154,12 +1173,12 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             control = true;
         }
         let text = if control { "\\" } else { "\\\\" }.repeat(count);
-        out.push(Node::Text(Text::Owned(text.into())));
+        self.emit(Node::Text(Text::Owned(text.into())));
         Ok(())
     }
 
     /// `SetDirective()`
-    fn set_directive(&mut self, out: &mut Block) -> PResult<()> {
+    fn set_directive(&mut self) -> PResult<()> {
         let first = self.next;
         let set_tok = self.consume(Kind::SetDirective, "`#set(`")?;
         self.consume_if(Kind::Whitespace)?;
@@ -1185,7 +1204,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         self.consume(Kind::Rparen, "`)`")?;
         self.lx.in_set = false;
         self.consume_if(Kind::Newline)?;
-        out.push(Node::Set(Box::new(SetNode {
+        self.emit(Node::Set(Box::new(SetNode {
             range: self.range_from(first),
             lhs,
             rhs,
@@ -1194,7 +1213,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
     }
 
     /// `IfStatement()`
-    fn if_statement(&mut self, out: &mut Block) -> PResult<()> {
+    fn if_statement(&mut self) -> PResult<()> {
         let first = self.next;
         let if_tok = self.consume(Kind::IfDirective, "`#if`")?;
         let mut branches = Vec::new();
@@ -1217,7 +1236,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             return Err(self.unclosed("#if", opened));
         }
         self.consume(Kind::End, "`#end`")?;
-        out.push(Node::If(Box::new(IfNode {
+        self.emit(Node::If(Box::new(IfNode {
             range: self.range_from(first),
             branches,
             otherwise,
@@ -1258,7 +1277,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
     }
 
     /// `Directive()`: `#foreach`, `#macro`, macro calls, and `#word` text.
-    fn directive(&mut self, out: &mut Block) -> PResult<()> {
+    fn directive(&mut self) -> PResult<()> {
         let first = self.next;
         let t = self.peek(0)?;
         self.next += 1;
@@ -1286,7 +1305,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             }
             self.lx.pop();
             self.lx.set_in_directive(false);
-            self.push_directive(out, first, &name, kind, (Vec::new(), Vec::new()), None)?;
+            self.push_directive(first, &name, kind, (Vec::new(), Vec::new()), None)?;
             return Ok(());
         }
         self.consume_if(Kind::Whitespace)?;
@@ -1335,7 +1354,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         }
         self.consume(Kind::Rparen, "`)`")?;
         if !is_block {
-            self.push_directive(out, first, &name, kind, (args, arg_literals), None)?;
+            self.push_directive(first, &name, kind, (args, arg_literals), None)?;
             return Ok(());
         }
         let block = self.block()?;
@@ -1362,12 +1381,11 @@ impl<'s, 'sh> Parser<'s, 'sh> {
                 ));
             }
         }
-        self.push_directive(out, first, &name, kind, (args, arg_literals), Some(block))
+        self.push_directive(first, &name, kind, (args, arg_literals), Some(block))
     }
 
     fn push_directive(
         &mut self,
-        out: &mut Block,
         first: usize,
         name: &str,
         kind: Option<bool>,
@@ -1526,7 +1544,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
                 }))
             }
         };
-        out.push(node);
+        self.emit(node);
         Ok(())
     }
 
@@ -2338,27 +2356,19 @@ fn unescape_unicode(s: &str) -> Result<std::borrow::Cow<'_, str>, String> {
     Ok(std::borrow::Cow::Owned(out))
 }
 
-/// Merges adjacent text nodes (in one pass: `dedup_by` hands each node and
-/// the last one kept, and drops the node when it was merged into that one).
-fn merge_text(nodes: &mut Block, src: &str) {
-    nodes.dedup_by(|next, kept| {
-        let (Node::Text(a), Node::Text(b)) = (&*kept, &*next) else {
-            return false;
-        };
-        let merged = match (a, b) {
-            (Text::Source(x), Text::Source(y)) if x.end == y.start => Text::Source(Range {
-                start: x.start,
-                end: y.end,
-            }),
-            _ => {
-                let mut s = text_of(a, src).to_string();
-                s.push_str(text_of(b, src));
-                Text::Owned(s.into())
-            }
-        };
-        *kept = Node::Text(merged);
-        true
-    });
+/// Two adjacent text nodes as one.
+fn merge_texts(a: &Text, b: &Text, src: &str) -> Text {
+    match (a, b) {
+        (Text::Source(x), Text::Source(y)) if x.end == y.start => Text::Source(Range {
+            start: x.start,
+            end: y.end,
+        }),
+        _ => {
+            let mut s = text_of(a, src).to_string();
+            s.push_str(text_of(b, src));
+            Text::Owned(s.into())
+        }
+    }
 }
 
 fn text_of<'a>(t: &'a Text, src: &'a str) -> &'a str {
