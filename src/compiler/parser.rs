@@ -2125,8 +2125,21 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         r
     }
 
+    /// `ConditionalOrExpression()` down to `MultiplicativeExpression()`,
+    /// by precedence climbing: each level's `*_rest` continues from an
+    /// operand already parsed, so an expression whose first operand is
+    /// followed by no binary operator (the usual case) returns at once
+    /// instead of passing through seven levels.
     fn or_expr(&mut self) -> PResult<Expr> {
-        let mut e = self.and_expr()?;
+        let e = self.unary()?;
+        if !is_binary_operator(self.ntk()?) {
+            return Ok(e);
+        }
+        self.or_rest(e)
+    }
+
+    fn or_rest(&mut self, e: Expr) -> PResult<Expr> {
+        let mut e = self.and_rest(e)?;
         while self.ntk()? == Kind::LogicalOr {
             self.consume(Kind::LogicalOr, "`||`")?;
             let r = self.and_expr()?;
@@ -2136,7 +2149,12 @@ impl<'s, 'sh> Parser<'s, 'sh> {
     }
 
     fn and_expr(&mut self) -> PResult<Expr> {
-        let mut e = self.equality()?;
+        let e = self.unary()?;
+        self.and_rest(e)
+    }
+
+    fn and_rest(&mut self, e: Expr) -> PResult<Expr> {
+        let mut e = self.equality_rest(e)?;
         while self.ntk()? == Kind::LogicalAnd {
             self.consume(Kind::LogicalAnd, "`&&`")?;
             let r = self.equality()?;
@@ -2146,7 +2164,12 @@ impl<'s, 'sh> Parser<'s, 'sh> {
     }
 
     fn equality(&mut self) -> PResult<Expr> {
-        let mut e = self.relational()?;
+        let e = self.unary()?;
+        self.equality_rest(e)
+    }
+
+    fn equality_rest(&mut self, e: Expr) -> PResult<Expr> {
+        let mut e = self.relational_rest(e)?;
         loop {
             match self.ntk()? {
                 Kind::LogicalEquals => {
@@ -2165,7 +2188,12 @@ impl<'s, 'sh> Parser<'s, 'sh> {
     }
 
     fn relational(&mut self) -> PResult<Expr> {
-        let mut e = self.additive()?;
+        let e = self.unary()?;
+        self.relational_rest(e)
+    }
+
+    fn relational_rest(&mut self, e: Expr) -> PResult<Expr> {
+        let mut e = self.additive_rest(e)?;
         loop {
             let k = self.ntk()?;
             let make: fn(Box<Expr>, Box<Expr>) -> Expr = match k {
@@ -2182,7 +2210,12 @@ impl<'s, 'sh> Parser<'s, 'sh> {
     }
 
     fn additive(&mut self) -> PResult<Expr> {
-        let mut e = self.multiplicative()?;
+        let e = self.unary()?;
+        self.additive_rest(e)
+    }
+
+    fn additive_rest(&mut self, e: Expr) -> PResult<Expr> {
+        let mut e = self.multiplicative_rest(e)?;
         loop {
             let k = self.ntk()?;
             if !matches!(k, Kind::Plus | Kind::Minus) {
@@ -2200,7 +2233,11 @@ impl<'s, 'sh> Parser<'s, 'sh> {
     }
 
     fn multiplicative(&mut self) -> PResult<Expr> {
-        let mut e = self.unary()?;
+        let e = self.unary()?;
+        self.multiplicative_rest(e)
+    }
+
+    fn multiplicative_rest(&mut self, mut e: Expr) -> PResult<Expr> {
         loop {
             let k = self.ntk()?;
             if !matches!(k, Kind::Multiply | Kind::Divide | Kind::Modulus) {
@@ -2296,6 +2333,26 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         self.consume_if(Kind::Whitespace)?;
         Ok(e)
     }
+}
+
+/// Whether a token continues an expression as a binary operator.
+fn is_binary_operator(k: Kind) -> bool {
+    matches!(
+        k,
+        Kind::LogicalOr
+            | Kind::LogicalAnd
+            | Kind::LogicalEquals
+            | Kind::LogicalNotEquals
+            | Kind::LogicalLt
+            | Kind::LogicalGt
+            | Kind::LogicalLe
+            | Kind::LogicalGe
+            | Kind::Plus
+            | Kind::Minus
+            | Kind::Multiply
+            | Kind::Divide
+            | Kind::Modulus
+    )
 }
 
 /// Java's `s.substring(begin, end)` counted in UTF-16 units, clamped to the
