@@ -978,6 +978,65 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         self.lookahead(2, Self::scan_not)
     }
 
+    /// `LOOKAHEAD(2) [<WS>] [<COMMA> [<WS>]] DirectiveArg()`: the loop
+    /// guard of a directive's arguments.
+    fn directive_arg_follows(&mut self) -> PResult<bool> {
+        // The first token of each alternative of `DirectiveArg()`, in the
+        // order scanned (`Reference()` tries a name, then `{`;
+        // `IntegerRange()` and `ObjectArray()` both start with `[`).
+        const ARG_FIRST: [Kind; 11] = [
+            Kind::Identifier,
+            Kind::Lcurly,
+            Kind::Word,
+            Kind::StringLiteral,
+            Kind::IntegerLiteral,
+            Kind::Lbracket,
+            Kind::FloatingPointLiteral,
+            Kind::LeftCurley,
+            Kind::Lbracket,
+            Kind::True,
+            Kind::False,
+        ];
+        // The scan tries <WS> (1), <COMMA> (1), then the alternatives.
+        if self.fast_ok(2 + ARG_FIRST.len() as u64, 1) {
+            match self.ntk()? {
+                Kind::Whitespace => {
+                    // <WS> matched; <COMMA> and each alternative's first
+                    // token are tried on the second token, the k-th.
+                    let k1 = self.peek(1)?.kind;
+                    if k1 == Kind::Comma {
+                        self.scanned += 2;
+                        return Ok(true);
+                    }
+                    return Ok(match ARG_FIRST.iter().position(|k| *k == k1) {
+                        Some(i) => {
+                            self.scanned += 2 + i as u64 + 1;
+                            true
+                        }
+                        None => {
+                            self.scanned += 2 + ARG_FIRST.len() as u64;
+                            false
+                        }
+                    });
+                }
+                Kind::Identifier => {
+                    // `Reference()` matches the name; its `( Index() )*`
+                    // tries <INDEX_LBRACKET> on the second token (a match
+                    // ends the scan), then `( ReferenceModifier() )*` <DOT>.
+                    let k1 = self.peek(1)?.kind;
+                    self.scanned += if k1 == Kind::IndexLbracket { 4 } else { 5 };
+                    return Ok(true);
+                }
+                k if k != Kind::Comma && !ARG_FIRST.contains(&k) => {
+                    self.scanned += 2 + ARG_FIRST.len() as u64;
+                    return Ok(false);
+                }
+                _ => {}
+            }
+        }
+        self.lookahead(2, Self::scan_next_directive_arg)
+    }
+
     /// The unlimited lookahead before `IntegerRange()`: it fails at once
     /// unless the next token is `[`.
     fn range_follows(&mut self) -> PResult<bool> {
@@ -1313,7 +1372,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         let mut args = Vec::new();
         let mut arg_literals = Vec::new();
         let mut arg_pos = 0usize;
-        while self.lookahead(2, Self::scan_next_directive_arg)? {
+        while self.directive_arg_follows()? {
             self.consume_if(Kind::Whitespace)?;
             if self.consume_if(Kind::Comma)?.is_some() {
                 self.consume_if(Kind::Whitespace)?;
