@@ -123,6 +123,7 @@ impl Shared {
         self.index.get(name).copied()
     }
 
+    #[inline]
     pub fn intern(&mut self, name: &str) -> Sym {
         let b = name.as_bytes();
         let slot = match (b.first(), b.last()) {
@@ -136,6 +137,11 @@ impl Shared {
         {
             return s;
         }
+        self.intern_slow(name, slot)
+    }
+
+    #[inline(never)]
+    fn intern_slow(&mut self, name: &str, slot: usize) -> Sym {
         let s = match self.index.get(name) {
             Some(&s) => s,
             None => {
@@ -1769,6 +1775,31 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         let range = self.range_from(first_index);
         let src = self.src;
         let mut first_img: &str = &src[first_tok.start as usize..first_tok.end as usize];
+        // The usual `$name`, `$!name`, `${`, `$!{`: one `$` first and no
+        // backslash, so no escape, no prefix, nothing stripped.
+        let b = first_img.as_bytes();
+        if b.first() == Some(&b'$') && !b[1..].iter().any(|c| matches!(c, b'$' | b'\\')) {
+            let root_img = &src[root_tok.start as usize..root_tok.end as usize];
+            let (kind, root_name) = match first_img.strip_prefix("$!") {
+                Some(rest) if rest.starts_with('{') => (RefKind::Quiet, root_img),
+                Some(rest) => (RefKind::Quiet, rest),
+                None if first_img == "${" => (RefKind::Formal, root_img),
+                None => (RefKind::Normal, &first_img[1..]),
+            };
+            let root = self.shared.intern(root_name);
+            return Ok(Reference {
+                range,
+                kind,
+                escaped: false,
+                esc_prefix: Box::default(),
+                more_prefix: Box::default(),
+                root,
+                chain,
+                literal: Box::default(),
+                first_token: Range::new(first_tok.start as usize, first_tok.end as usize),
+                computable: true,
+            });
+        }
         let literal_rest = |p: &Self, first: &str| -> String {
             let mut s = p.special_text(&first_tok);
             s.push_str(first);
