@@ -1347,12 +1347,12 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         let t = self.peek(0)?;
         self.next += 1;
         let img = self.img(&t);
-        let name: String = if t.kind == Kind::BracketedWord {
-            img[2..img.len() - 1].to_string()
+        let name: &'s str = if t.kind == Kind::BracketedWord {
+            &img[2..img.len() - 1]
         } else {
-            img[1..].to_string()
+            &img[1..]
         };
-        let kind = directive_kind(&name);
+        let kind = directive_kind(name);
         let is_macro = name == "macro";
         let is_block = match kind {
             Some(b) => b,
@@ -2151,10 +2151,13 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             text =
                 unescape_unicode(inner).map_err(|m| Error::eval(m).with_span(self.span_of(&t)))?;
         }
-        let q = quote as char;
-        let doubled: String = [q, q].iter().collect();
-        if text.contains(&doubled) {
-            text = std::borrow::Cow::Owned(text.replace(&doubled, &q.to_string()));
+        let (doubled, single) = if quote == b'"' {
+            ("\"\"", "\"")
+        } else {
+            ("''", "'")
+        };
+        if text.contains(doubled) {
+            text = std::borrow::Cow::Owned(text.replace(doubled, single));
         }
         let interpolate = quote == b'"' && (img.contains('$') || img.contains('#'));
         let range = Range::new(t.start as usize, t.end as usize);
