@@ -976,6 +976,7 @@ impl<'s> Lexer<'s> {
     }
 
     /// The next token (Velocity's `getNextToken`).
+    #[inline]
     pub fn next_token(&mut self) -> Result<Token, LexError> {
         if let Some(t) = self.quick_token() {
             return Ok(t);
@@ -1040,6 +1041,7 @@ impl<'s> Lexer<'s> {
         })
     }
 
+    #[inline(never)]
     fn next_token_general(&mut self) -> Result<Token, LexError> {
         let specials_start = self.specials.len() as u32;
         'token: loop {

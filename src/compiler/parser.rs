@@ -1777,14 +1777,24 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         let mut first_img: &str = &src[first_tok.start as usize..first_tok.end as usize];
         // The usual `$name`, `$!name`, `${`, `$!{`: one `$` first and no
         // backslash, so no escape, no prefix, nothing stripped.
+        // (`$` then a letter or `_`: the `$` prefix and a name, which holds
+        // neither `$` nor a backslash.)
         let b = first_img.as_bytes();
-        if b.first() == Some(&b'$') && !b[1..].iter().any(|c| matches!(c, b'$' | b'\\')) {
-            let root_img = &src[root_tok.start as usize..root_tok.end as usize];
-            let (kind, root_name) = match first_img.strip_prefix("$!") {
-                Some(rest) if rest.starts_with('{') => (RefKind::Quiet, root_img),
-                Some(rest) => (RefKind::Quiet, rest),
-                None if first_img == "${" => (RefKind::Formal, root_img),
-                None => (RefKind::Normal, &first_img[1..]),
+        let plain = b
+            .get(1)
+            .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_');
+        if b.first() == Some(&b'$') && (plain || !b[1..].iter().any(|c| matches!(c, b'$' | b'\\')))
+        {
+            let (kind, root_name) = if plain {
+                (RefKind::Normal, &first_img[1..])
+            } else {
+                let root_img = &src[root_tok.start as usize..root_tok.end as usize];
+                match first_img.strip_prefix("$!") {
+                    Some(rest) if rest.starts_with('{') => (RefKind::Quiet, root_img),
+                    Some(rest) => (RefKind::Quiet, rest),
+                    None if first_img == "${" => (RefKind::Formal, root_img),
+                    None => (RefKind::Normal, &first_img[1..]),
+                }
             };
             let root = self.shared.intern(root_name);
             return Ok(Reference {
