@@ -561,7 +561,7 @@ impl<'s> Lexer<'s> {
             in_directive: false,
             in_comment: false,
             in_set: false,
-            specials: Vec::new(),
+            specials: Vec::with_capacity(src.len() / 16),
         }
     }
 

@@ -283,7 +283,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             memo: HashMap::default(),
             scanned: 0,
             stripped: HashMap::default(),
-            nodes: Vec::new(),
+            nodes: Vec::with_capacity(src.len() / 32),
             block_start: 0,
         }
     }
@@ -1082,6 +1082,8 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         if let Some(e) = self.init_error {
             return Err(e);
         }
+        // (The scratch stack becomes the root block; its spare room is given back.)
+        self.nodes.shrink_to_fit();
         Ok(Ast {
             root: self.nodes,
             source_id: self.source_id,
