@@ -978,10 +978,11 @@ impl<'s> Lexer<'s> {
     /// The next token (Velocity's `getNextToken`).
     #[inline]
     pub fn next_token(&mut self) -> Result<Token, LexError> {
-        if let Some(t) = self.quick_token() {
+        let specials_start = self.specials.len() as u32;
+        if let Some(t) = self.quick_token(specials_start, true) {
             return Ok(t);
         }
-        self.next_token_general()
+        self.next_token_general(specials_start)
     }
 
     /// The most frequent tokens, lexed directly: text in `DEFAULT`, a name
@@ -989,10 +990,30 @@ impl<'s> Lexer<'s> {
     /// None of them has a token action; `best_match` gives the same kinds
     /// and lengths, and the `$` runs the same prefix action.
     #[inline]
-    fn quick_token(&mut self) -> Option<Token> {
+    fn quick_token(&mut self, specials_start: u32, first_round: bool) -> Option<Token> {
         let bytes = self.src.as_bytes();
         let start = self.pos;
         let first = *bytes.get(start)?;
+        if first_round
+            && matches!(self.state, LexState::Reference | LexState::RefModifier)
+            && first < 0x80
+            && (MASKS[self.state as usize][first as usize] == 0
+                || (matches!(first, b' ' | b'\t')
+                    && bytes[start..].iter().find(|b| !matches!(b, b' ' | b'\t')) != Some(&b'#')))
+        {
+            // The character that ends a reference (no definition of these
+            // states can match here, `#set(` included): a special token,
+            // then backup(1) and its action, as in `next_token_general`;
+            // then one more round for the token after it.
+            self.specials.push(Special {
+                kind: Kind::ReferenceTerminator,
+                start: start as u32,
+                end: start as u32 + 1,
+            });
+            self.in_reference = false;
+            self.pop();
+            return self.quick_token(specials_start, false);
+        }
         let mut p = start;
         if first == b'$' && !self.in_comment {
             let b1 = *bytes.get(start + 1)?;
@@ -1008,12 +1029,11 @@ impl<'s> Lexer<'s> {
                     let n = memchr::memchr3(b'$', b'#', b'\\', &bytes[start..])
                         .unwrap_or(bytes.len() - start);
                     self.pos = start + n;
-                    let sp = self.specials.len() as u32;
                     return Some(Token {
                         kind: Kind::Text,
                         start: start as u32,
                         end: self.pos as u32,
-                        specials: (sp, sp),
+                        specials: (specials_start, self.specials.len() as u32),
                     });
                 }
                 LexState::Reference | LexState::RefModifier | LexState::RefMod2
@@ -1032,18 +1052,16 @@ impl<'s> Lexer<'s> {
             Kind::Identifier
         };
         self.pos = p + n;
-        let sp = self.specials.len() as u32;
         Some(Token {
             kind,
             start: start as u32,
             end: self.pos as u32,
-            specials: (sp, sp),
+            specials: (specials_start, self.specials.len() as u32),
         })
     }
 
     #[inline(never)]
-    fn next_token_general(&mut self) -> Result<Token, LexError> {
-        let specials_start = self.specials.len() as u32;
+    fn next_token_general(&mut self, specials_start: u32) -> Result<Token, LexError> {
         'token: loop {
             let token_start = self.pos;
             if self.pos >= self.src.len() {

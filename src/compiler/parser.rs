@@ -1372,7 +1372,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             }
             self.lx.pop();
             self.lx.set_in_directive(false);
-            self.push_directive(first, &name, kind, (Vec::new(), Vec::new()), None)?;
+            self.push_directive(first, name, kind, (Vec::new(), Vec::new()), None)?;
             return Ok(());
         }
         self.consume_if(Kind::Whitespace)?;
@@ -1421,7 +1421,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         }
         self.consume(Kind::Rparen, "`)`")?;
         if !is_block {
-            self.push_directive(first, &name, kind, (args, arg_literals), None)?;
+            self.push_directive(first, name, kind, (args, arg_literals), None)?;
             return Ok(());
         }
         let block = self.block()?;
@@ -1448,7 +1448,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
                 ));
             }
         }
-        self.push_directive(first, &name, kind, (args, arg_literals), Some(block))
+        self.push_directive(first, name, kind, (args, arg_literals), Some(block))
     }
 
     fn push_directive(
