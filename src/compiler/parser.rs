@@ -466,6 +466,19 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         out
     }
 
+    /// Whether `special_text(t)` is not empty: it writes every `#` and `$`
+    /// of the special tokens (with the backslashes before a `$`), nothing else.
+    fn has_special_text(&self, t: &Token) -> bool {
+        t.specials.0 != t.specials.1
+            && self.lx.specials()[t.specials.0 as usize..t.specials.1 as usize]
+                .iter()
+                .any(|s| {
+                    self.src.as_bytes()[s.start as usize..s.end as usize]
+                        .iter()
+                        .any(|c| matches!(c, b'#' | b'$'))
+                })
+    }
+
     /// Velocity's `NodeUtils.tokenLiteral`.
     fn token_literal(&self, t: &Token) -> String {
         if t.kind == Kind::MultiLineComment {
@@ -1183,9 +1196,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
                         | Kind::EmptyIndex
                 ) {
                     self.next += 1;
-                    if t.kind != Kind::Dot
-                        && (t.specials.0 == t.specials.1 || self.special_text(&t).is_empty())
-                    {
+                    if t.kind != Kind::Dot && !self.has_special_text(&t) {
                         self.emit(Node::Text(Text::Source(Range::new(
                             t.start as usize,
                             t.end as usize,
