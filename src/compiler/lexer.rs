@@ -1038,6 +1038,42 @@ impl<'s> Lexer<'s> {
                 }
                 LexState::Reference | LexState::RefModifier | LexState::RefMod2
                     if first.is_ascii_alphabetic() || first == b'_' => {}
+                // Single tokens with their actions, as `best_match` and
+                // `token_action` give them.
+                LexState::Reference | LexState::RefModifier
+                    if first == b'.' && bytes.get(start + 1).is_some_and(|b| is_letter(*b)) =>
+                {
+                    // `<DOT>` matches `.` and the letter, then backs up one.
+                    self.pos = start + 1;
+                    self.switch_to(LexState::RefModifier);
+                    return Some(self.quick(Kind::Dot, start, specials_start));
+                }
+                LexState::RefModifier if first == b'(' => {
+                    self.pos = start + 1;
+                    if !self.in_comment {
+                        self.lparen += 1;
+                    }
+                    self.switch_to(LexState::RefMod2);
+                    return Some(self.quick(Kind::Lparen, start, specials_start));
+                }
+                LexState::RefMod2 if first == b')' => {
+                    self.pos = start + 1;
+                    self.switch_to(LexState::Reference);
+                    return Some(self.quick(Kind::Refmod2Rparen, start, specials_start));
+                }
+                LexState::Directive if matches!(first, b' ' | b'\t' | b'\n' | b'\r') => {
+                    self.pos = start
+                        + bytes[start..]
+                            .iter()
+                            .take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+                            .count();
+                    return Some(self.quick(Kind::Whitespace, start, specials_start));
+                }
+                LexState::Directive if first == b')' => {
+                    self.pos = start + keyword_nl(&bytes[start..], b")");
+                    self.rparen_handler();
+                    return Some(self.quick(Kind::Rparen, start, specials_start));
+                }
                 _ => return None,
             }
         }
@@ -1058,6 +1094,17 @@ impl<'s> Lexer<'s> {
             end: self.pos as u32,
             specials: (specials_start, self.specials.len() as u32),
         })
+    }
+
+    /// The token `start..pos`.
+    #[inline]
+    fn quick(&self, kind: Kind, start: usize, specials_start: u32) -> Token {
+        Token {
+            kind,
+            start: start as u32,
+            end: self.pos as u32,
+            specials: (specials_start, self.specials.len() as u32),
+        }
     }
 
     #[inline(never)]
