@@ -459,6 +459,23 @@ fn bracketed_word_len(s: &[u8]) -> usize {
     }
 }
 
+/// A directive name in `PRE_DIRECTIVE` (`s` starts with a letter): the
+/// keywords precede `<WORD>` and win a tie.
+fn directive_name(s: &[u8]) -> (Kind, usize) {
+    let mut best = (Kind::Word, word_len(s));
+    for (kind, n) in [
+        (Kind::End, keyword_nl(s, b"end")),
+        (Kind::IfDirective, lit(s, b"if")),
+        (Kind::ElseifDirective, lit(s, b"elseif")),
+        (Kind::ElseDirective, keyword_nl(s, b"else")),
+    ] {
+        if n > 0 && n >= best.1 && (n > best.1 || kind < best.0) {
+            best = (kind, n);
+        }
+    }
+    best
+}
+
 /// Length of `lit` at the start of `s`, or 0.
 fn lit(s: &[u8], lit: &[u8]) -> usize {
     if s.starts_with(lit) { lit.len() } else { 0 }
@@ -863,19 +880,7 @@ impl<'s> Lexer<'s> {
             }
             // A directive name: the keywords precede `<WORD>` and win a tie.
             LexState::PreDirective if first.is_ascii_alphabetic() => {
-                let w = word_len(s);
-                let mut best = (Kind::Word, w);
-                for (kind, n) in [
-                    (Kind::End, keyword_nl(s, b"end")),
-                    (Kind::IfDirective, lit(s, b"if")),
-                    (Kind::ElseifDirective, lit(s, b"elseif")),
-                    (Kind::ElseDirective, keyword_nl(s, b"else")),
-                ] {
-                    if n > 0 && n >= best.1 && (n > best.1 || kind < best.0) {
-                        best = (kind, n);
-                    }
-                }
-                return Some(best);
+                return Some(directive_name(s));
             }
             // `=` or `==`.
             LexState::Directive if first == b'=' => {
@@ -1055,6 +1060,22 @@ impl<'s> Lexer<'s> {
                     }
                     self.switch_to(LexState::RefMod2);
                     return Some(self.quick(Kind::Lparen, start, specials_start));
+                }
+                LexState::Directive if first == b'(' => {
+                    self.pos = start + 1;
+                    if !self.in_comment {
+                        self.lparen += 1;
+                    }
+                    return Some(self.quick(Kind::Lparen, start, specials_start));
+                }
+                LexState::Directive if first == b'=' => {
+                    let kind = if bytes.get(start + 1) == Some(&b'=') {
+                        Kind::LogicalEquals
+                    } else {
+                        Kind::Equals
+                    };
+                    self.pos = start + if kind == Kind::Equals { 1 } else { 2 };
+                    return Some(self.quick(kind, start, specials_start));
                 }
                 LexState::RefMod2 if first == b')' => {
                     self.pos = start + 1;
