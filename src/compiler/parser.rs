@@ -323,8 +323,12 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         Ok(self.toks[want])
     }
 
+    #[inline]
     fn ntk(&mut self) -> PResult<Kind> {
-        Ok(self.peek(0)?.kind)
+        if let Some(t) = self.toks.get(self.next) {
+            return Ok(t.kind);
+        }
+        Ok(self.fetch(0)?.kind)
     }
 
     fn img(&self, t: &Token) -> &'s str {
