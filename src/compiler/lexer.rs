@@ -1026,7 +1026,14 @@ impl<'s> Lexer<'s> {
                 return None;
             }
             self.pos = start + 1;
-            self.more_action(Kind::Dollar);
+            // more_action(Dollar), outside a comment.
+            if self.state == LexState::Reference {
+                self.in_reference = false;
+                self.pop();
+            }
+            self.in_reference = true;
+            self.push();
+            self.switch_to(LexState::Reference);
             p = start + 1;
         } else {
             match self.state {

@@ -323,6 +323,15 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         Ok(self.toks[want])
     }
 
+    /// The kind of the token `i` places ahead.
+    #[inline]
+    fn kind_at(&mut self, i: usize) -> PResult<Kind> {
+        if let Some(t) = self.toks.get(self.next + i) {
+            return Ok(t.kind);
+        }
+        Ok(self.fetch(i)?.kind)
+    }
+
     #[inline]
     fn ntk(&mut self) -> PResult<Kind> {
         if let Some(t) = self.toks.get(self.next) {
@@ -902,12 +911,12 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             // <LCURLY> <IDENTIFIER>.
             let r = match self.ntk()? {
                 Kind::Identifier => {
-                    let k1 = self.peek(1)?.kind;
+                    let k1 = self.kind_at(1)?;
                     self.scanned += if k1 == Kind::IndexLbracket { 2 } else { 3 };
                     true
                 }
                 Kind::Lcurly => {
-                    let k1 = self.peek(1)?.kind;
+                    let k1 = self.kind_at(1)?;
                     self.scanned += 3;
                     k1 == Kind::Identifier
                 }
@@ -930,7 +939,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             }
             // scan_method's <IDENTIFIER> reaches k = 2; when it fails, the
             // second alternative tries <IDENTIFIER> again.
-            let k1 = self.peek(1)?.kind;
+            let k1 = self.kind_at(1)?;
             self.scanned += if k1 == Kind::Identifier { 2 } else { 3 };
             return Ok(k1 == Kind::Identifier);
         }
@@ -962,12 +971,12 @@ impl<'s, 'sh> Parser<'s, 'sh> {
                 self.scanned += 1;
                 return Ok(false);
             }
-            if self.peek(1)?.kind != Kind::Lparen {
+            if self.kind_at(1)? != Kind::Lparen {
                 self.scanned += 2;
                 return Ok(false);
             }
             // The third token is the k-th: the first token matched in it ends the scan.
-            let k2 = self.peek(2)?.kind;
+            let k2 = self.kind_at(2)?;
             if k2 == Kind::Whitespace {
                 self.scanned += 3;
                 return Ok(true);
@@ -987,7 +996,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         if self.fast_ok(2, 0) {
             match self.ntk()? {
                 Kind::Whitespace => {
-                    let k1 = self.peek(1)?.kind;
+                    let k1 = self.kind_at(1)?;
                     self.scanned += 2;
                     return Ok(k1 == Kind::LogicalNot);
                 }
@@ -1026,7 +1035,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
                 Kind::Whitespace => {
                     // <WS> matched; <COMMA> and each alternative's first
                     // token are tried on the second token, the k-th.
-                    let k1 = self.peek(1)?.kind;
+                    let k1 = self.kind_at(1)?;
                     if k1 == Kind::Comma {
                         self.scanned += 2;
                         return Ok(true);
@@ -1046,7 +1055,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
                     // `Reference()` matches the name; its `( Index() )*`
                     // tries <INDEX_LBRACKET> on the second token (a match
                     // ends the scan), then `( ReferenceModifier() )*` <DOT>.
-                    let k1 = self.peek(1)?.kind;
+                    let k1 = self.kind_at(1)?;
                     self.scanned += if k1 == Kind::IndexLbracket { 4 } else { 5 };
                     return Ok(true);
                 }
