@@ -1068,6 +1068,26 @@ impl<'s> Lexer<'s> {
                     self.switch_to(LexState::RefMod2);
                     return Some(self.quick(Kind::Lparen, start, specials_start));
                 }
+                // Blanks not before `#` in DEFAULT: text (`#set(` cannot match).
+                LexState::Default
+                    if matches!(first, b' ' | b'\t')
+                        && bytes[start..].iter().find(|b| !matches!(b, b' ' | b'\t'))
+                            != Some(&b'#') =>
+                {
+                    let n = memchr::memchr3(b'$', b'#', b'\\', &bytes[start..])
+                        .unwrap_or(bytes.len() - start);
+                    self.pos = start + n;
+                    return Some(self.quick(Kind::Text, start, specials_start));
+                }
+                // A string literal in a method's arguments (no action there).
+                LexState::RefMod2 if matches!(first, b'"' | b'\'') => {
+                    let n = string_len(&bytes[start..]);
+                    if n == 0 {
+                        return None;
+                    }
+                    self.pos = start + n;
+                    return Some(self.quick(Kind::StringLiteral, start, specials_start));
+                }
                 LexState::Directive if first == b'(' => {
                     self.pos = start + 1;
                     if !self.in_comment {
