@@ -1144,6 +1144,29 @@ impl<'s> Lexer<'s> {
         })
     }
 
+    /// `#name` (not `#set`) outside comments: the `#` prefix with its
+    /// action, then the directive name in `PRE_DIRECTIVE` with its action,
+    /// as the general loop lexes them.
+    #[inline]
+    fn quick_directive(&mut self, specials_start: u32) -> Option<Token> {
+        let start = self.pos;
+        let bytes = self.src.as_bytes();
+        if bytes.get(start) != Some(&b'#') || self.in_comment || self.stack.len() >= MAX_STACK {
+            return None;
+        }
+        let b1 = *bytes.get(start + 1)?;
+        if !b1.is_ascii_alphabetic() || b1 == b's' {
+            return None;
+        }
+        self.pos = start + 1;
+        self.more_action(Kind::Hash);
+        let (kind, n) = directive_name(&bytes[start + 1..]);
+        self.pos = start + 1 + n;
+        let mut tok = self.quick(kind, start, specials_start);
+        self.token_action(&mut tok);
+        Some(tok)
+    }
+
     /// The token `start..pos`.
     #[inline]
     fn quick(&self, kind: Kind, start: usize, specials_start: u32) -> Token {
@@ -1157,6 +1180,9 @@ impl<'s> Lexer<'s> {
 
     #[inline(never)]
     fn next_token_general(&mut self, specials_start: u32) -> Result<Token, LexError> {
+        if let Some(t) = self.quick_directive(specials_start) {
+            return Ok(t);
+        }
         'token: loop {
             let token_start = self.pos;
             if self.pos >= self.src.len() {
