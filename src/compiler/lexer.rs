@@ -330,32 +330,33 @@ const fn can_start(kind: Kind, b: u8) -> bool {
 /// order, from a table computed at compile time (bit `i` of `MASKS[state][b]`
 /// is the state's `i`-th candidate; building it at run time took 1.4 million
 /// instructions, a fifth of a one-template `apigw-vtl render`).
-fn starting_with(state: LexState, b: u8) -> impl Iterator<Item = Kind> {
-    static MASKS: [[u64; 256]; 12] = {
-        let mut t = [[0u64; 256]; 12];
-        let mut s = 0;
-        while s < 12 {
-            let state = match LexState::from_u8(s as u8) {
-                Some(st) => st,
-                None => panic!("12 states"),
-            };
-            let cands = candidates(state);
-            assert!(cands.len() <= 64, "a state has at most 64 candidates");
-            let mut b = 0;
-            while b < 256 {
-                let mut i = 0;
-                while i < cands.len() {
-                    if can_start(cands[i], b as u8) {
-                        t[s][b] |= 1 << i;
-                    }
-                    i += 1;
+static MASKS: [[u64; 256]; 12] = {
+    let mut t = [[0u64; 256]; 12];
+    let mut s = 0;
+    while s < 12 {
+        let state = match LexState::from_u8(s as u8) {
+            Some(st) => st,
+            None => panic!("12 states"),
+        };
+        let cands = candidates(state);
+        assert!(cands.len() <= 64, "a state has at most 64 candidates");
+        let mut b = 0;
+        while b < 256 {
+            let mut i = 0;
+            while i < cands.len() {
+                if can_start(cands[i], b as u8) {
+                    t[s][b] |= 1 << i;
                 }
-                b += 1;
+                i += 1;
             }
-            s += 1;
+            b += 1;
         }
-        t
-    };
+        s += 1;
+    }
+    t
+};
+
+fn starting_with(state: LexState, b: u8) -> impl Iterator<Item = Kind> {
     let cands = candidates(state);
     let mut bits = MASKS[state as usize][b as usize];
     std::iter::from_fn(move || {
@@ -456,6 +457,23 @@ fn bracketed_word_len(s: &[u8]) -> usize {
         }
         _ => 0,
     }
+}
+
+/// A directive name in `PRE_DIRECTIVE` (`s` starts with a letter): the
+/// keywords precede `<WORD>` and win a tie.
+fn directive_name(s: &[u8]) -> (Kind, usize) {
+    let mut best = (Kind::Word, word_len(s));
+    for (kind, n) in [
+        (Kind::End, keyword_nl(s, b"end")),
+        (Kind::IfDirective, lit(s, b"if")),
+        (Kind::ElseifDirective, lit(s, b"elseif")),
+        (Kind::ElseDirective, keyword_nl(s, b"else")),
+    ] {
+        if n > 0 && n >= best.1 && (n > best.1 || kind < best.0) {
+            best = (kind, n);
+        }
+    }
+    best
 }
 
 /// Length of `lit` at the start of `s`, or 0.
@@ -560,7 +578,7 @@ impl<'s> Lexer<'s> {
             in_directive: false,
             in_comment: false,
             in_set: false,
-            specials: Vec::new(),
+            specials: Vec::with_capacity(src.len() / 16),
         }
     }
 
@@ -807,6 +825,11 @@ impl<'s> Lexer<'s> {
             }
             _ => {}
         }
+        let bits = MASKS[self.state as usize][first as usize];
+        if bits == 0 {
+            // No definition can start here: only the state's fallback.
+            return fallback(self.state).map(|f| (f, self.one_char(p)));
+        }
         match self.state {
             // Text up to the next `$`, `#` or `\\` (blanks may start `#set(`).
             LexState::Default if !matches!(first, b'$' | b'#' | b'\\' | b' ' | b'\t') => {
@@ -815,13 +838,76 @@ impl<'s> Lexer<'s> {
                     memchr::memchr3(b'$', b'#', b'\\', s).unwrap_or(s.len()),
                 ));
             }
-            // A name (`true` and `false` are keywords of these states).
-            LexState::Reference | LexState::RefModifier | LexState::RefMod2
-                if (first.is_ascii_alphabetic() || first == b'_')
-                    && first != b't'
-                    && first != b'f' =>
+            // Blanks not followed by `#`: `#set(` cannot match, so text in
+            // DEFAULT, the fallback in a reference.
+            LexState::Default | LexState::Reference | LexState::RefModifier
+                if matches!(first, b' ' | b'\t')
+                    && s.iter().find(|b| !matches!(b, b' ' | b'\t')) != Some(&b'#') =>
             {
-                return Some((Kind::Identifier, 1 + identifier_chars(&s[1..])));
+                return Some(if self.state == LexState::Default {
+                    (
+                        Kind::Text,
+                        memchr::memchr3(b'$', b'#', b'\\', s).unwrap_or(s.len()),
+                    )
+                } else {
+                    (Kind::ReferenceTerminator, 1)
+                });
+            }
+            // A name, or the keyword `true` / `false` (which precede
+            // `<IDENTIFIER>` and so win a tie).
+            LexState::Reference | LexState::RefModifier | LexState::RefMod2
+                if first.is_ascii_alphabetic() || first == b'_' =>
+            {
+                let n = 1 + identifier_chars(&s[1..]);
+                return Some(if n == 4 && s.starts_with(b"true") {
+                    (Kind::True, 4)
+                } else if n == 5 && s.starts_with(b"false") {
+                    (Kind::False, 5)
+                } else {
+                    (Kind::Identifier, n)
+                });
+            }
+            // `#set(` (or `#s...`, then only `#` matches) where `#set(` is defined.
+            LexState::Default | LexState::Reference | LexState::RefModifier | LexState::RefMod2
+                if first == b'#' && s.get(1) == Some(&b's') =>
+            {
+                let n = self.match_len(Kind::SetDirective, p);
+                return Some(if n > 0 {
+                    (Kind::SetDirective, n)
+                } else {
+                    (Kind::Hash, 1)
+                });
+            }
+            // A directive name: the keywords precede `<WORD>` and win a tie.
+            LexState::PreDirective if first.is_ascii_alphabetic() => {
+                return Some(directive_name(s));
+            }
+            // `=` or `==`.
+            LexState::Directive if first == b'=' => {
+                return Some(if s.get(1) == Some(&b'=') {
+                    (Kind::LogicalEquals, 2)
+                } else {
+                    (Kind::Equals, 1)
+                });
+            }
+            // A word: no operator keyword starts with this letter.
+            LexState::Directive
+                if first.is_ascii_alphabetic()
+                    && !matches!(first, b't' | b'f' | b'a' | b'o' | b'l' | b'g' | b'e' | b'n') =>
+            {
+                return Some((Kind::Word, word_len(s)));
+            }
+            // A string literal: the only definition starting with a quote
+            // in these states, which have no fallback.
+            LexState::Directive | LexState::RefMod2 | LexState::RefIndex
+                if matches!(first, b'"' | b'\'') =>
+            {
+                let n = string_len(s);
+                return if n > 0 {
+                    Some((Kind::StringLiteral, n))
+                } else {
+                    None
+                };
             }
             // `.name`: the only definition starting with `.` in these states.
             LexState::Reference | LexState::RefModifier
@@ -860,15 +946,19 @@ impl<'s> Lexer<'s> {
         let Some(f) = fallback(self.state) else {
             return best;
         };
-        let one_char = if first < 0x80 {
-            1
-        } else {
-            self.src[p..].chars().next().map_or(1, char::len_utf8)
-        };
+        let one_char = self.one_char(p);
         match (best, Some(f)) {
             (None, Some(f)) => Some((f, one_char)),
             (Some((k, n)), Some(f)) if n == one_char && k > f => Some((f, one_char)),
             (b, _) => b,
+        }
+    }
+
+    /// The length of the character at `p`.
+    fn one_char(&self, p: usize) -> usize {
+        match self.src.as_bytes().get(p) {
+            Some(b) if *b < 0x80 => 1,
+            _ => self.src[p..].chars().next().map_or(1, char::len_utf8),
         }
     }
 
@@ -891,8 +981,208 @@ impl<'s> Lexer<'s> {
     }
 
     /// The next token (Velocity's `getNextToken`).
+    #[inline]
     pub fn next_token(&mut self) -> Result<Token, LexError> {
         let specials_start = self.specials.len() as u32;
+        if let Some(t) = self.quick_token(specials_start, true) {
+            return Ok(t);
+        }
+        self.next_token_general(specials_start)
+    }
+
+    /// The most frequent tokens, lexed directly: text in `DEFAULT`, a name
+    /// in a reference, and `$name` (the `$` prefix and the name after it).
+    /// None of them has a token action; `best_match` gives the same kinds
+    /// and lengths, and the `$` runs the same prefix action.
+    #[inline]
+    fn quick_token(&mut self, specials_start: u32, first_round: bool) -> Option<Token> {
+        let bytes = self.src.as_bytes();
+        let start = self.pos;
+        let first = *bytes.get(start)?;
+        if first_round
+            && matches!(self.state, LexState::Reference | LexState::RefModifier)
+            && first < 0x80
+            && (MASKS[self.state as usize][first as usize] == 0
+                || (matches!(first, b' ' | b'\t')
+                    && bytes[start..].iter().find(|b| !matches!(b, b' ' | b'\t')) != Some(&b'#')))
+        {
+            // The character that ends a reference (no definition of these
+            // states can match here, `#set(` included): a special token,
+            // then backup(1) and its action, as in `next_token_general`;
+            // then one more round for the token after it.
+            self.specials.push(Special {
+                kind: Kind::ReferenceTerminator,
+                start: start as u32,
+                end: start as u32 + 1,
+            });
+            self.in_reference = false;
+            self.pop();
+            return self.quick_token(specials_start, false);
+        }
+        let mut p = start;
+        if first == b'$' && !self.in_comment {
+            let b1 = *bytes.get(start + 1)?;
+            if !(b1.is_ascii_alphabetic() || b1 == b'_') || self.stack.len() >= MAX_STACK {
+                return None;
+            }
+            self.pos = start + 1;
+            // more_action(Dollar), outside a comment.
+            if self.state == LexState::Reference {
+                self.in_reference = false;
+                self.pop();
+            }
+            self.in_reference = true;
+            self.push();
+            self.switch_to(LexState::Reference);
+            p = start + 1;
+        } else {
+            match self.state {
+                LexState::Default if !matches!(first, b'$' | b'#' | b'\\' | b' ' | b'\t') => {
+                    let n = memchr::memchr3(b'$', b'#', b'\\', &bytes[start..])
+                        .unwrap_or(bytes.len() - start);
+                    self.pos = start + n;
+                    return Some(Token {
+                        kind: Kind::Text,
+                        start: start as u32,
+                        end: self.pos as u32,
+                        specials: (specials_start, self.specials.len() as u32),
+                    });
+                }
+                LexState::Reference | LexState::RefModifier | LexState::RefMod2
+                    if first.is_ascii_alphabetic() || first == b'_' => {}
+                // Single tokens with their actions, as `best_match` and
+                // `token_action` give them.
+                LexState::Reference | LexState::RefModifier
+                    if first == b'.' && bytes.get(start + 1).is_some_and(|b| is_letter(*b)) =>
+                {
+                    // `<DOT>` matches `.` and the letter, then backs up one.
+                    self.pos = start + 1;
+                    self.switch_to(LexState::RefModifier);
+                    return Some(self.quick(Kind::Dot, start, specials_start));
+                }
+                LexState::RefModifier if first == b'(' => {
+                    self.pos = start + 1;
+                    if !self.in_comment {
+                        self.lparen += 1;
+                    }
+                    self.switch_to(LexState::RefMod2);
+                    return Some(self.quick(Kind::Lparen, start, specials_start));
+                }
+                // Blanks not before `#` in DEFAULT: text (`#set(` cannot match).
+                LexState::Default
+                    if matches!(first, b' ' | b'\t')
+                        && bytes[start..].iter().find(|b| !matches!(b, b' ' | b'\t'))
+                            != Some(&b'#') =>
+                {
+                    let n = memchr::memchr3(b'$', b'#', b'\\', &bytes[start..])
+                        .unwrap_or(bytes.len() - start);
+                    self.pos = start + n;
+                    return Some(self.quick(Kind::Text, start, specials_start));
+                }
+                // A string literal in a method's arguments (no action there).
+                LexState::RefMod2 if matches!(first, b'"' | b'\'') => {
+                    let n = string_len(&bytes[start..]);
+                    if n == 0 {
+                        return None;
+                    }
+                    self.pos = start + n;
+                    return Some(self.quick(Kind::StringLiteral, start, specials_start));
+                }
+                LexState::Directive if first == b'(' => {
+                    self.pos = start + 1;
+                    if !self.in_comment {
+                        self.lparen += 1;
+                    }
+                    return Some(self.quick(Kind::Lparen, start, specials_start));
+                }
+                LexState::Directive if first == b'=' => {
+                    let kind = if bytes.get(start + 1) == Some(&b'=') {
+                        Kind::LogicalEquals
+                    } else {
+                        Kind::Equals
+                    };
+                    self.pos = start + if kind == Kind::Equals { 1 } else { 2 };
+                    return Some(self.quick(kind, start, specials_start));
+                }
+                LexState::RefMod2 if first == b')' => {
+                    self.pos = start + 1;
+                    self.switch_to(LexState::Reference);
+                    return Some(self.quick(Kind::Refmod2Rparen, start, specials_start));
+                }
+                LexState::Directive if matches!(first, b' ' | b'\t' | b'\n' | b'\r') => {
+                    self.pos = start
+                        + bytes[start..]
+                            .iter()
+                            .take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+                            .count();
+                    return Some(self.quick(Kind::Whitespace, start, specials_start));
+                }
+                LexState::Directive if first == b')' => {
+                    self.pos = start + keyword_nl(&bytes[start..], b")");
+                    self.rparen_handler();
+                    return Some(self.quick(Kind::Rparen, start, specials_start));
+                }
+                _ => return None,
+            }
+        }
+        // A name (or `true` / `false`) at `p`, in a reference state.
+        let s = &bytes[p..];
+        let n = 1 + identifier_chars(&s[1..]);
+        let kind = if n == 4 && s.starts_with(b"true") {
+            Kind::True
+        } else if n == 5 && s.starts_with(b"false") {
+            Kind::False
+        } else {
+            Kind::Identifier
+        };
+        self.pos = p + n;
+        Some(Token {
+            kind,
+            start: start as u32,
+            end: self.pos as u32,
+            specials: (specials_start, self.specials.len() as u32),
+        })
+    }
+
+    /// `#name` (not `#set`) outside comments: the `#` prefix with its
+    /// action, then the directive name in `PRE_DIRECTIVE` with its action,
+    /// as the general loop lexes them.
+    #[inline]
+    fn quick_directive(&mut self, specials_start: u32) -> Option<Token> {
+        let start = self.pos;
+        let bytes = self.src.as_bytes();
+        if bytes.get(start) != Some(&b'#') || self.in_comment || self.stack.len() >= MAX_STACK {
+            return None;
+        }
+        let b1 = *bytes.get(start + 1)?;
+        if !b1.is_ascii_alphabetic() || b1 == b's' {
+            return None;
+        }
+        self.pos = start + 1;
+        self.more_action(Kind::Hash);
+        let (kind, n) = directive_name(&bytes[start + 1..]);
+        self.pos = start + 1 + n;
+        let mut tok = self.quick(kind, start, specials_start);
+        self.token_action(&mut tok);
+        Some(tok)
+    }
+
+    /// The token `start..pos`.
+    #[inline]
+    fn quick(&self, kind: Kind, start: usize, specials_start: u32) -> Token {
+        Token {
+            kind,
+            start: start as u32,
+            end: self.pos as u32,
+            specials: (specials_start, self.specials.len() as u32),
+        }
+    }
+
+    #[inline(never)]
+    fn next_token_general(&mut self, specials_start: u32) -> Result<Token, LexError> {
+        if let Some(t) = self.quick_directive(specials_start) {
+            return Ok(t);
+        }
         'token: loop {
             let token_start = self.pos;
             if self.pos >= self.src.len() {

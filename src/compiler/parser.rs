@@ -123,6 +123,7 @@ impl Shared {
         self.index.get(name).copied()
     }
 
+    #[inline]
     pub fn intern(&mut self, name: &str) -> Sym {
         let b = name.as_bytes();
         let slot = match (b.first(), b.last()) {
@@ -136,6 +137,11 @@ impl Shared {
         {
             return s;
         }
+        self.intern_slow(name, slot)
+    }
+
+    #[inline(never)]
+    fn intern_slow(&mut self, name: &str, slot: usize) -> Sym {
         let s = match self.index.get(name) {
             Some(&s) => s,
             None => {
@@ -246,6 +252,11 @@ pub struct Parser<'s, 'sh> {
     /// afterwards (an enclosing escaped reference, an unknown `#name(...)`) shows
     /// `\$p` inside it as `$p`.
     stripped: HashMap<u32, u32, std::hash::BuildHasherDefault<Fnv>>,
+    /// The nodes of the blocks being parsed, innermost last: a block's
+    /// nodes are `nodes[block_start..]`, moved into a vector of the exact
+    /// size when the block ends (one allocation per block, no regrowth).
+    nodes: Vec<Node>,
+    block_start: usize,
 }
 
 /// Tokens all lookaheads of one parse may scan before the parse is stopped.
@@ -272,6 +283,8 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             memo: HashMap::default(),
             scanned: 0,
             stripped: HashMap::default(),
+            nodes: Vec::with_capacity(src.len() / 32),
+            block_start: 0,
         }
     }
 
@@ -310,8 +323,21 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         Ok(self.toks[want])
     }
 
+    /// The kind of the token `i` places ahead.
+    #[inline]
+    fn kind_at(&mut self, i: usize) -> PResult<Kind> {
+        if let Some(t) = self.toks.get(self.next + i) {
+            return Ok(t.kind);
+        }
+        Ok(self.fetch(i)?.kind)
+    }
+
+    #[inline]
     fn ntk(&mut self) -> PResult<Kind> {
-        Ok(self.peek(0)?.kind)
+        if let Some(t) = self.toks.get(self.next) {
+            return Ok(t.kind);
+        }
+        Ok(self.fetch(0)?.kind)
     }
 
     fn img(&self, t: &Token) -> &'s str {
@@ -451,6 +477,19 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             }
         }
         out
+    }
+
+    /// Whether `special_text(t)` is not empty: it writes every `#` and `$`
+    /// of the special tokens (with the backslashes before a `$`), nothing else.
+    fn has_special_text(&self, t: &Token) -> bool {
+        t.specials.0 != t.specials.1
+            && self.lx.specials()[t.specials.0 as usize..t.specials.1 as usize]
+                .iter()
+                .any(|s| {
+                    self.src.as_bytes()[s.start as usize..s.end as usize]
+                        .iter()
+                        .any(|c| matches!(c, b'#' | b'$'))
+                })
     }
 
     /// Velocity's `NodeUtils.tokenLiteral`.
@@ -872,12 +911,12 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             // <LCURLY> <IDENTIFIER>.
             let r = match self.ntk()? {
                 Kind::Identifier => {
-                    let k1 = self.peek(1)?.kind;
+                    let k1 = self.kind_at(1)?;
                     self.scanned += if k1 == Kind::IndexLbracket { 2 } else { 3 };
                     true
                 }
                 Kind::Lcurly => {
-                    let k1 = self.peek(1)?.kind;
+                    let k1 = self.kind_at(1)?;
                     self.scanned += 3;
                     k1 == Kind::Identifier
                 }
@@ -900,7 +939,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             }
             // scan_method's <IDENTIFIER> reaches k = 2; when it fails, the
             // second alternative tries <IDENTIFIER> again.
-            let k1 = self.peek(1)?.kind;
+            let k1 = self.kind_at(1)?;
             self.scanned += if k1 == Kind::Identifier { 2 } else { 3 };
             return Ok(k1 == Kind::Identifier);
         }
@@ -932,12 +971,12 @@ impl<'s, 'sh> Parser<'s, 'sh> {
                 self.scanned += 1;
                 return Ok(false);
             }
-            if self.peek(1)?.kind != Kind::Lparen {
+            if self.kind_at(1)? != Kind::Lparen {
                 self.scanned += 2;
                 return Ok(false);
             }
             // The third token is the k-th: the first token matched in it ends the scan.
-            let k2 = self.peek(2)?.kind;
+            let k2 = self.kind_at(2)?;
             if k2 == Kind::Whitespace {
                 self.scanned += 3;
                 return Ok(true);
@@ -957,7 +996,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         if self.fast_ok(2, 0) {
             match self.ntk()? {
                 Kind::Whitespace => {
-                    let k1 = self.peek(1)?.kind;
+                    let k1 = self.kind_at(1)?;
                     self.scanned += 2;
                     return Ok(k1 == Kind::LogicalNot);
                 }
@@ -969,6 +1008,65 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             }
         }
         self.lookahead(2, Self::scan_not)
+    }
+
+    /// `LOOKAHEAD(2) [<WS>] [<COMMA> [<WS>]] DirectiveArg()`: the loop
+    /// guard of a directive's arguments.
+    fn directive_arg_follows(&mut self) -> PResult<bool> {
+        // The first token of each alternative of `DirectiveArg()`, in the
+        // order scanned (`Reference()` tries a name, then `{`;
+        // `IntegerRange()` and `ObjectArray()` both start with `[`).
+        const ARG_FIRST: [Kind; 11] = [
+            Kind::Identifier,
+            Kind::Lcurly,
+            Kind::Word,
+            Kind::StringLiteral,
+            Kind::IntegerLiteral,
+            Kind::Lbracket,
+            Kind::FloatingPointLiteral,
+            Kind::LeftCurley,
+            Kind::Lbracket,
+            Kind::True,
+            Kind::False,
+        ];
+        // The scan tries <WS> (1), <COMMA> (1), then the alternatives.
+        if self.fast_ok(2 + ARG_FIRST.len() as u64, 1) {
+            match self.ntk()? {
+                Kind::Whitespace => {
+                    // <WS> matched; <COMMA> and each alternative's first
+                    // token are tried on the second token, the k-th.
+                    let k1 = self.kind_at(1)?;
+                    if k1 == Kind::Comma {
+                        self.scanned += 2;
+                        return Ok(true);
+                    }
+                    return Ok(match ARG_FIRST.iter().position(|k| *k == k1) {
+                        Some(i) => {
+                            self.scanned += 2 + i as u64 + 1;
+                            true
+                        }
+                        None => {
+                            self.scanned += 2 + ARG_FIRST.len() as u64;
+                            false
+                        }
+                    });
+                }
+                Kind::Identifier => {
+                    // `Reference()` matches the name; its `( Index() )*`
+                    // tries <INDEX_LBRACKET> on the second token (a match
+                    // ends the scan), then `( ReferenceModifier() )*` <DOT>.
+                    let k1 = self.kind_at(1)?;
+                    self.scanned += if k1 == Kind::IndexLbracket { 4 } else { 5 };
+                    return Ok(true);
+                }
+                k if k != Kind::Comma && !ARG_FIRST.contains(&k) => {
+                    self.scanned += 2 + ARG_FIRST.len() as u64;
+                    return Ok(false);
+                }
+                _ => {}
+            }
+        }
+        self.lookahead(2, Self::scan_next_directive_arg)
     }
 
     /// The unlimited lookahead before `IntegerRange()`: it fails at once
@@ -985,9 +1083,8 @@ impl<'s, 'sh> Parser<'s, 'sh> {
 
     /// `process()`: the whole template.
     pub fn parse_template(mut self) -> PResult<Ast> {
-        let mut root = Vec::new();
         while starts_statement(self.ntk()?) {
-            self.statement(&mut root)?;
+            self.statement()?;
             // No production holds an index into the consumed tokens between
             // top-level statements: drop them.
             self.toks.drain(..self.next);
@@ -1008,40 +1105,55 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             };
             return Err(err);
         }
-        merge_text(&mut root, self.src);
         if let Some(e) = self.init_error {
             return Err(e);
         }
+        // (The scratch stack becomes the root block; its spare room is given back.)
+        self.nodes.shrink_to_fit();
         Ok(Ast {
-            root,
+            root: self.nodes,
             source_id: self.source_id,
         })
     }
 
     fn block(&mut self) -> PResult<Block> {
-        let mut nodes = Vec::new();
+        let outer = self.block_start;
+        self.block_start = self.nodes.len();
         while starts_statement(self.ntk()?) {
-            self.statement(&mut nodes)?;
+            self.statement()?;
         }
-        merge_text(&mut nodes, self.src);
+        let nodes = self.nodes.drain(self.block_start..).collect();
+        self.block_start = outer;
         Ok(nodes)
     }
 
-    fn statement(&mut self, out: &mut Block) -> PResult<()> {
+    /// Adds a node to the current block, merging adjacent text nodes.
+    fn emit(&mut self, node: Node) {
+        if let Node::Text(b) = &node
+            && self.nodes.len() > self.block_start
+            && let Some(Node::Text(a)) = self.nodes.last_mut()
+        {
+            *a = merge_texts(a, b, self.src);
+            return;
+        }
+        self.nodes.push(node);
+    }
+
+    fn statement(&mut self) -> PResult<()> {
         self.enter()?;
-        let r = self.statement_inner(out);
+        let r = self.statement_inner();
         self.leave();
         r
     }
 
-    fn statement_inner(&mut self, out: &mut Block) -> PResult<()> {
+    fn statement_inner(&mut self) -> PResult<()> {
         let k = self.ntk()?;
         if k == Kind::IfDirective {
-            return self.if_statement(out);
+            return self.if_statement();
         }
         if self.reference_follows()? {
             let r = self.reference()?;
-            out.push(Node::Reference(Box::new(r)));
+            self.emit(Node::Reference(Box::new(r)));
             return Ok(());
         }
         match k {
@@ -1056,7 +1168,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
                 if let Some(cut) = cut
                     && cut > 0
                 {
-                    out.push(Node::Text(Text::Owned(img[..cut].into())));
+                    self.emit(Node::Text(Text::Owned(img[..cut].into())));
                 }
                 Ok(())
             }
@@ -1066,19 +1178,19 @@ impl<'s, 'sh> Parser<'s, 'sh> {
                 // Velocity cuts 3 characters at each end of the token's image.
                 let inner = java_substring(img, 3, img.encode_utf16().count().saturating_sub(3));
                 if !inner.is_empty() {
-                    out.push(Node::Text(Text::Owned(inner.into())));
+                    self.emit(Node::Text(Text::Owned(inner.into())));
                 }
                 Ok(())
             }
-            Kind::SetDirective => self.set_directive(out),
+            Kind::SetDirective => self.set_directive(),
             Kind::EscapeDirective => {
                 let t = self.consume(Kind::EscapeDirective, "an escaped directive")?;
                 let text = self.escaped_directive(self.img(&t));
-                out.push(Node::Text(Text::Owned(text.into())));
+                self.emit(Node::Text(Text::Owned(text.into())));
                 Ok(())
             }
-            Kind::DoubleEscape => self.escape(out),
-            Kind::Word | Kind::BracketedWord => self.directive(out),
+            Kind::DoubleEscape => self.escape(),
+            Kind::Word | Kind::BracketedWord => self.directive(),
             _ => {
                 // Text(): TEXT DOT RPAREN LPAREN INTEGER FLOAT STRING ESCAPE LCURLY RCURLY EMPTY_INDEX
                 let t = self.peek(0)?;
@@ -1097,15 +1209,13 @@ impl<'s, 'sh> Parser<'s, 'sh> {
                         | Kind::EmptyIndex
                 ) {
                     self.next += 1;
-                    if t.kind != Kind::Dot
-                        && (t.specials.0 == t.specials.1 || self.special_text(&t).is_empty())
-                    {
-                        out.push(Node::Text(Text::Source(Range::new(
+                    if t.kind != Kind::Dot && !self.has_special_text(&t) {
+                        self.emit(Node::Text(Text::Source(Range::new(
                             t.start as usize,
                             t.end as usize,
                         ))));
                     } else {
-                        out.push(Node::Text(Text::Owned(self.token_literal(&t).into())));
+                        self.emit(Node::Text(Text::Owned(self.token_literal(&t).into())));
                     }
                     Ok(())
                 } else {
@@ -1134,7 +1244,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
     }
 
     /// `Escape()`: a run of `\\` before a directive or text.
-    fn escape(&mut self, out: &mut Block) -> PResult<()> {
+    fn escape(&mut self) -> PResult<()> {
         let mut count = 0usize;
         loop {
             self.consume(Kind::DoubleEscape, "`\\\\`")?;
@@ -1154,12 +1264,12 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             control = true;
         }
         let text = if control { "\\" } else { "\\\\" }.repeat(count);
-        out.push(Node::Text(Text::Owned(text.into())));
+        self.emit(Node::Text(Text::Owned(text.into())));
         Ok(())
     }
 
     /// `SetDirective()`
-    fn set_directive(&mut self, out: &mut Block) -> PResult<()> {
+    fn set_directive(&mut self) -> PResult<()> {
         let first = self.next;
         let set_tok = self.consume(Kind::SetDirective, "`#set(`")?;
         self.consume_if(Kind::Whitespace)?;
@@ -1185,7 +1295,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         self.consume(Kind::Rparen, "`)`")?;
         self.lx.in_set = false;
         self.consume_if(Kind::Newline)?;
-        out.push(Node::Set(Box::new(SetNode {
+        self.emit(Node::Set(Box::new(SetNode {
             range: self.range_from(first),
             lhs,
             rhs,
@@ -1194,7 +1304,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
     }
 
     /// `IfStatement()`
-    fn if_statement(&mut self, out: &mut Block) -> PResult<()> {
+    fn if_statement(&mut self) -> PResult<()> {
         let first = self.next;
         let if_tok = self.consume(Kind::IfDirective, "`#if`")?;
         let mut branches = Vec::new();
@@ -1217,7 +1327,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             return Err(self.unclosed("#if", opened));
         }
         self.consume(Kind::End, "`#end`")?;
-        out.push(Node::If(Box::new(IfNode {
+        self.emit(Node::If(Box::new(IfNode {
             range: self.range_from(first),
             branches,
             otherwise,
@@ -1258,17 +1368,17 @@ impl<'s, 'sh> Parser<'s, 'sh> {
     }
 
     /// `Directive()`: `#foreach`, `#macro`, macro calls, and `#word` text.
-    fn directive(&mut self, out: &mut Block) -> PResult<()> {
+    fn directive(&mut self) -> PResult<()> {
         let first = self.next;
         let t = self.peek(0)?;
         self.next += 1;
         let img = self.img(&t);
-        let name: String = if t.kind == Kind::BracketedWord {
-            img[2..img.len() - 1].to_string()
+        let name: &'s str = if t.kind == Kind::BracketedWord {
+            &img[2..img.len() - 1]
         } else {
-            img[1..].to_string()
+            &img[1..]
         };
-        let kind = directive_kind(&name);
+        let kind = directive_kind(name);
         let is_macro = name == "macro";
         let is_block = match kind {
             Some(b) => b,
@@ -1286,7 +1396,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             }
             self.lx.pop();
             self.lx.set_in_directive(false);
-            self.push_directive(out, first, &name, kind, (Vec::new(), Vec::new()), None)?;
+            self.push_directive(first, name, kind, (Vec::new(), Vec::new()), None)?;
             return Ok(());
         }
         self.consume_if(Kind::Whitespace)?;
@@ -1294,7 +1404,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         let mut args = Vec::new();
         let mut arg_literals = Vec::new();
         let mut arg_pos = 0usize;
-        while self.lookahead(2, Self::scan_next_directive_arg)? {
+        while self.directive_arg_follows()? {
             self.consume_if(Kind::Whitespace)?;
             if self.consume_if(Kind::Comma)?.is_some() {
                 self.consume_if(Kind::Whitespace)?;
@@ -1335,7 +1445,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         }
         self.consume(Kind::Rparen, "`)`")?;
         if !is_block {
-            self.push_directive(out, first, &name, kind, (args, arg_literals), None)?;
+            self.push_directive(first, name, kind, (args, arg_literals), None)?;
             return Ok(());
         }
         let block = self.block()?;
@@ -1362,12 +1472,11 @@ impl<'s, 'sh> Parser<'s, 'sh> {
                 ));
             }
         }
-        self.push_directive(out, first, &name, kind, (args, arg_literals), Some(block))
+        self.push_directive(first, name, kind, (args, arg_literals), Some(block))
     }
 
     fn push_directive(
         &mut self,
-        out: &mut Block,
         first: usize,
         name: &str,
         kind: Option<bool>,
@@ -1526,7 +1635,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
                 }))
             }
         };
-        out.push(node);
+        self.emit(node);
         Ok(())
     }
 
@@ -1692,6 +1801,41 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         let range = self.range_from(first_index);
         let src = self.src;
         let mut first_img: &str = &src[first_tok.start as usize..first_tok.end as usize];
+        // The usual `$name`, `$!name`, `${`, `$!{`: one `$` first and no
+        // backslash, so no escape, no prefix, nothing stripped.
+        // (`$` then a letter or `_`: the `$` prefix and a name, which holds
+        // neither `$` nor a backslash.)
+        let b = first_img.as_bytes();
+        let plain = b
+            .get(1)
+            .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_');
+        if b.first() == Some(&b'$') && (plain || !b[1..].iter().any(|c| matches!(c, b'$' | b'\\')))
+        {
+            let (kind, root_name) = if plain {
+                (RefKind::Normal, &first_img[1..])
+            } else {
+                let root_img = &src[root_tok.start as usize..root_tok.end as usize];
+                match first_img.strip_prefix("$!") {
+                    Some(rest) if rest.starts_with('{') => (RefKind::Quiet, root_img),
+                    Some(rest) => (RefKind::Quiet, rest),
+                    None if first_img == "${" => (RefKind::Formal, root_img),
+                    None => (RefKind::Normal, &first_img[1..]),
+                }
+            };
+            let root = self.shared.intern(root_name);
+            return Ok(Reference {
+                range,
+                kind,
+                escaped: false,
+                esc_prefix: Box::default(),
+                more_prefix: Box::default(),
+                root,
+                chain,
+                literal: Box::default(),
+                first_token: Range::new(first_tok.start as usize, first_tok.end as usize),
+                computable: true,
+            });
+        }
         let literal_rest = |p: &Self, first: &str| -> String {
             let mut s = p.special_text(&first_tok);
             s.push_str(first);
@@ -2043,10 +2187,13 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             text =
                 unescape_unicode(inner).map_err(|m| Error::eval(m).with_span(self.span_of(&t)))?;
         }
-        let q = quote as char;
-        let doubled: String = [q, q].iter().collect();
-        if text.contains(&doubled) {
-            text = std::borrow::Cow::Owned(text.replace(&doubled, &q.to_string()));
+        let (doubled, single) = if quote == b'"' {
+            ("\"\"", "\"")
+        } else {
+            ("''", "'")
+        };
+        if text.contains(doubled) {
+            text = std::borrow::Cow::Owned(text.replace(doubled, single));
         }
         let interpolate = quote == b'"' && (img.contains('$') || img.contains('#'));
         let range = Range::new(t.start as usize, t.end as usize);
@@ -2107,8 +2254,21 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         r
     }
 
+    /// `ConditionalOrExpression()` down to `MultiplicativeExpression()`,
+    /// by precedence climbing: each level's `*_rest` continues from an
+    /// operand already parsed, so an expression whose first operand is
+    /// followed by no binary operator (the usual case) returns at once
+    /// instead of passing through seven levels.
     fn or_expr(&mut self) -> PResult<Expr> {
-        let mut e = self.and_expr()?;
+        let e = self.unary()?;
+        if !is_binary_operator(self.ntk()?) {
+            return Ok(e);
+        }
+        self.or_rest(e)
+    }
+
+    fn or_rest(&mut self, e: Expr) -> PResult<Expr> {
+        let mut e = self.and_rest(e)?;
         while self.ntk()? == Kind::LogicalOr {
             self.consume(Kind::LogicalOr, "`||`")?;
             let r = self.and_expr()?;
@@ -2118,7 +2278,12 @@ impl<'s, 'sh> Parser<'s, 'sh> {
     }
 
     fn and_expr(&mut self) -> PResult<Expr> {
-        let mut e = self.equality()?;
+        let e = self.unary()?;
+        self.and_rest(e)
+    }
+
+    fn and_rest(&mut self, e: Expr) -> PResult<Expr> {
+        let mut e = self.equality_rest(e)?;
         while self.ntk()? == Kind::LogicalAnd {
             self.consume(Kind::LogicalAnd, "`&&`")?;
             let r = self.equality()?;
@@ -2128,7 +2293,12 @@ impl<'s, 'sh> Parser<'s, 'sh> {
     }
 
     fn equality(&mut self) -> PResult<Expr> {
-        let mut e = self.relational()?;
+        let e = self.unary()?;
+        self.equality_rest(e)
+    }
+
+    fn equality_rest(&mut self, e: Expr) -> PResult<Expr> {
+        let mut e = self.relational_rest(e)?;
         loop {
             match self.ntk()? {
                 Kind::LogicalEquals => {
@@ -2147,7 +2317,12 @@ impl<'s, 'sh> Parser<'s, 'sh> {
     }
 
     fn relational(&mut self) -> PResult<Expr> {
-        let mut e = self.additive()?;
+        let e = self.unary()?;
+        self.relational_rest(e)
+    }
+
+    fn relational_rest(&mut self, e: Expr) -> PResult<Expr> {
+        let mut e = self.additive_rest(e)?;
         loop {
             let k = self.ntk()?;
             let make: fn(Box<Expr>, Box<Expr>) -> Expr = match k {
@@ -2164,7 +2339,12 @@ impl<'s, 'sh> Parser<'s, 'sh> {
     }
 
     fn additive(&mut self) -> PResult<Expr> {
-        let mut e = self.multiplicative()?;
+        let e = self.unary()?;
+        self.additive_rest(e)
+    }
+
+    fn additive_rest(&mut self, e: Expr) -> PResult<Expr> {
+        let mut e = self.multiplicative_rest(e)?;
         loop {
             let k = self.ntk()?;
             if !matches!(k, Kind::Plus | Kind::Minus) {
@@ -2182,7 +2362,11 @@ impl<'s, 'sh> Parser<'s, 'sh> {
     }
 
     fn multiplicative(&mut self) -> PResult<Expr> {
-        let mut e = self.unary()?;
+        let e = self.unary()?;
+        self.multiplicative_rest(e)
+    }
+
+    fn multiplicative_rest(&mut self, mut e: Expr) -> PResult<Expr> {
         loop {
             let k = self.ntk()?;
             if !matches!(k, Kind::Multiply | Kind::Divide | Kind::Modulus) {
@@ -2280,6 +2464,26 @@ impl<'s, 'sh> Parser<'s, 'sh> {
     }
 }
 
+/// Whether a token continues an expression as a binary operator.
+fn is_binary_operator(k: Kind) -> bool {
+    matches!(
+        k,
+        Kind::LogicalOr
+            | Kind::LogicalAnd
+            | Kind::LogicalEquals
+            | Kind::LogicalNotEquals
+            | Kind::LogicalLt
+            | Kind::LogicalGt
+            | Kind::LogicalLe
+            | Kind::LogicalGe
+            | Kind::Plus
+            | Kind::Minus
+            | Kind::Multiply
+            | Kind::Divide
+            | Kind::Modulus
+    )
+}
+
 /// Java's `s.substring(begin, end)` counted in UTF-16 units, clamped to the
 /// string (callers only pass in-range indexes for ASCII prefixes).
 fn java_substring(s: &str, begin: usize, end: usize) -> &str {
@@ -2338,27 +2542,19 @@ fn unescape_unicode(s: &str) -> Result<std::borrow::Cow<'_, str>, String> {
     Ok(std::borrow::Cow::Owned(out))
 }
 
-/// Merges adjacent text nodes (in one pass: `dedup_by` hands each node and
-/// the last one kept, and drops the node when it was merged into that one).
-fn merge_text(nodes: &mut Block, src: &str) {
-    nodes.dedup_by(|next, kept| {
-        let (Node::Text(a), Node::Text(b)) = (&*kept, &*next) else {
-            return false;
-        };
-        let merged = match (a, b) {
-            (Text::Source(x), Text::Source(y)) if x.end == y.start => Text::Source(Range {
-                start: x.start,
-                end: y.end,
-            }),
-            _ => {
-                let mut s = text_of(a, src).to_string();
-                s.push_str(text_of(b, src));
-                Text::Owned(s.into())
-            }
-        };
-        *kept = Node::Text(merged);
-        true
-    });
+/// Two adjacent text nodes as one.
+fn merge_texts(a: &Text, b: &Text, src: &str) -> Text {
+    match (a, b) {
+        (Text::Source(x), Text::Source(y)) if x.end == y.start => Text::Source(Range {
+            start: x.start,
+            end: y.end,
+        }),
+        _ => {
+            let mut s = text_of(a, src).to_string();
+            s.push_str(text_of(b, src));
+            Text::Owned(s.into())
+        }
+    }
 }
 
 fn text_of<'a>(t: &'a Text, src: &'a str) -> &'a str {
