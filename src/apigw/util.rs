@@ -30,7 +30,7 @@ fn error(message: impl Into<String>) -> UtilError {
 const UPPER_HEX: &[u8; 16] = b"0123456789ABCDEF";
 
 /// How `escapeJavaScript` writes each ASCII byte: 0 as it is, 1 as `\u00XX`,
-/// otherwise the index + 2 of its two-character escape in [`JS_SHORT`].
+/// otherwise the index + 2 of its two-character escape in [`JS_SHORT_TEXT`].
 static JS_CLASS: [u8; 128] = {
     let mut t = [0u8; 128];
     let mut i = 0;
@@ -49,9 +49,6 @@ static JS_CLASS: [u8; 128] = {
     t[b'\r' as usize] = 10;
     t
 };
-
-/// The character after the backslash of each short escape (classes 2..).
-const JS_SHORT: [char; 9] = ['\'', '"', '\\', '/', 'b', 'n', 't', 'f', 'r'];
 
 /// `$util.escapeJavaScript(s)`: commons-lang 2.6 `StringEscapeUtils.escapeJavaScript`.
 /// Escapes `'` `"` `\` `/` as `\'` `\"` `\\` `\/`, `\b` `\t` `\n` `\f` `\r`, other
@@ -96,29 +93,34 @@ fn escape_marked(s: &str, base: usize, mut mask: u32, mut run: usize, out: &mut 
         let k = base + mask.trailing_zeros() as usize;
         mask &= mask - 1;
         // The other bytes of a non-ASCII character already written.
-        if k >= run {
-            run = escape_at(s, run, k, out);
+        if k < run {
+            continue;
+        }
+        out.push_str(s.get(run..k).unwrap_or(""));
+        let b = s.as_bytes().get(k).copied().unwrap_or(0);
+        // The two-character escapes (the usual ones) here, the others apart.
+        match JS_SHORT_TEXT
+            .get(usize::from(JS_CLASS.get(usize::from(b)).copied().unwrap_or(0)).wrapping_sub(2))
+        {
+            Some(text) => {
+                out.push_str(text);
+                run = k + 1;
+            }
+            None => run = escape_long(s, k, out),
         }
     }
     run
 }
 
-/// Writes `s[run..k]` (plain) and the escape of the character at `k`; returns
-/// the position after that character.
-#[inline]
-fn escape_at(s: &str, run: usize, k: usize, out: &mut String) -> usize {
-    out.push_str(s.get(run..k).unwrap_or(""));
-    let b = s.as_bytes()[k];
-    if b < 0x80 {
-        let class = JS_CLASS[usize::from(b)];
-        if class == 1 {
-            push_u_escape(u16::from(b), out);
-        } else {
-            out.push('\\');
-            out.push(JS_SHORT[usize::from(class.wrapping_sub(2)).min(JS_SHORT.len() - 1)]);
-        }
-        return k + 1;
-    }
+/// The two-character escapes (classes 2.. of [`JS_CLASS`]).
+const JS_SHORT_TEXT: [&str; 9] = [
+    "\\'", "\\\"", "\\\\", "\\/", "\\b", "\\n", "\\t", "\\f", "\\r",
+];
+
+/// Writes the `\uXXXX` escape(s) of the character at `k` (a control
+/// character or a non-ASCII one); returns the position after it.
+#[inline(never)]
+fn escape_long(s: &str, k: usize, out: &mut String) -> usize {
     let c = s
         .get(k..)
         .and_then(|t| t.chars().next())
