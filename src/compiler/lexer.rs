@@ -1027,13 +1027,7 @@ impl<'s> Lexer<'s> {
             }
             self.pos = start + 1;
             // more_action(Dollar), outside a comment.
-            if self.state == LexState::Reference {
-                self.in_reference = false;
-                self.pop();
-            }
-            self.in_reference = true;
-            self.push();
-            self.switch_to(LexState::Reference);
+            self.dollar_action();
             p = start + 1;
         } else {
             match self.state {
@@ -1248,20 +1242,25 @@ impl<'s> Lexer<'s> {
         }
     }
 
+    /// The action of `$` / `$!` (outside a comment): a reference starts,
+    /// ending one that was open.
+    #[inline(always)]
+    fn dollar_action(&mut self) {
+        if self.state == LexState::Reference {
+            self.in_reference = false;
+            self.pop();
+        }
+        self.in_reference = true;
+        self.push();
+        self.switch_to(LexState::Reference);
+    }
+
     fn more_action(&mut self, kind: Kind) {
         if self.in_comment {
             return;
         }
         match kind {
-            Kind::Dollar | Kind::DollarBang => {
-                if self.state == LexState::Reference {
-                    self.in_reference = false;
-                    self.pop();
-                }
-                self.in_reference = true;
-                self.push();
-                self.switch_to(LexState::Reference);
-            }
+            Kind::Dollar | Kind::DollarBang => self.dollar_action(),
             Kind::TextblockStart => {
                 self.in_comment = true;
                 self.push();

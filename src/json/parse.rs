@@ -53,33 +53,7 @@ type PResult<T> = Result<T, Box<JsonError>>;
 /// Parses `text` (a string of the heap, the body or the template source) into a value.
 /// Strings without escapes are slices of `text`; the others are unescaped into the arena.
 pub fn parse_json(heap: &mut Heap<'_>, text: Str) -> Result<Value, JsonError> {
-    let (start, end) = (text.start as usize, (text.start + text.len) as usize);
-    // The body outlives the heap borrow: read it in place. Other texts are copied
-    // first, since the parser adds to the heap while reading.
-    let owned: String;
-    let src: &str = match text.base() {
-        StrBase::Body => heap.body().get(start..end).unwrap_or(""),
-        StrBase::Source(_) | StrBase::Arena => {
-            owned = heap.str(text).to_owned();
-            &owned
-        }
-    };
-    let mut p = Parser {
-        src,
-        bytes: src.as_bytes(),
-        text,
-        pos: 0,
-        vals: Vec::new(),
-        ents: Vec::new(),
-        frames: Vec::with_capacity(16),
-        indexes: Vec::new(),
-        reserved: false,
-        unescaped: Vec::new(),
-    };
-    (p.vals, p.ents, p.unescaped) = heap.take_scratch();
-    let result = p.parse_root(heap).map_err(|e| *e);
-    heap.put_scratch((p.vals, p.ents, p.unescaped));
-    result
+    with_parser(heap, text, 0, |p, heap| p.parse_root(heap)).map(|(v, _)| v)
 }
 
 /// The string, number, `true`, `false` or `null` at byte `at` of `text`, read
@@ -90,7 +64,20 @@ pub fn parse_scalar_at(
     text: Str,
     at: usize,
 ) -> Result<(Value, usize), JsonError> {
+    with_parser(heap, text, at, |p, heap| p.parse_scalar(heap))
+}
+
+/// Runs `read` with a parser over `text` from byte `at` (with the heap's
+/// scratch stacks); gives its result and the position it ended at.
+fn with_parser(
+    heap: &mut Heap<'_>,
+    text: Str,
+    at: usize,
+    read: impl FnOnce(&mut Parser, &mut Heap<'_>) -> PResult<Value>,
+) -> Result<(Value, usize), JsonError> {
     let (start, end) = (text.start as usize, (text.start + text.len) as usize);
+    // The body outlives the heap borrow: read it in place. Other texts are copied
+    // first, since the parser adds to the heap while reading.
     let owned: String;
     let src: &str = match text.base() {
         StrBase::Body => heap.body().get(start..end).unwrap_or(""),
@@ -112,7 +99,7 @@ pub fn parse_scalar_at(
         unescaped: Vec::new(),
     };
     (p.vals, p.ents, p.unescaped) = heap.take_scratch();
-    let result = p.parse_scalar(heap).map_err(|e| *e);
+    let result = read(&mut p, heap).map_err(|e| *e);
     heap.put_scratch((p.vals, p.ents, p.unescaped));
     result.map(|v| (v, p.pos))
 }
