@@ -926,8 +926,9 @@ impl<'a> Ctx<'a> {
         Ok(())
     }
 
-    /// An `#if` branch: a block of one text node (`#if($foreach.hasNext),#end`)
-    /// is rendered here, as `render_block` would render it.
+    /// An `#if` branch: a block of one template text node
+    /// (`#if($foreach.hasNext),#end`) is rendered here, as `render_block`
+    /// would render it.
     #[inline]
     fn render_branch(&mut self, block: &[Node], env: Env, out: &mut String) -> Result<Flow> {
         if let [node @ Node::SourceText { start, text }] = block {
@@ -938,16 +939,6 @@ impl<'a> Ctx<'a> {
                 self.trace_node(node, env, out);
             }
             self.render_source_text(*start, text, env, out)?;
-            return Ok(Flow::Normal);
-        }
-        if let [node @ Node::Text(t)] = block {
-            if let Err(e) = self.step() {
-                return Err(self.node_error(e, node, env));
-            }
-            if self.trace.is_some() {
-                self.trace_node(node, env, out);
-            }
-            self.render_text(t, env, out)?;
             return Ok(Flow::Normal);
         }
         self.render_block(block, env, out)

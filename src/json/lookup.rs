@@ -17,7 +17,8 @@
 //! object or array also gives up: those values are mutable and must be the
 //! same objects a later `$input.path('$')` returns.
 
-use super::{parse::parse_scalar_at, scan};
+use super::parse::{SIMPLE_ESCAPE, parse_scalar_at};
+use super::scan;
 use crate::value::{Heap, Value};
 
 /// The deepest nesting the check follows (the parser's limit is 400).
@@ -423,7 +424,7 @@ impl<'b> Check<'b> {
 /// The length of a valid escape after its backslash (`n`, `uXXXX`, ...).
 fn escape_len(rest: &[u8]) -> Option<usize> {
     match rest.first()? {
-        b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => Some(1),
+        &e if SIMPLE_ESCAPE[usize::from(e)] != 0 => Some(1),
         b'u' => rest
             .get(1..5)?
             .iter()

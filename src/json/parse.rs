@@ -164,7 +164,7 @@ static STRING_STOP: [bool; 256] = {
 };
 
 /// What the byte after a backslash stands for; 0 for `u` and invalid escapes.
-static SIMPLE_ESCAPE: [u8; 256] = {
+pub(super) static SIMPLE_ESCAPE: [u8; 256] = {
     let mut t = [0u8; 256];
     t[b'"' as usize] = b'"';
     t[b'\\' as usize] = b'\\';
