@@ -111,9 +111,21 @@ pub(crate) fn call_input(ctx: &mut Ctx, name: &str, args: &[Value]) -> Result<Op
         ("getBody", []) => Some(Value::Str(ctx.heap.body_str(0, ctx.heap.body().len()))),
         ("path", [Value::Str(p)]) => Some(ctx.read_path(*p)?),
         ("json", [Value::Str(p)]) => {
+            let mut s = String::new();
+            if ctx.input.document.is_none() {
+                // What the fast path below writes is about the body's length.
+                s.reserve(ctx.heap.body().len());
+            }
+            // The whole body, before anything parsed it: written in one pass
+            // over its text, when that can be done (see `json::body_as_json`).
+            if ctx.input.document.is_none()
+                && ctx.heap.str(*p) == "$"
+                && json::body_as_json(&mut ctx.heap, &mut s).is_some()
+            {
+                return Ok(Some(Value::Str(ctx.heap.alloc_str(&s))));
+            }
             let v = ctx.read_path(*p)?;
             let mark = ctx.heap.begin_str();
-            let mut s = String::new();
             json::write_json(&ctx.heap, v, JsonStyle::Compress, &mut s).map_err(|_| {
                 // Too large (a walk out of its budget) or too deep.
                 ctx.check_work()

@@ -9,10 +9,12 @@ pub(crate) mod bigdec;
 mod lookup;
 mod parse;
 pub(crate) mod scan;
+mod transcode;
 mod write;
 
 pub(crate) use lookup::BodyLookup;
 pub use parse::{JsonError, MAX_DEPTH, parse_body, parse_json};
+pub use transcode::body_as_json;
 pub use write::WriteError;
 
 use crate::value::print::TooDeep;

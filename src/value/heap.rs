@@ -401,6 +401,16 @@ impl<'a> Heap<'a> {
         self.overflowed.get()
     }
 
+    /// The work left (see [`Heap::tick`]), for a walk that may be undone.
+    pub fn work_left(&self) -> u64 {
+        self.work.get()
+    }
+
+    /// Restores the work left to what [`Heap::work_left`] gave.
+    pub fn set_work_left(&self, work: u64) {
+        self.work.set(work);
+    }
+
     /// Whether a walk over values ran out of its budget.
     pub fn work_exhausted(&self) -> bool {
         self.work.get() == 0
