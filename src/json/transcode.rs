@@ -122,7 +122,7 @@ impl<'b> Transcoder<'b> {
     }
 
     /// Skips white space, which is not written.
-    #[inline]
+    #[inline(always)]
     fn ws(&mut self, out: &mut String) -> Option<()> {
         if self.peek().is_some_and(is_ws) {
             self.skip_ws(out)?;
@@ -130,6 +130,7 @@ impl<'b> Transcoder<'b> {
         Some(())
     }
 
+    #[inline(never)]
     fn skip_ws(&mut self, out: &mut String) -> Option<()> {
         self.copy_to(self.p, out)?;
         self.p += 1;
