@@ -46,12 +46,7 @@ impl Ctx<'_> {
         {
             // The values of the top-level members the template's simple paths
             // start with are read while the body is checked.
-            let wanted = |key: &[u8]| {
-                c.paths
-                    .values()
-                    .any(|p| p.first_key().is_some_and(|k| k.as_bytes() == key))
-            };
-            if let Some(v) = self.input.lookup.find(&mut self.heap, &wanted, keys) {
+            if let Some(v) = self.input.lookup.find(&mut self.heap, &first_keys(c), keys) {
                 return Ok(v);
             }
         }
@@ -69,6 +64,37 @@ impl Ctx<'_> {
         let compiled = &self.input.paths[&text];
         jsonpath::read(&mut self.heap, doc, compiled)
             .map_err(|e| Error::eval(format!("JSONPath {}: {e}", short(&text))))
+    }
+
+    /// `$input.json(path)` for `$` and simple paths (`$.a.b`) before anything
+    /// parsed the body: written in one pass over the body's text, when that
+    /// can be done (see `json::body_as_json`); false when it cannot, and the
+    /// caller reads and writes the path as usual.
+    fn json_unparsed(&mut self, path: Str, out: &mut String) -> bool {
+        if self.input.document.is_some() {
+            return false;
+        }
+        if self.heap.str(path) == "$" {
+            // What it writes is about the body's length.
+            out.reserve(self.heap.body().len());
+            return json::body_as_json(&mut self.heap, out).is_some();
+        }
+        let c: &Compiled = self.c;
+        let Some(keys) = c
+            .paths
+            .get(self.heap.str(path))
+            .and_then(|p| p.simple_keys())
+        else {
+            return false;
+        };
+        match self
+            .input
+            .lookup
+            .locate(&mut self.heap, &first_keys(c), keys)
+        {
+            Some((at, _)) => json::value_as_json(&mut self.heap, at, out).is_some(),
+            None => false,
+        }
     }
 
     /// The maps of `$input.params()`: path, querystring, header.
@@ -97,6 +123,16 @@ impl Ctx<'_> {
     }
 }
 
+/// Whether a top-level key of the body is the first key of one of the
+/// template's simple paths (whose values the body's check reads on its way).
+fn first_keys(c: &Compiled) -> impl Fn(&[u8]) -> bool + '_ {
+    |key: &[u8]| {
+        c.paths
+            .values()
+            .any(|p| p.first_key().is_some_and(|k| k.as_bytes() == key))
+    }
+}
+
 /// A text for a message: quoted, and cut when long.
 fn short(text: &str) -> String {
     match text.char_indices().nth(80) {
@@ -112,16 +148,7 @@ pub(crate) fn call_input(ctx: &mut Ctx, name: &str, args: &[Value]) -> Result<Op
         ("path", [Value::Str(p)]) => Some(ctx.read_path(*p)?),
         ("json", [Value::Str(p)]) => {
             let mut s = String::new();
-            if ctx.input.document.is_none() {
-                // What the fast path below writes is about the body's length.
-                s.reserve(ctx.heap.body().len());
-            }
-            // The whole body, before anything parsed it: written in one pass
-            // over its text, when that can be done (see `json::body_as_json`).
-            if ctx.input.document.is_none()
-                && ctx.heap.str(*p) == "$"
-                && json::body_as_json(&mut ctx.heap, &mut s).is_some()
-            {
+            if ctx.json_unparsed(*p, &mut s) {
                 return Ok(Some(Value::Str(ctx.heap.alloc_str(&s))));
             }
             let v = ctx.read_path(*p)?;

@@ -68,6 +68,32 @@ impl BodyLookup {
         wanted: &dyn Fn(&[u8]) -> bool,
         keys: impl IntoIterator<Item = &'k str>,
     ) -> Option<Value> {
+        let (at, read) = self.locate(heap, wanted, keys)?;
+        if let Some(v) = read {
+            return Some(v);
+        }
+        let body = heap.body();
+        match body.as_bytes().get(at)? {
+            b'"' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n' => {
+                // (It cannot fail on a checked body; if it did, the full
+                // parse would say why.)
+                let text = heap.body_str(0, body.len());
+                parse_scalar_at(heap, text, at).ok().map(|(v, _)| v)
+            }
+            _ => None,
+        }
+    }
+
+    /// Where the value of the path `$.keys[0].keys[1]...` starts in the body
+    /// (any value), when the body is plain JSON and every object on the way
+    /// has plain keys, with the value when the check read it; `None`
+    /// otherwise. The body is checked on first use, as for [`BodyLookup::find`].
+    pub fn locate<'k>(
+        &mut self,
+        heap: &mut Heap<'_>,
+        wanted: &dyn Fn(&[u8]) -> bool,
+        keys: impl IntoIterator<Item = &'k str>,
+    ) -> Option<(usize, Option<Value>)> {
         let body = heap.body();
         let bytes = body.as_bytes();
         let mut keys = keys.into_iter();
@@ -90,10 +116,10 @@ impl BodyLookup {
         };
         let member = *last_member(bytes, root, first)?;
         let mut at = member.value as usize;
-        let mut nested = false;
+        let mut read = member.read;
         let mut members = Vec::new();
         for key in keys {
-            nested = true;
+            read = None;
             members.clear();
             let mut c = Check::new(bytes, at);
             if c.peek() != Some(b'{') {
@@ -111,18 +137,7 @@ impl BodyLookup {
             }
             at = last_member(bytes, &members, key)?.value as usize;
         }
-        if !nested && let Some(v) = member.read {
-            return Some(v);
-        }
-        match bytes.get(at)? {
-            b'"' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n' => {
-                // (It cannot fail on a checked body; if it did, the full
-                // parse would say why.)
-                let text = heap.body_str(0, body.len());
-                parse_scalar_at(heap, text, at).ok().map(|(v, _)| v)
-            }
-            _ => None,
-        }
+        Some((at, read))
     }
 }
 

@@ -14,7 +14,7 @@ mod write;
 
 pub(crate) use lookup::BodyLookup;
 pub use parse::{JsonError, MAX_DEPTH, parse_body, parse_json};
-pub use transcode::body_as_json;
+pub use transcode::{body_as_json, value_as_json};
 pub use write::WriteError;
 
 use crate::value::print::TooDeep;

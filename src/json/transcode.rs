@@ -34,10 +34,41 @@ const LINEAR_KEYS: usize = 16;
 /// style) to the end of `out`; `None` when it gives up (`out` is then cut back
 /// to its length before the call).
 pub fn body_as_json(heap: &mut Heap<'_>, out: &mut String) -> Option<()> {
+    undone_on_none(heap, out, |t, heap, out| {
+        t.ws(out)?;
+        if !matches!(t.peek()?, b'{' | b'[') {
+            return None;
+        }
+        t.value(heap, out)?;
+        t.ws(out)?;
+        (t.p == t.b.len()).then_some(())
+    })
+}
+
+/// Writes the value that starts at byte `at` of the body as
+/// `$input.json('$.a.b')` writes it (the body was checked: see
+/// [`super::lookup::BodyLookup::locate`]), with the same rules and
+/// limits as [`body_as_json`].
+pub fn value_as_json(heap: &mut Heap<'_>, at: usize, out: &mut String) -> Option<()> {
+    undone_on_none(heap, out, |t, heap, out| {
+        t.p = at;
+        t.copied = at;
+        t.value(heap, out)
+    })
+}
+
+/// Runs `write` with a transcoder over the body; when it gives up, `out`,
+/// the arena and the work budget are as they were.
+fn undone_on_none(
+    heap: &mut Heap<'_>,
+    out: &mut String,
+    write: impl FnOnce(&mut Transcoder, &mut Heap<'_>, &mut String) -> Option<()>,
+) -> Option<()> {
     let from = out.len();
     let arena = heap.begin_str();
     let work = heap.work_left();
-    let mut written = Transcoder::new(heap.body()).run(heap, out);
+    let mut t = Transcoder::new(heap.body());
+    let mut written = write(&mut t, heap, out).and_then(|()| t.copy_to(t.p, out));
     // The writer stops well before this; a text this long is left to it.
     if out.len() - from > MAX_PRINT_BYTES / 2 {
         written = None;
@@ -141,12 +172,10 @@ impl<'b> Transcoder<'b> {
         Some(())
     }
 
-    fn run(&mut self, heap: &mut Heap<'_>, out: &mut String) -> Option<()> {
+    /// The value at `p` (an object or array with everything in it, or a
+    /// scalar), written; `p` moves past it.
+    fn value(&mut self, heap: &mut Heap<'_>, out: &mut String) -> Option<()> {
         if u32::try_from(self.b.len()).is_err() {
-            return None;
-        }
-        self.ws(out)?;
-        if !matches!(self.peek()?, b'{' | b'[') {
             return None;
         }
         // Bit `d` of `in_object`: the container at depth `d` is an object.
@@ -202,13 +231,10 @@ impl<'b> Transcoder<'b> {
             }
             // After a value: the next one, or the ends of containers.
             loop {
-                self.ws(out)?;
                 if depth == 0 {
-                    if self.p != self.b.len() {
-                        return None;
-                    }
-                    return self.copy_to(self.p, out);
+                    return Some(());
                 }
+                self.ws(out)?;
                 let object = in_object >> (depth - 1) & 1 == 1;
                 match self.peek()? {
                     b',' => {
@@ -586,5 +612,76 @@ mod tests {
         // Most mutations break the JSON; enough of them still pass for the
         // comparison to mean something.
         assert!(taken > 1_000, "{taken}");
+    }
+
+    /// `$input.json(path)` over an unparsed body (the fast paths) and over a
+    /// body parsed first (`$input.path('$')` before it): the same text, or
+    /// the same error.
+    #[test]
+    fn template_json_paths_agree_with_the_parsed_body() {
+        use crate::{Invocation, Template};
+        let bodies = [
+            r#"{"a": {"b": [1, 2.50, "x\ty"], "c": null}, "x": "caf\u00e9", "n": -0, "a2": {"b": 1, "b": 2}}"#,
+            r#"{"a": {"b": {"c": true}}, "a": {"b": {"d": false}}}"#,
+            r#"{"a": 1e3, "x": [{"k": "v"}], "s": "plain"}"#,
+            r#"[1, 2]"#,
+            r#"{"a": "unterminated}"#,
+            "",
+        ];
+        let paths = [
+            "$",
+            "$.a",
+            "$.a.b",
+            "$.a.c",
+            "$.x",
+            "$.n",
+            "$.a2",
+            "$.a2.b",
+            "$.s",
+            "$.missing",
+        ];
+        for body in bodies {
+            for path in paths {
+                let fast = Template::parse(&format!("$input.json('{path}')")).unwrap();
+                let slow =
+                    Template::parse(&format!("#set($d = $input.path('$'))$input.json('{path}')"));
+                let inv = Invocation::with_body(body);
+                let a = fast.render(&inv).map(|r| r.body).map_err(|e| e.to_string());
+                let b = slow
+                    .unwrap()
+                    .render(&inv)
+                    .map(|r| r.body)
+                    .map_err(|e| e.to_string());
+                // (Errors differ only in where they point in the template.)
+                assert_eq!(a.is_ok(), b.is_ok(), "{path} over {body}: {a:?} / {b:?}");
+                if a.is_ok() {
+                    assert_eq!(a, b, "{path} over {body}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn values_at_simple_paths_are_written_without_the_tree() {
+        let body = r#"{"a": {"b": [1, 2.50, "x\ty"], "c": null}, "x": "caf\u00e9", "r": {"k": 1, "k": 2}}"#;
+        let cases: &[(&[&str], Option<&str>)] = &[
+            (&["a"], Some(r#"{"b":[1,2.5,"x\ty"],"c":null}"#)),
+            (&["a", "b"], Some(r#"[1,2.5,"x\ty"]"#)),
+            (&["a", "c"], Some("null")),
+            (&["x"], Some("\"caf\u{e9}\"")),
+            // A repeated key inside: left to the full parse.
+            (&["r"], None),
+            (&["missing"], None),
+        ];
+        for (keys, want) in cases {
+            let mut heap = Heap::new(body, "");
+            let mut lookup = super::super::lookup::BodyLookup::default();
+            let at = lookup.locate(&mut heap, &|_| false, keys.iter().copied());
+            let mut out = String::new();
+            let got = at
+                .and_then(|(at, _)| value_as_json(&mut heap, at, &mut out))
+                .map(|()| out);
+            assert_eq!(got.as_deref(), *want, "{keys:?}");
+        }
     }
 }
