@@ -541,16 +541,23 @@ impl<'a> Ctx<'a> {
         Ok(())
     }
 
+    #[inline]
     fn enter(&mut self, range: Range, env: Env) -> Result<()> {
         self.depth += 1;
         if self.depth > self.limits.depth {
-            return Err(Error::limit(format!(
-                "rendering nests deeper than {} levels",
-                self.limits.depth
-            ))
-            .with_span(self.span(range, env)));
+            return Err(self.too_deep(range, env));
         }
         Ok(())
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn too_deep(&self, range: Range, env: Env) -> Error {
+        Error::limit(format!(
+            "rendering nests deeper than {} levels",
+            self.limits.depth
+        ))
+        .with_span(self.span(range, env))
     }
 
     fn leave(&mut self) {
