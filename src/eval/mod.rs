@@ -1678,6 +1678,16 @@ impl<'a> Ctx<'a> {
                 _ => {}
             }
         }
+        // A variable (`$t` of `#foreach($t in ...)`): its value, as `get_var`
+        // reads it (the general path would also give null for null).
+        if r.chain.is_empty()
+            && env.frame.is_none()
+            && self.null_held.is_empty()
+            && r.kind != RefKind::Runt
+            && let Some(Some(v)) = self.vars.get(r.root as usize)
+        {
+            return Ok(*v);
+        }
         self.eval_reference_general(r, env)
     }
 
