@@ -936,7 +936,7 @@ impl<'a> Ctx<'a> {
     /// An `#if` branch: a block of one template text node
     /// (`#if($foreach.hasNext),#end`) is rendered here, as `render_block`
     /// would render it.
-    #[inline]
+    #[inline(always)]
     fn render_branch(&mut self, block: &[Node], env: Env, out: &mut String) -> Result<Flow> {
         if let [node @ Node::SourceText { start, text }] = block {
             if let Err(e) = self.step() {
