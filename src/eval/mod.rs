@@ -1121,6 +1121,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// Writes `String.valueOf(v)`, rendering template blocks.
+    #[inline]
     fn write_value(&mut self, v: Value, env: Env, out: &mut String) -> Result<()> {
         match v {
             Value::Null => Ok(()),
