@@ -560,6 +560,32 @@ mod tests {
         }
     }
 
+    /// Texts shorter than 16 bytes (read as two overlapping words): one
+    /// special character at every position of every length.
+    #[test]
+    fn escape_javascript_short_texts() {
+        let specials = [
+            ('"', "\\\""),
+            ('\'', "\\'"),
+            ('\\', "\\\\"),
+            ('/', "\\/"),
+            ('\n', "\\n"),
+            ('\u{1}', "\\u0001"),
+            ('\u{e9}', "\\u00E9"),
+            ('\u{65e5}', "\\u65E5"),
+        ];
+        for n in 1..17 {
+            for i in 0..n {
+                for (c, escaped) in specials {
+                    let text: String = (0..n).map(|j| if j == i { c } else { 'a' }).collect();
+                    let want = format!("{}{escaped}{}", "a".repeat(i), "a".repeat(n - i - 1));
+                    assert_eq!(esc(&text), want, "{text:?}");
+                }
+            }
+            assert_eq!(esc(&"b".repeat(n)), "b".repeat(n));
+        }
+    }
+
     /// The word-at-a-time scan gives what a character-by-character escape gives.
     #[test]
     fn escape_javascript_matches_per_char() {
