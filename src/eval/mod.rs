@@ -79,8 +79,10 @@ pub(crate) struct LoopScope {
     index: i32,
     has_next: bool,
     parent: Option<u32>,
-    /// What `$foreach` held before, when it was not a loop scope.
-    replaced: Option<Value>,
+    /// What `$foreach` held before, when it was not a loop scope (null
+    /// when it was; a plain `Value`: an `Option` of one was copied byte by
+    /// byte at each loop).
+    replaced: Value,
 }
 
 /// A block of template held by a value (`#define`, `$bodyContent`).
@@ -1281,9 +1283,8 @@ impl<'a> Ctx<'a> {
         // `$foreach`
         let previous = self.get_var(sym::FOREACH, env)?;
         let (parent, replaced) = match previous {
-            Value::Host(Host::Foreach(p)) => (Some(p), None),
-            Value::Null => (None, None),
-            v => (None, Some(v)),
+            Value::Host(Host::Foreach(p)) => (Some(p), Value::Null),
+            v => (None, v),
         };
         let id = self.loops.len() as u32;
         self.loops.push(LoopScope {
@@ -1377,9 +1378,9 @@ impl<'a> Ctx<'a> {
     fn replaced_of(&self, id: u32) -> Option<Value> {
         let scope = self.loops[id as usize];
         match (scope.replaced, scope.parent) {
-            (Some(v), _) => Some(v),
-            (None, Some(p)) => self.replaced_of(p),
-            (None, None) => None,
+            (Value::Null, Some(p)) => self.replaced_of(p),
+            (Value::Null, None) => None,
+            (v, _) => Some(v),
         }
     }
 
