@@ -74,15 +74,40 @@ pub fn escape_javascript(s: &str, out: &mut String) {
                 let base = bytes.len() - 16;
                 (base, scan::js_specials(last) & (u32::MAX << (p - base)))
             }
-            None => {
-                let mut padded = [b' '; 16];
-                padded[..bytes.len()].copy_from_slice(bytes);
-                (0, scan::js_specials(&padded))
-            }
+            None => (0, short_js_specials(bytes)),
         };
         run = escape_marked(s, base, mask, run, out);
     }
     out.push_str(s.get(run..).unwrap_or(""));
+}
+
+/// [`scan::js_specials`] of a text shorter than 16 bytes (bit `i`: byte `i`).
+/// The text is read as two overlapping words, without copying it into a
+/// padded chunk (a `memcpy` call for each short id, name or tag).
+#[inline(always)]
+fn short_js_specials(bytes: &[u8]) -> u32 {
+    let n = bytes.len();
+    let mut chunk = [b' '; 16];
+    // Words of 8 (or 4) bytes at both ends of the text (they overlap when the
+    // text is shorter than 16, or 8), side by side in `chunk` (fixed-size
+    // copies); then the mask of the second word is moved to the positions of
+    // its bytes.
+    if let (Some(lo), Some(hi)) = (bytes.first_chunk::<8>(), bytes.last_chunk::<8>()) {
+        chunk[..8].copy_from_slice(lo);
+        chunk[8..].copy_from_slice(hi);
+        let m = scan::js_specials(&chunk);
+        return (m & 0xFF) | (m >> 8) << (n - 8);
+    }
+    if let (Some(lo), Some(hi)) = (bytes.first_chunk::<4>(), bytes.last_chunk::<4>()) {
+        chunk[..4].copy_from_slice(lo);
+        chunk[4..8].copy_from_slice(hi);
+        let m = scan::js_specials(&chunk);
+        return (m & 0xF) | ((m >> 4) & 0xF) << (n - 4);
+    }
+    for (c, b) in chunk.iter_mut().zip(bytes) {
+        *c = *b;
+    }
+    scan::js_specials(&chunk)
 }
 
 /// Escapes the marked bytes of the 16 from `base` (bit `i`: byte `base + i`)
@@ -532,6 +557,32 @@ mod tests {
         ];
         for (input, want) in table {
             assert_eq!(esc(input), want, "{input:?}");
+        }
+    }
+
+    /// Texts shorter than 16 bytes (read as two overlapping words): one
+    /// special character at every position of every length.
+    #[test]
+    fn escape_javascript_short_texts() {
+        let specials = [
+            ('"', "\\\""),
+            ('\'', "\\'"),
+            ('\\', "\\\\"),
+            ('/', "\\/"),
+            ('\n', "\\n"),
+            ('\u{1}', "\\u0001"),
+            ('\u{e9}', "\\u00E9"),
+            ('\u{65e5}', "\\u65E5"),
+        ];
+        for n in 1..17 {
+            for i in 0..n {
+                for (c, escaped) in specials {
+                    let text: String = (0..n).map(|j| if j == i { c } else { 'a' }).collect();
+                    let want = format!("{}{escaped}{}", "a".repeat(i), "a".repeat(n - i - 1));
+                    assert_eq!(esc(&text), want, "{text:?}");
+                }
+            }
+            assert_eq!(esc(&"b".repeat(n)), "b".repeat(n));
         }
     }
 

@@ -79,8 +79,10 @@ pub(crate) struct LoopScope {
     index: i32,
     has_next: bool,
     parent: Option<u32>,
-    /// What `$foreach` held before, when it was not a loop scope.
-    replaced: Option<Value>,
+    /// What `$foreach` held before, when it was not a loop scope (null
+    /// when it was; a plain `Value`: an `Option` of one was copied byte by
+    /// byte at each loop).
+    replaced: Value,
 }
 
 /// A block of template held by a value (`#define`, `$bodyContent`).
@@ -541,16 +543,23 @@ impl<'a> Ctx<'a> {
         Ok(())
     }
 
+    #[inline]
     fn enter(&mut self, range: Range, env: Env) -> Result<()> {
         self.depth += 1;
         if self.depth > self.limits.depth {
-            return Err(Error::limit(format!(
-                "rendering nests deeper than {} levels",
-                self.limits.depth
-            ))
-            .with_span(self.span(range, env)));
+            return Err(self.too_deep(range, env));
         }
         Ok(())
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn too_deep(&self, range: Range, env: Env) -> Error {
+        Error::limit(format!(
+            "rendering nests deeper than {} levels",
+            self.limits.depth
+        ))
+        .with_span(self.span(range, env))
     }
 
     fn leave(&mut self) {
@@ -929,7 +938,7 @@ impl<'a> Ctx<'a> {
     /// An `#if` branch: a block of one template text node
     /// (`#if($foreach.hasNext),#end`) is rendered here, as `render_block`
     /// would render it.
-    #[inline]
+    #[inline(always)]
     fn render_branch(&mut self, block: &[Node], env: Env, out: &mut String) -> Result<Flow> {
         if let [node @ Node::SourceText { start, text }] = block {
             if let Err(e) = self.step() {
@@ -1114,6 +1123,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// Writes `String.valueOf(v)`, rendering template blocks.
+    #[inline]
     fn write_value(&mut self, v: Value, env: Env, out: &mut String) -> Result<()> {
         match v {
             Value::Null => Ok(()),
@@ -1273,9 +1283,8 @@ impl<'a> Ctx<'a> {
         // `$foreach`
         let previous = self.get_var(sym::FOREACH, env)?;
         let (parent, replaced) = match previous {
-            Value::Host(Host::Foreach(p)) => (Some(p), None),
-            Value::Null => (None, None),
-            v => (None, Some(v)),
+            Value::Host(Host::Foreach(p)) => (Some(p), Value::Null),
+            v => (None, v),
         };
         let id = self.loops.len() as u32;
         self.loops.push(LoopScope {
@@ -1369,9 +1378,9 @@ impl<'a> Ctx<'a> {
     fn replaced_of(&self, id: u32) -> Option<Value> {
         let scope = self.loops[id as usize];
         match (scope.replaced, scope.parent) {
-            (Some(v), _) => Some(v),
-            (None, Some(p)) => self.replaced_of(p),
-            (None, None) => None,
+            (Value::Null, Some(p)) => self.replaced_of(p),
+            (Value::Null, None) => None,
+            (v, _) => Some(v),
         }
     }
 
@@ -1670,6 +1679,16 @@ impl<'a> Ctx<'a> {
                 }
                 _ => {}
             }
+        }
+        // A variable (`$t` of `#foreach($t in ...)`): its value, as `get_var`
+        // reads it (the general path would also give null for null).
+        if r.chain.is_empty()
+            && env.frame.is_none()
+            && self.null_held.is_empty()
+            && r.kind != RefKind::Runt
+            && let Some(Some(v)) = self.vars.get(r.root as usize)
+        {
+            return Ok(*v);
         }
         self.eval_reference_general(r, env)
     }

@@ -248,7 +248,12 @@ impl JavaClass {
 }
 
 /// A Java value as a template sees it. `Copy`: the data lives in the [`Heap`].
+///
+/// `repr(u32)`: a 4-byte tag, so that every payload sits at offset 4 or 8
+/// and a `Value` (or a `Result` of one) is copied as two words; with the
+/// default 1-byte tag, copies were made of unaligned pieces (still 16 bytes).
 #[derive(Clone, Copy, Debug, PartialEq)]
+#[repr(u32)]
 pub enum Value {
     /// Java `null`.
     Null,

@@ -12,6 +12,7 @@ const MAX_PRINT_DEPTH: u32 = 512;
 
 /// Appends `String.valueOf(v)` to `out`: `null`, `true`, `1`, `1.0`, `[a, b]`,
 /// `{a=1, b=2}`, JSON text for a json-smart array, `""` for `$context` maps.
+#[inline]
 pub fn write_java_string(heap: &Heap, v: Value, out: &mut String) -> Result<(), TooDeep> {
     // Numbers without `write_depth`'s dispatch (its checks, in its order:
     // a spent budget or a full output go on to fail there).
