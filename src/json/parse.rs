@@ -132,7 +132,7 @@ struct Frame {
     /// Where its items (on `vals`) or entries (on `ents`) start.
     start: usize,
     /// An object's key whose value is being read.
-    key: Value,
+    key: Str,
     /// The key's [`key_bit`].
     bit: u64,
     /// An object's [`key_bit`]s of the keys seen: a key whose bit is clear
@@ -414,7 +414,7 @@ impl<'s> Parser<'s> {
         let mut cur = Frame {
             kind: Kind::Root,
             start: 0,
-            key: Value::Null,
+            key: Str::EMPTY,
             bit: 0,
             seen: 0,
         };
@@ -427,86 +427,96 @@ impl<'s> Parser<'s> {
                     "expected close marker for Object"
                 }));
             };
-            let mut v = match b {
-                b'"' => {
-                    let start = pos + 1;
-                    let p = skip_plain(bytes, start);
-                    if bytes.get(p) == Some(&b'"') {
+            // (Strings, the most common values, are tested first.)
+            let mut v = if b == b'"' {
+                let start = pos + 1;
+                let p = skip_plain(bytes, start);
+                match bytes.get(p) {
+                    Some(b'"') => {
                         pos = p + 1;
                         Value::Str(self.text.slice(start, p))
-                    } else {
+                    }
+                    Some(b'\\') => {
+                        let v = self.parse_escaped(heap, start)?;
+                        pos = self.pos;
+                        v
+                    }
+                    _ => {
                         self.pos = pos;
                         let v = self.parse_string(heap)?;
                         pos = self.pos;
                         v
                     }
                 }
-                b'-' | b'0'..=b'9' => match short_number(bytes, pos) {
-                    Some((v, end)) => {
-                        pos = end;
-                        v
-                    }
-                    None => {
-                        self.pos = pos;
-                        let n = self.scan_number()?;
-                        pos = self.pos;
-                        self.number_value(heap, n)?
-                    }
-                },
-                b'[' | b'{' => {
-                    if self.frames.len() + 1 > MAX_DEPTH {
-                        return Err(self.too_deep(pos));
-                    }
-                    pos = skip_ws(bytes, pos + 1);
-                    if b == b'[' {
-                        if bytes.get(pos) == Some(&b']') {
+            } else {
+                match b {
+                    b'-' | b'0'..=b'9' => match short_number(bytes, pos) {
+                        Some((v, end)) => {
+                            pos = end;
+                            v
+                        }
+                        None => {
+                            self.pos = pos;
+                            let n = self.scan_number()?;
+                            pos = self.pos;
+                            self.number_value(heap, n)?
+                        }
+                    },
+                    b'[' | b'{' => {
+                        if self.frames.len() + 1 > MAX_DEPTH {
+                            return Err(self.too_deep(pos));
+                        }
+                        pos = skip_ws(bytes, pos + 1);
+                        if b == b'[' {
+                            if bytes.get(pos) == Some(&b']') {
+                                pos += 1;
+                                Value::List(heap.alloc_list(ListKind::JsonArray, Vec::new()))
+                            } else {
+                                self.frames.push(cur);
+                                cur = Frame {
+                                    kind: Kind::Array,
+                                    start: self.vals.len(),
+                                    key: Str::EMPTY,
+                                    bit: 0,
+                                    seen: 0,
+                                };
+                                continue 'value;
+                            }
+                        } else if bytes.get(pos) == Some(&b'}') {
                             pos += 1;
-                            Value::List(heap.alloc_list(ListKind::JsonArray, Vec::new()))
+                            Value::Map(heap.alloc_map(MapKind::Plain, Vec::new()))
                         } else {
+                            let (key, bit);
+                            (key, bit, pos) = self.key_at(heap, pos)?;
                             self.frames.push(cur);
                             cur = Frame {
-                                kind: Kind::Array,
-                                start: self.vals.len(),
-                                key: Value::Null,
-                                bit: 0,
+                                kind: Kind::Object,
+                                start: self.ents.len(),
+                                key,
+                                bit,
                                 seen: 0,
                             };
                             continue 'value;
                         }
-                    } else if bytes.get(pos) == Some(&b'}') {
-                        pos += 1;
-                        Value::Map(heap.alloc_map(MapKind::Plain, Vec::new()))
-                    } else {
-                        let (key, bit);
-                        (key, bit, pos) = self.key_at(heap, pos)?;
-                        self.frames.push(cur);
-                        cur = Frame {
-                            kind: Kind::Object,
-                            start: self.ents.len(),
-                            key,
-                            bit,
-                            seen: 0,
+                    }
+                    b't' | b'f' | b'n' => {
+                        let (word, v): (&[u8], Value) = match b {
+                            b't' => (b"true", Value::Bool(true)),
+                            b'f' => (b"false", Value::Bool(false)),
+                            _ => (b"null", Value::Null),
                         };
-                        continue 'value;
+                        if bytes.get(pos..pos + word.len()) != Some(word) {
+                            return Err(self.unrecognized_token(pos));
+                        }
+                        pos += word.len();
+                        v
                     }
-                }
-                b't' | b'f' | b'n' => {
-                    let (word, v): (&[u8], Value) = match b {
-                        b't' => (b"true", Value::Bool(true)),
-                        b'f' => (b"false", Value::Bool(false)),
-                        _ => (b"null", Value::Null),
-                    };
-                    if bytes.get(pos..pos + word.len()) != Some(word) {
-                        return Err(self.unrecognized_token(pos));
-                    }
-                    pos += word.len();
-                    v
-                }
-                _ => {
-                    return Err(self.unexpected(
+                    _ => {
+                        return Err(self.unexpected(
                         pos,
                         "expected a valid value (JSON String, Number, Array, Object or token 'null', 'true' or 'false')",
                     ));
+                    }
                 }
             };
             // Attach the value to the innermost open container, closing containers as they end.
@@ -544,7 +554,7 @@ impl<'s> Parser<'s> {
                     Kind::Object => {
                         // (Large objects go through their key index.)
                         if cur.seen & cur.bit == 0 && self.ents.len() - cur.start < LINEAR_KEYS {
-                            self.ents.push((cur.key, v));
+                            self.ents.push((Value::Str(cur.key), v));
                             cur.seen |= cur.bit;
                         } else {
                             self.put(heap, cur.start, cur.key, v);
@@ -597,13 +607,13 @@ impl<'s> Parser<'s> {
     /// reads them; gives the key, its [`key_bit`] and the position of the
     /// value after them.
     #[inline(always)]
-    fn key_at(&mut self, heap: &mut Heap<'_>, pos: usize) -> PResult<(Value, u64, usize)> {
+    fn key_at(&mut self, heap: &mut Heap<'_>, pos: usize) -> PResult<(Str, u64, usize)> {
         let bytes = self.bytes;
         if bytes.get(pos) == Some(&b'"') {
             let start = pos + 1;
             let p = skip_plain(bytes, start);
             if bytes.get(p) == Some(&b'"') {
-                let key = Value::Str(self.text.slice(start, p));
+                let key = self.text.slice(start, p);
                 let bit = key_bit(bytes.get(start..p).unwrap_or(&[]));
                 let mut p = p + 1;
                 if bytes.get(p) != Some(&b':') {
@@ -615,12 +625,12 @@ impl<'s> Parser<'s> {
             }
         }
         self.pos = pos;
-        let key = self.object_key(heap)?;
-        let bit = match key {
-            Value::Str(s) => key_bit(heap.str_bytes(s)),
-            _ => 0,
+        // (A key is always a string.)
+        let key = match self.object_key(heap)? {
+            Value::Str(s) => s,
+            _ => Str::EMPTY,
         };
-        Ok((key, bit, self.pos))
+        Ok((key, key_bit(heap.str_bytes(key)), self.pos))
     }
 
     #[cold]
@@ -637,11 +647,8 @@ impl<'s> Parser<'s> {
     /// `LinkedHashMap.put` on the innermost open object (entries from `start`
     /// on `ents`, its key index, if any, at `self.frames.len()`): a repeated key
     /// keeps its position and takes the new value.
-    fn put(&mut self, heap: &Heap<'_>, start: usize, key: Value, value: Value) {
-        let Value::Str(k) = key else {
-            self.ents.push((key, value));
-            return;
-        };
+    fn put(&mut self, heap: &Heap<'_>, start: usize, k: Str, value: Value) {
+        let key = Value::Str(k);
         let count = self.ents.len() - start;
         if count < LINEAR_KEYS {
             // Compare lengths first: most keys differ in length.
@@ -1147,11 +1154,8 @@ fn skip_ws(bytes: &[u8], mut p: usize) -> usize {
 /// A bit for a key's text, from its length and first and last bytes; keys
 /// with different bits differ, so most keys of an object need no comparison.
 fn key_bit(text: &[u8]) -> u64 {
-    let (first, last) = match text {
-        [] => (0, 0),
-        [f, .., l] => (*f, *l),
-        [f] => (*f, *f),
-    };
+    let first = text.first().copied().unwrap_or(0);
+    let last = text.last().copied().unwrap_or(0);
     let mix = text.len() as u32 + u32::from(first) * 3 + u32::from(last) * 5;
     1 << (mix & 63)
 }
