@@ -442,9 +442,8 @@ impl<'s> Parser<'s> {
                         v
                     }
                     _ => {
-                        self.pos = pos;
-                        let v = self.parse_string(heap)?;
-                        pos = self.pos;
+                        let v;
+                        (v, pos) = self.bad_string(heap, pos)?;
                         v
                     }
                 }
@@ -456,10 +455,9 @@ impl<'s> Parser<'s> {
                             v
                         }
                         None => {
-                            self.pos = pos;
-                            let n = self.scan_number()?;
-                            pos = self.pos;
-                            self.number_value(heap, n)?
+                            let v;
+                            (v, pos) = self.long_number(heap, pos)?;
+                            v
                         }
                     },
                     b'[' | b'{' => {
@@ -536,11 +534,7 @@ impl<'s> Parser<'s> {
                             }
                             Some(b']') => {
                                 pos += 1;
-                                let mut items = heap.value_vec();
-                                // (Copied whole: `drain` moves item by item.)
-                                items.extend_from_slice(self.vals.get(cur.start..).unwrap_or(&[]));
-                                self.vals.truncate(cur.start);
-                                v = Value::List(heap.alloc_list(ListKind::JsonArray, items));
+                                v = self.close_array(heap, cur.start);
                             }
                             None => return Err(self.eof("expected close marker for Array")),
                             Some(_) => {
@@ -575,11 +569,7 @@ impl<'s> Parser<'s> {
                                 {
                                     self.indexes.pop();
                                 }
-                                let mut entries = heap.pair_vec();
-                                entries
-                                    .extend_from_slice(self.ents.get(cur.start..).unwrap_or(&[]));
-                                self.ents.truncate(cur.start);
-                                v = Value::Map(heap.alloc_map(MapKind::Plain, entries));
+                                v = self.close_object(heap, cur.start);
                             }
                             None => return Err(self.eof("expected close marker for Object")),
                             Some(_) => {
@@ -601,6 +591,42 @@ impl<'s> Parser<'s> {
                 }
             }
         }
+    }
+
+    /// A number [`short_number`] does not read, at `pos`, and where it ends.
+    #[inline(never)]
+    fn long_number(&mut self, heap: &mut Heap<'_>, pos: usize) -> PResult<(Value, usize)> {
+        self.pos = pos;
+        let n = self.scan_number()?;
+        Ok((self.number_value(heap, n)?, self.pos))
+    }
+
+    /// A string at `pos` with a byte that [`skip_plain`] stops at and that is
+    /// neither its closing quote nor a backslash (an error), or without end.
+    #[cold]
+    #[inline(never)]
+    fn bad_string(&mut self, heap: &mut Heap<'_>, pos: usize) -> PResult<(Value, usize)> {
+        self.pos = pos;
+        Ok((self.parse_string(heap)?, self.pos))
+    }
+
+    /// The array whose items are on `vals` from `start`, taken off them.
+    #[inline(never)]
+    fn close_array(&mut self, heap: &mut Heap<'_>, start: usize) -> Value {
+        let mut items = heap.value_vec();
+        // (Copied whole: `drain` moves item by item.)
+        items.extend_from_slice(self.vals.get(start..).unwrap_or(&[]));
+        self.vals.truncate(start);
+        Value::List(heap.alloc_list(ListKind::JsonArray, items))
+    }
+
+    /// The object whose entries are on `ents` from `start`, taken off them.
+    #[inline(never)]
+    fn close_object(&mut self, heap: &mut Heap<'_>, start: usize) -> Value {
+        let mut entries = heap.pair_vec();
+        entries.extend_from_slice(self.ents.get(start..).unwrap_or(&[]));
+        self.ents.truncate(start);
+        Value::Map(heap.alloc_map(MapKind::Plain, entries))
     }
 
     /// `"key"` at `pos` and the colon after it, as [`Parser::object_key`]
@@ -1151,13 +1177,11 @@ fn skip_ws(bytes: &[u8], mut p: usize) -> usize {
     p
 }
 
-/// A bit for a key's text, from its length and first and last bytes; keys
+/// A bit for a key's text, from its length and first byte; keys
 /// with different bits differ, so most keys of an object need no comparison.
 fn key_bit(text: &[u8]) -> u64 {
     let first = text.first().copied().unwrap_or(0);
-    let last = text.last().copied().unwrap_or(0);
-    let mix = text.len() as u32 + u32::from(first) * 3 + u32::from(last) * 5;
-    1 << (mix & 63)
+    1 << ((text.len() as u32 + u32::from(first) * 3) & 63)
 }
 
 /// A number at `pos` of at most 15 digits without an exponent (`130.17`,
