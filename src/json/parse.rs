@@ -152,8 +152,10 @@ struct Parser<'s> {
     vals: Vec<Value>,
     /// Entries of the open objects, innermost last.
     ents: Vec<(Value, Value)>,
+    /// The containers around the innermost one, outermost (a `Root` frame) first.
     frames: Vec<Frame>,
-    /// Key indexes of the open large objects (frame position, hash of key -> entry
+    /// Key indexes of the open large objects (the object's depth, which is
+    /// `frames.len()` while it is the innermost; hash of key -> entry
     /// position), innermost last.
     indexes: Vec<(usize, std::collections::HashMap<u64, usize>)>,
     /// The arena has been grown for unescaped strings.
@@ -464,7 +466,7 @@ impl<'s> Parser<'s> {
                         if self.frames.len() + 1 > MAX_DEPTH {
                             return Err(self.too_deep(pos));
                         }
-                        pos = skip_ws(bytes, pos + 1);
+                        pos = skip_ws_from(bytes, pos + 1);
                         if b == b'[' {
                             if bytes.get(pos) == Some(&b']') {
                                 pos += 1;
@@ -526,10 +528,10 @@ impl<'s> Parser<'s> {
                     }
                     Kind::Array => {
                         self.vals.push(v);
-                        pos = skip_ws(bytes, pos);
+                        pos = skip_ws_from(bytes, pos);
                         match bytes.get(pos) {
                             Some(b',') => {
-                                pos = skip_ws(bytes, pos + 1);
+                                pos = skip_ws_from(bytes, pos + 1);
                                 continue 'value;
                             }
                             Some(b']') => {
@@ -553,10 +555,10 @@ impl<'s> Parser<'s> {
                         } else {
                             self.put(heap, cur.start, cur.key, v);
                         }
-                        pos = skip_ws(bytes, pos);
+                        pos = skip_ws_from(bytes, pos);
                         match bytes.get(pos) {
                             Some(b',') => {
-                                pos = skip_ws(bytes, pos + 1);
+                                pos = skip_ws_from(bytes, pos + 1);
                                 (cur.key, cur.bit, pos) = self.key_at(heap, pos)?;
                                 continue 'value;
                             }
@@ -643,10 +645,10 @@ impl<'s> Parser<'s> {
                 let bit = key_bit(bytes.get(start..p).unwrap_or(&[]));
                 let mut p = p + 1;
                 if bytes.get(p) != Some(&b':') {
-                    p = skip_ws(bytes, p);
+                    p = skip_ws_from(bytes, p);
                 }
                 if bytes.get(p) == Some(&b':') {
-                    return Ok((key, bit, skip_ws(bytes, p + 1)));
+                    return Ok((key, bit, skip_ws_from(bytes, p + 1)));
                 }
             }
         }
@@ -1168,7 +1170,7 @@ fn fast_double(text: &[u8]) -> Option<f64> {
 
 /// The position of the first byte at or after `p` that is not JSON white space.
 #[inline(always)]
-fn skip_ws(bytes: &[u8], mut p: usize) -> usize {
+fn skip_ws_from(bytes: &[u8], mut p: usize) -> usize {
     while let Some(&b) = bytes.get(p)
         && is_ws(b)
     {
