@@ -642,7 +642,12 @@ impl<'s> Parser<'s> {
             let p = skip_plain(bytes, start);
             if bytes.get(p) == Some(&b'"') {
                 let key = self.text.slice(start, p);
-                let bit = key_bit(bytes.get(start..p).unwrap_or(&[]));
+                let first = if p > start {
+                    bytes.get(start).copied()
+                } else {
+                    None
+                };
+                let bit = key_bit_of(p - start, first.unwrap_or(0));
                 let mut p = p + 1;
                 if bytes.get(p) != Some(&b':') {
                     p = skip_ws_from(bytes, p);
@@ -1182,8 +1187,13 @@ fn skip_ws_from(bytes: &[u8], mut p: usize) -> usize {
 /// A bit for a key's text, from its length and first byte; keys
 /// with different bits differ, so most keys of an object need no comparison.
 fn key_bit(text: &[u8]) -> u64 {
-    let first = text.first().copied().unwrap_or(0);
-    1 << ((text.len() as u32 + u32::from(first) * 3) & 63)
+    key_bit_of(text.len(), text.first().copied().unwrap_or(0))
+}
+
+/// [`key_bit`] of a text of `len` bytes whose first is `first` (0 when empty).
+#[inline(always)]
+fn key_bit_of(len: usize, first: u8) -> u64 {
+    1 << ((len as u32).wrapping_add(u32::from(first) * 3) & 63)
 }
 
 /// A number at `pos` of at most 15 digits without an exponent (`130.17`,
