@@ -648,12 +648,15 @@ impl<'s> Parser<'s> {
                     None
                 };
                 let bit = key_bit_of(p - start, first.unwrap_or(0));
-                let mut p = p + 1;
-                if bytes.get(p) != Some(&b':') {
-                    p = skip_ws_from(bytes, p);
-                }
-                if bytes.get(p) == Some(&b':') {
-                    return Ok((key, bit, skip_ws_from(bytes, p + 1)));
+                // (The colon most often follows the key directly.)
+                let colon = if bytes.get(p + 1) == Some(&b':') {
+                    Some(p + 1)
+                } else {
+                    let q = skip_ws_from(bytes, p + 1);
+                    (bytes.get(q) == Some(&b':')).then_some(q)
+                };
+                if let Some(colon) = colon {
+                    return Ok((key, bit, skip_ws_from(bytes, colon + 1)));
                 }
             }
         }
