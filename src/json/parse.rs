@@ -114,18 +114,30 @@ pub fn parse_body(heap: &mut Heap<'_>) -> Result<Value, JsonError> {
     parse_json(heap, text)
 }
 
+/// What the container being read is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// Outside the outermost container: its value is the result.
+    Root,
+    Array,
+    Object,
+}
+
+/// The state of a container being read; the enclosing ones wait on
+/// `Parser::frames`, the innermost one lives in locals of
+/// [`Parser::parse_tree`].
 #[derive(Clone, Copy)]
-enum Frame {
-    Array {
-        start: usize,
-    },
-    Object {
-        start: usize,
-        key: Value,
-        /// Bit `len % 64` is set for every key length seen: a key whose bit is
-        /// clear cannot repeat an earlier key.
-        lengths: u64,
-    },
+struct Frame {
+    kind: Kind,
+    /// Where its items (on `vals`) or entries (on `ents`) start.
+    start: usize,
+    /// An object's key whose value is being read.
+    key: Str,
+    /// The key's [`key_bit`].
+    bit: u64,
+    /// An object's [`key_bit`]s of the keys seen: a key whose bit is clear
+    /// cannot repeat an earlier key.
+    seen: u64,
 }
 
 /// Objects with more entries than this find repeated keys through a hash index.
@@ -140,8 +152,10 @@ struct Parser<'s> {
     vals: Vec<Value>,
     /// Entries of the open objects, innermost last.
     ents: Vec<(Value, Value)>,
+    /// The containers around the innermost one, outermost (a `Root` frame) first.
     frames: Vec<Frame>,
-    /// Key indexes of the open large objects (frame position, hash of key -> entry
+    /// Key indexes of the open large objects (the object's depth, which is
+    /// `frames.len()` while it is the innermost; hash of key -> entry
     /// position), innermost last.
     indexes: Vec<(usize, std::collections::HashMap<u64, usize>)>,
     /// The arena has been grown for unescaped strings.
@@ -341,19 +355,6 @@ impl<'s> Parser<'s> {
         }
     }
 
-    fn open(&mut self, at: usize) -> PResult<()> {
-        if self.frames.len() + 1 > MAX_DEPTH {
-            let c = self.char_at(at);
-            return Err(self.error(
-                at,
-                format!(
-                    "Malicious payload, having non natural depths, parsing stoped on {c} at position {at}."
-                ),
-            ));
-        }
-        Ok(())
-    }
-
     #[cold]
     fn eof(&self, what: &str) -> Box<JsonError> {
         self.error(self.bytes.len(), format!("Unexpected end-of-input: {what}"))
@@ -403,135 +404,166 @@ impl<'s> Parser<'s> {
     }
 
     /// An object or array, with everything inside it, without recursion.
+    ///
+    /// The position and the innermost container's state are kept in locals
+    /// (`self.pos` is written only around calls that read it); the common
+    /// shapes (plain strings and keys, short numbers, single spaces) are read
+    /// inline, everything else by the general readers, which also give the
+    /// errors.
     fn parse_tree(&mut self, heap: &mut Heap<'_>) -> PResult<Value> {
+        let bytes = self.bytes;
+        let mut pos = self.pos;
+        let mut cur = Frame {
+            kind: Kind::Root,
+            start: 0,
+            key: Str::EMPTY,
+            bit: 0,
+            seen: 0,
+        };
         'value: loop {
-            let mut v = match self.peek() {
-                Some(b'[') => {
-                    self.open(self.pos)?;
-                    self.pos += 1;
-                    self.skip_ws();
-                    if self.peek() == Some(b']') {
-                        self.pos += 1;
-                        Value::List(heap.alloc_list(ListKind::JsonArray, Vec::new()))
-                    } else {
-                        self.frames.push(Frame::Array {
-                            start: self.vals.len(),
-                        });
-                        continue 'value;
+            let Some(&b) = bytes.get(pos) else {
+                self.pos = pos;
+                return Err(self.eof(if cur.kind == Kind::Array {
+                    "expected close marker for Array"
+                } else {
+                    "expected close marker for Object"
+                }));
+            };
+            // (Strings, the most common values, are tested first.)
+            let mut v = if b == b'"' {
+                let start = pos + 1;
+                let p = skip_plain(bytes, start);
+                match bytes.get(p) {
+                    Some(b'"') => {
+                        pos = p + 1;
+                        Value::Str(self.text.slice(start, p))
+                    }
+                    Some(b'\\') => {
+                        let v = self.parse_escaped(heap, start)?;
+                        pos = self.pos;
+                        v
+                    }
+                    _ => {
+                        let v;
+                        (v, pos) = self.bad_string(heap, pos)?;
+                        v
                     }
                 }
-                Some(b'{') => {
-                    self.open(self.pos)?;
-                    self.pos += 1;
-                    self.skip_ws();
-                    if self.peek() == Some(b'}') {
-                        self.pos += 1;
-                        Value::Map(heap.alloc_map(MapKind::Plain, Vec::new()))
-                    } else {
-                        let key = self.object_key(heap)?;
-                        self.frames.push(Frame::Object {
-                            start: self.ents.len(),
-                            key,
-                            lengths: 0,
-                        });
-                        continue 'value;
+            } else {
+                match b {
+                    b'-' | b'0'..=b'9' => match short_number(bytes, pos) {
+                        Some((v, end)) => {
+                            pos = end;
+                            v
+                        }
+                        None => {
+                            let v;
+                            (v, pos) = self.long_number(heap, pos)?;
+                            v
+                        }
+                    },
+                    b'[' | b'{' => {
+                        if self.frames.len() + 1 > MAX_DEPTH {
+                            return Err(self.too_deep(pos));
+                        }
+                        pos = skip_ws_from(bytes, pos + 1);
+                        if b == b'[' {
+                            if bytes.get(pos) == Some(&b']') {
+                                pos += 1;
+                                Value::List(heap.alloc_list(ListKind::JsonArray, Vec::new()))
+                            } else {
+                                self.frames.push(cur);
+                                cur = Frame {
+                                    kind: Kind::Array,
+                                    start: self.vals.len(),
+                                    key: Str::EMPTY,
+                                    bit: 0,
+                                    seen: 0,
+                                };
+                                continue 'value;
+                            }
+                        } else if bytes.get(pos) == Some(&b'}') {
+                            pos += 1;
+                            Value::Map(heap.alloc_map(MapKind::Plain, Vec::new()))
+                        } else {
+                            let (key, bit);
+                            (key, bit, pos) = self.key_at(heap, pos)?;
+                            self.frames.push(cur);
+                            cur = Frame {
+                                kind: Kind::Object,
+                                start: self.ents.len(),
+                                key,
+                                bit,
+                                seen: 0,
+                            };
+                            continue 'value;
+                        }
                     }
-                }
-                Some(b'"') => self.parse_string(heap)?,
-                Some(b'-' | b'0'..=b'9') => {
-                    let n = self.scan_number()?;
-                    self.number_value(heap, n)?
-                }
-                Some(b't') => {
-                    self.keyword(b"true")?;
-                    Value::Bool(true)
-                }
-                Some(b'f') => {
-                    self.keyword(b"false")?;
-                    Value::Bool(false)
-                }
-                Some(b'n') => {
-                    self.keyword(b"null")?;
-                    Value::Null
-                }
-                Some(_) => {
-                    return Err(self.unexpected(
-                        self.pos,
+                    b't' | b'f' | b'n' => {
+                        let (word, v): (&[u8], Value) = match b {
+                            b't' => (b"true", Value::Bool(true)),
+                            b'f' => (b"false", Value::Bool(false)),
+                            _ => (b"null", Value::Null),
+                        };
+                        if bytes.get(pos..pos + word.len()) != Some(word) {
+                            return Err(self.unrecognized_token(pos));
+                        }
+                        pos += word.len();
+                        v
+                    }
+                    _ => {
+                        return Err(self.unexpected(
+                        pos,
                         "expected a valid value (JSON String, Number, Array, Object or token 'null', 'true' or 'false')",
                     ));
-                }
-                None => {
-                    return Err(self.eof(match self.frames.last() {
-                        Some(Frame::Array { .. }) => "expected close marker for Array",
-                        _ => "expected close marker for Object",
-                    }));
+                    }
                 }
             };
             // Attach the value to the innermost open container, closing containers as they end.
             loop {
-                let Some(&frame) = self.frames.last() else {
-                    return Ok(v);
-                };
-                match frame {
-                    Frame::Array { start } => {
+                match cur.kind {
+                    Kind::Root => {
+                        self.pos = pos;
+                        return Ok(v);
+                    }
+                    Kind::Array => {
                         self.vals.push(v);
-                        self.skip_ws();
-                        match self.peek() {
+                        pos = skip_ws_from(bytes, pos);
+                        match bytes.get(pos) {
                             Some(b',') => {
-                                self.pos += 1;
-                                self.skip_ws();
+                                pos = skip_ws_from(bytes, pos + 1);
                                 continue 'value;
                             }
                             Some(b']') => {
-                                self.pos += 1;
-                                self.frames.pop();
-                                let mut items = heap.value_vec();
-                                // (Copied whole: `drain` moves item by item.)
-                                items.extend_from_slice(self.vals.get(start..).unwrap_or(&[]));
-                                self.vals.truncate(start);
-                                v = Value::List(heap.alloc_list(ListKind::JsonArray, items));
+                                pos += 1;
+                                v = self.close_array(heap, cur.start);
                             }
                             None => return Err(self.eof("expected close marker for Array")),
                             Some(_) => {
                                 return Err(self.unexpected(
-                                    self.pos,
+                                    pos,
                                     "was expecting comma to separate Array entries",
                                 ));
                             }
                         }
                     }
-                    Frame::Object {
-                        start,
-                        key,
-                        lengths,
-                    } => {
-                        let bit = match key {
-                            Value::Str(k) => 1u64 << (k.len % 64),
-                            _ => 0,
-                        };
+                    Kind::Object => {
                         // (Large objects go through their key index.)
-                        if lengths & bit == 0 && self.ents.len() - start < LINEAR_KEYS {
-                            self.ents.push((key, v));
-                            if let Some(Frame::Object { lengths, .. }) = self.frames.last_mut() {
-                                *lengths |= bit;
-                            }
+                        if cur.seen & cur.bit == 0 && self.ents.len() - cur.start < LINEAR_KEYS {
+                            self.ents.push((Value::Str(cur.key), v));
+                            cur.seen |= cur.bit;
                         } else {
-                            self.put(heap, start, key, v);
+                            self.put(heap, cur.start, cur.key, v);
                         }
-                        self.skip_ws();
-                        match self.peek() {
+                        pos = skip_ws_from(bytes, pos);
+                        match bytes.get(pos) {
                             Some(b',') => {
-                                self.pos += 1;
-                                self.skip_ws();
-                                let key = self.object_key(heap)?;
-                                if let Some(Frame::Object { key: k, .. }) = self.frames.last_mut() {
-                                    *k = key;
-                                }
+                                pos = skip_ws_from(bytes, pos + 1);
+                                (cur.key, cur.bit, pos) = self.key_at(heap, pos)?;
                                 continue 'value;
                             }
                             Some(b'}') => {
-                                self.pos += 1;
-                                self.frames.pop();
+                                pos += 1;
                                 if self
                                     .indexes
                                     .last()
@@ -539,32 +571,120 @@ impl<'s> Parser<'s> {
                                 {
                                     self.indexes.pop();
                                 }
-                                let mut entries = heap.pair_vec();
-                                entries.extend_from_slice(self.ents.get(start..).unwrap_or(&[]));
-                                self.ents.truncate(start);
-                                v = Value::Map(heap.alloc_map(MapKind::Plain, entries));
+                                v = self.close_object(heap, cur.start);
                             }
                             None => return Err(self.eof("expected close marker for Object")),
                             Some(_) => {
                                 return Err(self.unexpected(
-                                    self.pos,
+                                    pos,
                                     "was expecting comma to separate Object entries",
                                 ));
                             }
                         }
                     }
                 }
+                // The container is closed: back to the one around it.
+                match self.frames.pop() {
+                    Some(outer) => cur = outer,
+                    None => {
+                        self.pos = pos;
+                        return Ok(v);
+                    }
+                }
             }
         }
     }
 
-    /// `LinkedHashMap.put` on the innermost open object: a repeated key keeps
-    /// its position and takes the new value.
-    fn put(&mut self, heap: &Heap<'_>, start: usize, key: Value, value: Value) {
-        let Value::Str(k) = key else {
-            self.ents.push((key, value));
-            return;
+    /// A number [`short_number`] does not read, at `pos`, and where it ends.
+    #[inline(never)]
+    fn long_number(&mut self, heap: &mut Heap<'_>, pos: usize) -> PResult<(Value, usize)> {
+        self.pos = pos;
+        let n = self.scan_number()?;
+        Ok((self.number_value(heap, n)?, self.pos))
+    }
+
+    /// A string at `pos` with a byte that [`skip_plain`] stops at and that is
+    /// neither its closing quote nor a backslash (an error), or without end.
+    #[cold]
+    #[inline(never)]
+    fn bad_string(&mut self, heap: &mut Heap<'_>, pos: usize) -> PResult<(Value, usize)> {
+        self.pos = pos;
+        Ok((self.parse_string(heap)?, self.pos))
+    }
+
+    /// The array whose items are on `vals` from `start`, taken off them.
+    #[inline(never)]
+    fn close_array(&mut self, heap: &mut Heap<'_>, start: usize) -> Value {
+        let mut items = heap.value_vec();
+        // (Copied whole: `drain` moves item by item.)
+        items.extend_from_slice(self.vals.get(start..).unwrap_or(&[]));
+        self.vals.truncate(start);
+        Value::List(heap.alloc_list(ListKind::JsonArray, items))
+    }
+
+    /// The object whose entries are on `ents` from `start`, taken off them.
+    #[inline(never)]
+    fn close_object(&mut self, heap: &mut Heap<'_>, start: usize) -> Value {
+        let mut entries = heap.pair_vec();
+        entries.extend_from_slice(self.ents.get(start..).unwrap_or(&[]));
+        self.ents.truncate(start);
+        Value::Map(heap.alloc_map(MapKind::Plain, entries))
+    }
+
+    /// `"key"` at `pos` and the colon after it, as [`Parser::object_key`]
+    /// reads them; gives the key, its [`key_bit`] and the position of the
+    /// value after them.
+    #[inline(always)]
+    fn key_at(&mut self, heap: &mut Heap<'_>, pos: usize) -> PResult<(Str, u64, usize)> {
+        let bytes = self.bytes;
+        if bytes.get(pos) == Some(&b'"') {
+            let start = pos + 1;
+            let p = skip_plain(bytes, start);
+            if bytes.get(p) == Some(&b'"') {
+                let key = self.text.slice(start, p);
+                let first = if p > start {
+                    bytes.get(start).copied()
+                } else {
+                    None
+                };
+                let bit = key_bit_of(p - start, first.unwrap_or(0));
+                // (The colon most often follows the key directly.)
+                let colon = if bytes.get(p + 1) == Some(&b':') {
+                    Some(p + 1)
+                } else {
+                    let q = skip_ws_from(bytes, p + 1);
+                    (bytes.get(q) == Some(&b':')).then_some(q)
+                };
+                if let Some(colon) = colon {
+                    return Ok((key, bit, skip_ws_from(bytes, colon + 1)));
+                }
+            }
+        }
+        self.pos = pos;
+        // (A key is always a string.)
+        let key = match self.object_key(heap)? {
+            Value::Str(s) => s,
+            _ => Str::EMPTY,
         };
+        Ok((key, key_bit(heap.str_bytes(key)), self.pos))
+    }
+
+    #[cold]
+    fn too_deep(&self, at: usize) -> Box<JsonError> {
+        let c = self.char_at(at);
+        self.error(
+            at,
+            format!(
+                "Malicious payload, having non natural depths, parsing stoped on {c} at position {at}."
+            ),
+        )
+    }
+
+    /// `LinkedHashMap.put` on the innermost open object (entries from `start`
+    /// on `ents`, its key index, if any, at `self.frames.len()`): a repeated key
+    /// keeps its position and takes the new value.
+    fn put(&mut self, heap: &Heap<'_>, start: usize, k: Str, value: Value) {
+        let key = Value::Str(k);
         let count = self.ents.len() - start;
         if count < LINEAR_KEYS {
             // Compare lengths first: most keys differ in length.
@@ -582,7 +702,7 @@ impl<'s> Parser<'s> {
             return;
         }
         let key_text = heap.str(k);
-        let frame = self.frames.len() - 1;
+        let frame = self.frames.len();
         if self.indexes.last().is_none_or(|(f, _)| *f != frame) {
             let mut m = std::collections::HashMap::with_capacity(count * 2);
             for (i, e) in self.ents[start..].iter().enumerate() {
@@ -1054,6 +1174,92 @@ fn fast_double(text: &[u8]) -> Option<f64> {
     }
     let value = m as f64 / *POW10.get(decimals?)?;
     Some(if negative { -value } else { value })
+}
+
+/// The position of the first byte at or after `p` that is not JSON white space.
+#[inline(always)]
+fn skip_ws_from(bytes: &[u8], mut p: usize) -> usize {
+    while let Some(&b) = bytes.get(p)
+        && is_ws(b)
+    {
+        p += 1;
+    }
+    p
+}
+
+/// A bit for a key's text, from its length and first byte; keys
+/// with different bits differ, so most keys of an object need no comparison.
+fn key_bit(text: &[u8]) -> u64 {
+    key_bit_of(text.len(), text.first().copied().unwrap_or(0))
+}
+
+/// [`key_bit`] of a text of `len` bytes whose first is `first` (0 when empty).
+#[inline(always)]
+fn key_bit_of(len: usize, first: u8) -> u64 {
+    1 << ((len as u32).wrapping_add(u32::from(first) * 3) & 63)
+}
+
+/// A number at `pos` of at most 15 digits without an exponent (`130.17`,
+/// `-5`), read as [`Parser::number_value`] reads it, and where it ends;
+/// `None` for any other number and for bad ones, which the general reader
+/// then reads (with its errors).
+#[inline(always)]
+fn short_number(bytes: &[u8], pos: usize) -> Option<(Value, usize)> {
+    let mut p = pos;
+    let negative = bytes.get(p) == Some(&b'-');
+    if negative {
+        p += 1;
+    }
+    let first = p;
+    let mut m: u64 = 0;
+    match bytes.get(p) {
+        Some(b'0') => p += 1,
+        Some(b'1'..=b'9') => {
+            while let Some(&d) = bytes.get(p)
+                && d.is_ascii_digit()
+            {
+                m = m.wrapping_mul(10).wrapping_add(u64::from(d - b'0'));
+                p += 1;
+            }
+        }
+        _ => return None,
+    }
+    let int_digits = p - first;
+    let mut decimals = 0;
+    match bytes.get(p) {
+        Some(b'.') => {
+            p += 1;
+            let digits = p;
+            while let Some(&d) = bytes.get(p)
+                && d.is_ascii_digit()
+            {
+                m = m.wrapping_mul(10).wrapping_add(u64::from(d - b'0'));
+                p += 1;
+            }
+            decimals = p - digits;
+            if decimals == 0 || matches!(bytes.get(p), Some(b'e' | b'E')) {
+                return None;
+            }
+        }
+        // A leading zero followed by digits, or an exponent.
+        Some(b'0'..=b'9' | b'e' | b'E') => return None,
+        _ => {}
+    }
+    if int_digits + decimals > 15 {
+        return None;
+    }
+    let v = if decimals == 0 {
+        let v = if negative { -(m as i64) } else { m as i64 };
+        match i32::try_from(v) {
+            Ok(i) => Value::Int(i),
+            Err(_) => Value::Long(v),
+        }
+    } else {
+        // Exact: below 2^53 over an exact power of ten (see `fast_double`).
+        let value = m as f64 / *POW10.get(decimals)?;
+        Value::Double(if negative { -value } else { value })
+    };
+    Some((v, p))
 }
 
 /// The first position at or after `p` that may end a run of plain string
