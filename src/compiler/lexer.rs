@@ -962,8 +962,7 @@ impl<'s> Lexer<'s> {
         }
     }
 
-    #[cold]
-    fn lex_error(&self, token_start: usize, at: usize) -> Box<LexError> {
+    fn lex_error(&self, token_start: usize, at: usize) -> LexError {
         let found = match self.src[at..].chars().next() {
             None => "the end of the template".to_string(),
             Some(c) => format!("{c:?}"),
@@ -974,17 +973,16 @@ impl<'s> Lexer<'s> {
         } else {
             format!("lexical error: unexpected {found} after {after:?}")
         };
-        Box::new(LexError {
+        LexError {
             offset: at,
             token_start,
             message,
-        })
+        }
     }
 
-    /// The next token (Velocity's `getNextToken`). (The error is boxed:
-    /// the result stays small on the hot path.)
+    /// The next token (Velocity's `getNextToken`).
     #[inline]
-    pub fn next_token(&mut self) -> Result<Token, Box<LexError>> {
+    pub fn next_token(&mut self) -> Result<Token, LexError> {
         let specials_start = self.specials.len() as u32;
         if let Some(t) = self.quick_token(specials_start, true) {
             return Ok(t);
@@ -1022,10 +1020,7 @@ impl<'s> Lexer<'s> {
             return self.quick_token(specials_start, false);
         }
         let mut p = start;
-        if first == b'$' {
-            if self.in_comment {
-                return None;
-            }
+        if first == b'$' && !self.in_comment {
             let b1 = *bytes.get(start + 1)?;
             if !(b1.is_ascii_alphabetic() || b1 == b'_') || self.stack.len() >= MAX_STACK {
                 return None;
@@ -1035,92 +1030,92 @@ impl<'s> Lexer<'s> {
             self.dollar_action();
             p = start + 1;
         } else {
-            // One arm per state (a jump on the state, then on the character).
             match self.state {
-                LexState::Default => {
-                    // Text up to the next `$`, `#` or `\`; blanks may start
-                    // `#set(` (then not text).
-                    if matches!(first, b'#' | b'\\')
-                        || (matches!(first, b' ' | b'\t')
-                            && bytes[start..].iter().find(|b| !matches!(b, b' ' | b'\t'))
-                                == Some(&b'#'))
-                    {
-                        return None;
+                LexState::Default if !matches!(first, b'$' | b'#' | b'\\' | b' ' | b'\t') => {
+                    let n = memchr::memchr3(b'$', b'#', b'\\', &bytes[start..])
+                        .unwrap_or(bytes.len() - start);
+                    self.pos = start + n;
+                    return Some(Token {
+                        kind: Kind::Text,
+                        start: start as u32,
+                        end: self.pos as u32,
+                        specials: (specials_start, self.specials.len() as u32),
+                    });
+                }
+                LexState::Reference | LexState::RefModifier | LexState::RefMod2
+                    if first.is_ascii_alphabetic() || first == b'_' => {}
+                // Single tokens with their actions, as `best_match` and
+                // `token_action` give them.
+                LexState::Reference | LexState::RefModifier
+                    if first == b'.' && bytes.get(start + 1).is_some_and(|b| is_letter(*b)) =>
+                {
+                    // `<DOT>` matches `.` and the letter, then backs up one.
+                    self.pos = start + 1;
+                    self.switch_to(LexState::RefModifier);
+                    return Some(self.quick(Kind::Dot, start, specials_start));
+                }
+                LexState::RefModifier if first == b'(' => {
+                    self.pos = start + 1;
+                    if !self.in_comment {
+                        self.lparen += 1;
                     }
+                    self.switch_to(LexState::RefMod2);
+                    return Some(self.quick(Kind::Lparen, start, specials_start));
+                }
+                // Blanks not before `#` in DEFAULT: text (`#set(` cannot match).
+                LexState::Default
+                    if matches!(first, b' ' | b'\t')
+                        && bytes[start..].iter().find(|b| !matches!(b, b' ' | b'\t'))
+                            != Some(&b'#') =>
+                {
                     let n = memchr::memchr3(b'$', b'#', b'\\', &bytes[start..])
                         .unwrap_or(bytes.len() - start);
                     self.pos = start + n;
                     return Some(self.quick(Kind::Text, start, specials_start));
                 }
-                LexState::Reference | LexState::RefModifier => {
-                    if first.is_ascii_alphabetic() || first == b'_' {
-                        // A name: below.
-                    } else if first == b'.' && bytes.get(start + 1).is_some_and(|b| is_letter(*b)) {
-                        // `<DOT>` matches `.` and the letter, then backs up one.
-                        self.pos = start + 1;
-                        self.switch_to(LexState::RefModifier);
-                        return Some(self.quick(Kind::Dot, start, specials_start));
-                    } else if first == b'(' && self.state == LexState::RefModifier {
-                        self.pos = start + 1;
-                        if !self.in_comment {
-                            self.lparen += 1;
-                        }
-                        self.switch_to(LexState::RefMod2);
-                        return Some(self.quick(Kind::Lparen, start, specials_start));
-                    } else {
+                // A string literal in a method's arguments (no action there).
+                LexState::RefMod2 if matches!(first, b'"' | b'\'') => {
+                    let n = string_len(&bytes[start..]);
+                    if n == 0 {
                         return None;
                     }
+                    self.pos = start + n;
+                    return Some(self.quick(Kind::StringLiteral, start, specials_start));
                 }
-                LexState::RefMod2 => match first {
-                    b'a'..=b'z' | b'A'..=b'Z' | b'_' => {}
-                    // A string literal in a method's arguments (no action there).
-                    b'"' | b'\'' => {
-                        let n = string_len(&bytes[start..]);
-                        if n == 0 {
-                            return None;
-                        }
-                        self.pos = start + n;
-                        return Some(self.quick(Kind::StringLiteral, start, specials_start));
+                LexState::Directive if first == b'(' => {
+                    self.pos = start + 1;
+                    if !self.in_comment {
+                        self.lparen += 1;
                     }
-                    b')' => {
-                        self.pos = start + 1;
-                        self.switch_to(LexState::Reference);
-                        return Some(self.quick(Kind::Refmod2Rparen, start, specials_start));
-                    }
-                    _ => return None,
-                },
-                LexState::Directive => match first {
-                    b'(' => {
-                        self.pos = start + 1;
-                        if !self.in_comment {
-                            self.lparen += 1;
-                        }
-                        return Some(self.quick(Kind::Lparen, start, specials_start));
-                    }
-                    b'=' => {
-                        let kind = if bytes.get(start + 1) == Some(&b'=') {
-                            Kind::LogicalEquals
-                        } else {
-                            Kind::Equals
-                        };
-                        self.pos = start + if kind == Kind::Equals { 1 } else { 2 };
-                        return Some(self.quick(kind, start, specials_start));
-                    }
-                    b' ' | b'\t' | b'\n' | b'\r' => {
-                        self.pos = start
-                            + bytes[start..]
-                                .iter()
-                                .take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
-                                .count();
-                        return Some(self.quick(Kind::Whitespace, start, specials_start));
-                    }
-                    b')' => {
-                        self.pos = start + keyword_nl(&bytes[start..], b")");
-                        self.rparen_handler();
-                        return Some(self.quick(Kind::Rparen, start, specials_start));
-                    }
-                    _ => return None,
-                },
+                    return Some(self.quick(Kind::Lparen, start, specials_start));
+                }
+                LexState::Directive if first == b'=' => {
+                    let kind = if bytes.get(start + 1) == Some(&b'=') {
+                        Kind::LogicalEquals
+                    } else {
+                        Kind::Equals
+                    };
+                    self.pos = start + if kind == Kind::Equals { 1 } else { 2 };
+                    return Some(self.quick(kind, start, specials_start));
+                }
+                LexState::RefMod2 if first == b')' => {
+                    self.pos = start + 1;
+                    self.switch_to(LexState::Reference);
+                    return Some(self.quick(Kind::Refmod2Rparen, start, specials_start));
+                }
+                LexState::Directive if matches!(first, b' ' | b'\t' | b'\n' | b'\r') => {
+                    self.pos = start
+                        + bytes[start..]
+                            .iter()
+                            .take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+                            .count();
+                    return Some(self.quick(Kind::Whitespace, start, specials_start));
+                }
+                LexState::Directive if first == b')' => {
+                    self.pos = start + keyword_nl(&bytes[start..], b")");
+                    self.rparen_handler();
+                    return Some(self.quick(Kind::Rparen, start, specials_start));
+                }
                 _ => return None,
             }
         }
@@ -1178,7 +1173,7 @@ impl<'s> Lexer<'s> {
     }
 
     #[inline(never)]
-    fn next_token_general(&mut self, specials_start: u32) -> Result<Token, Box<LexError>> {
+    fn next_token_general(&mut self, specials_start: u32) -> Result<Token, LexError> {
         if let Some(t) = self.quick_directive(specials_start) {
             return Ok(t);
         }
@@ -1211,11 +1206,11 @@ impl<'s> Lexer<'s> {
                     Class::More => {
                         self.more_action(kind);
                         if self.stack.len() > MAX_STACK {
-                            return Err(Box::new(LexError {
+                            return Err(LexError {
                                 offset: self.pos,
                                 token_start,
                                 message: "template nests too deeply".into(),
-                            }));
+                            });
                         }
                         if self.pos >= self.src.len() {
                             return Err(self.lex_error(token_start, self.pos));
@@ -1430,7 +1425,7 @@ pub fn tokenize_from(
                     return (out, lx.specials, None);
                 }
             }
-            Err(e) => return (out, lx.specials, Some(*e)),
+            Err(e) => return (out, lx.specials, Some(e)),
         }
     }
 }
