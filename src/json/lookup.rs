@@ -375,65 +375,78 @@ impl<'b> Check<'b> {
     /// Numbers with a fraction or exponent longer than 18 characters (read as
     /// `BigDecimal`, which can fail) give up.
     fn number(&mut self) -> Option<()> {
-        let start = self.p;
-        let mut p = start;
-        let digits = |p: &mut usize| {
-            let from = *p;
-            while self.b.get(*p).is_some_and(u8::is_ascii_digit) {
-                *p += 1;
-            }
-            *p > from
-        };
-        if self.b.get(p) == Some(&b'-') {
-            p += 1;
-        }
-        match self.b.get(p)? {
-            b'0' => p += 1,
-            b'1'..=b'9' => {
-                digits(&mut p);
-            }
-            _ => return None,
-        }
-        let mut decimal = false;
-        if self.b.get(p) == Some(&b'.') {
-            p += 1;
-            decimal = true;
-            if !digits(&mut p) {
-                return None;
-            }
-        }
-        if let Some(b'e' | b'E') = self.b.get(p) {
-            p += 1;
-            decimal = true;
-            if let Some(b'+' | b'-') = self.b.get(p) {
-                p += 1;
-            }
-            if !digits(&mut p) {
-                return None;
-            }
-        }
-        if decimal && p - start > 18 {
+        let (end, decimal) = number_end(self.b, self.p)?;
+        if decimal && end - self.p > 18 {
             return None;
         }
-        match self.b.get(p) {
-            None | Some(b' ' | b'\t' | b'\n' | b'\r' | b',' | b'}' | b']') => {
-                self.p = p;
-                Some(())
-            }
-            _ => None,
-        }
+        self.p = end;
+        Some(())
     }
 
     fn word(&mut self, word: &[u8]) -> Option<()> {
-        if self.b.get(self.p..self.p + word.len())? != word {
+        self.p = word_end(self.b, self.p, word)?;
+        Some(())
+    }
+}
+
+/// Whether a byte (or the end) may follow a number or a literal.
+#[inline]
+pub(super) fn ends_value(b: Option<&u8>) -> bool {
+    matches!(
+        b,
+        None | Some(b' ' | b'\t' | b'\n' | b'\r' | b',' | b'}' | b']')
+    )
+}
+
+/// Where the number in JSON's grammar at `start` ends, when a byte that can
+/// follow a value follows it; and whether it has a fraction or an exponent.
+#[inline]
+pub(super) fn number_end(b: &[u8], start: usize) -> Option<(usize, bool)> {
+    let digits = |p: &mut usize| {
+        let from = *p;
+        while b.get(*p).is_some_and(u8::is_ascii_digit) {
+            *p += 1;
+        }
+        *p > from
+    };
+    let mut p = start;
+    if b.get(p) == Some(&b'-') {
+        p += 1;
+    }
+    match b.get(p)? {
+        b'0' => p += 1,
+        b'1'..=b'9' => {
+            digits(&mut p);
+        }
+        _ => return None,
+    }
+    let mut decimal = false;
+    if b.get(p) == Some(&b'.') {
+        p += 1;
+        decimal = true;
+        if !digits(&mut p) {
             return None;
         }
-        self.p += word.len();
-        match self.peek() {
-            None | Some(b' ' | b'\t' | b'\n' | b'\r' | b',' | b'}' | b']') => Some(()),
-            _ => None,
+    }
+    if let Some(b'e' | b'E') = b.get(p) {
+        p += 1;
+        decimal = true;
+        if let Some(b'+' | b'-') = b.get(p) {
+            p += 1;
+        }
+        if !digits(&mut p) {
+            return None;
         }
     }
+    ends_value(b.get(p)).then_some((p, decimal))
+}
+
+/// Where `word` (`true`, `false`, `null`) at `at` ends, when it is there and a
+/// byte that can follow a value follows it.
+#[inline]
+pub(super) fn word_end(b: &[u8], at: usize, word: &[u8]) -> Option<usize> {
+    let end = at + word.len();
+    (b.get(at..end)? == word && ends_value(b.get(end))).then_some(end)
 }
 
 /// The length of a valid escape after its backslash (`n`, `uXXXX`, ...).

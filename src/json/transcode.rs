@@ -18,6 +18,7 @@
 //! and writes it as before, which gives the same text, or the error.
 
 use super::JsonStyle;
+use super::lookup::{number_end, word_end};
 use super::parse::parse_scalar_at;
 use super::scan;
 use super::write::{write_quoted, write_value};
@@ -118,14 +119,6 @@ struct Transcoder<'b> {
 
 fn is_ws(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r')
-}
-
-/// Bytes that may follow a number or a literal.
-fn ends_value(b: Option<&u8>) -> bool {
-    matches!(
-        b,
-        None | Some(b' ' | b'\t' | b'\n' | b'\r' | b',' | b'}' | b']')
-    )
 }
 
 impl<'b> Transcoder<'b> {
@@ -400,47 +393,10 @@ impl<'b> Transcoder<'b> {
     /// written again.
     fn number(&mut self, heap: &mut Heap<'_>, out: &mut String) -> Option<()> {
         let start = self.p;
-        let mut p = start;
-        let digits = |p: &mut usize| {
-            let from = *p;
-            while self.b.get(*p).is_some_and(u8::is_ascii_digit) {
-                *p += 1;
-            }
-            *p > from
-        };
-        let negative = self.b.get(p) == Some(&b'-');
-        if negative {
-            p += 1;
-        }
-        let int_start = p;
-        match self.b.get(p)? {
-            b'0' => p += 1,
-            b'1'..=b'9' => {
-                digits(&mut p);
-            }
-            _ => return None,
-        }
-        let mut same = p - int_start <= 9 && !(negative && self.b[int_start] == b'0');
-        if self.b.get(p) == Some(&b'.') {
-            p += 1;
-            same = false;
-            if !digits(&mut p) {
-                return None;
-            }
-        }
-        if let Some(b'e' | b'E') = self.b.get(p) {
-            p += 1;
-            same = false;
-            if let Some(b'+' | b'-') = self.b.get(p) {
-                p += 1;
-            }
-            if !digits(&mut p) {
-                return None;
-            }
-        }
-        if !ends_value(self.b.get(p)) {
-            return None;
-        }
+        let (p, decimal) = number_end(self.b, start)?;
+        let negative = self.b[start] == b'-';
+        let int_start = start + usize::from(negative);
+        let same = !decimal && p - int_start <= 9 && !(negative && self.b[int_start] == b'0');
         if same {
             if !heap.tick() {
                 return None;
@@ -459,11 +415,8 @@ impl<'b> Transcoder<'b> {
     }
 
     fn word(&mut self, word: &[u8]) -> Option<()> {
-        if self.b.get(self.p..self.p + word.len())? != word {
-            return None;
-        }
-        self.p += word.len();
-        ends_value(self.b.get(self.p)).then_some(())
+        self.p = word_end(self.b, self.p, word)?;
+        Some(())
     }
 }
 
