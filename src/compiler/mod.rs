@@ -22,6 +22,9 @@ pub struct Compiled {
     /// JSONPaths written literally in the template (`$input.path('$.a')`),
     /// compiled once with the template.
     pub paths: crate::jsonpath::PathMap,
+    /// The first keys of the simple paths among them (`a` for `$.a.b`):
+    /// the top-level members whose values the body's check reads on its way.
+    pub first_keys: Vec<Box<str>>,
     pub ast: ast::Ast,
 }
 
@@ -98,11 +101,19 @@ pub fn compile(source: &str, limits: &Limits) -> Result<Compiled> {
         out: &mut paths,
     };
     walk.block(&ast.root, ast.source_id);
+    let mut first_keys: Vec<Box<str>> = paths
+        .values()
+        .filter_map(|p| p.first_key())
+        .map(Box::from)
+        .collect();
+    first_keys.sort_unstable();
+    first_keys.dedup();
     Ok(Compiled {
         sources: shared.sources,
         names: shared.names,
         index,
         paths,
+        first_keys,
         ast,
     })
 }

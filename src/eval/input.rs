@@ -126,11 +126,7 @@ impl Ctx<'_> {
 /// Whether a top-level key of the body is the first key of one of the
 /// template's simple paths (whose values the body's check reads on its way).
 fn first_keys(c: &Compiled) -> impl Fn(&[u8]) -> bool + '_ {
-    |key: &[u8]| {
-        c.paths
-            .values()
-            .any(|p| p.first_key().is_some_and(|k| k.as_bytes() == key))
-    }
+    |key: &[u8]| c.first_keys.iter().any(|k| k.as_bytes() == key)
 }
 
 /// A text for a message: quoted, and cut when long.
