@@ -754,6 +754,33 @@ impl<'a> Ctx<'a> {
         self.put_global(sym, v);
     }
 
+    /// What a `#foreach` iteration sets: `$velocityCount`, `$velocityHasNext`
+    /// and the loop variable, in this order.
+    ///
+    /// (The loop writes them straight into their slots when it can: through
+    /// `put_var`, each value was first assembled in a stack slot piece by
+    /// piece and then copied as one 16-byte word, a load the CPU cannot
+    /// forward from the smaller stores just before it: a stall of a dozen
+    /// cycles or more, three times per iteration, a tenth of W2's time.)
+    fn put_loop_vars(&mut self, var: Sym, counter: i32, has_next: bool, item: Value, env: Env) {
+        self.put_var(sym::VELOCITY_COUNT, Value::Int(counter), env);
+        self.put_var(sym::VELOCITY_HAS_NEXT, Value::Bool(has_next), env);
+        self.put_var(var, item, env);
+    }
+
+    /// `put_var($foreach, loop scope id)`, written straight into the slot when
+    /// there is no macro frame (see [`Ctx::put_loop_vars`]).
+    #[inline(always)]
+    fn put_foreach(&mut self, id: u32, env: Env) {
+        if env.frame.is_none()
+            && let Some(slot) = self.vars.get_mut(sym::FOREACH as usize)
+        {
+            *slot = Some(Value::Host(Host::Foreach(id)));
+        } else {
+            self.put_var(sym::FOREACH, Value::Host(Host::Foreach(id)), env);
+        }
+    }
+
     /// `context.remove(name)`.
     #[inline]
     fn remove_var(&mut self, sym: Sym, env: Env) {
@@ -1293,7 +1320,7 @@ impl<'a> Ctx<'a> {
             parent,
             replaced,
         });
-        self.put_var(sym::FOREACH, Value::Host(Host::Foreach(id)), env);
+        self.put_foreach(id, env);
 
         let mut counter: i64 = 1;
         let mut flow = Flow::Normal;
@@ -1310,14 +1337,26 @@ impl<'a> Ctx<'a> {
                     break;
                 }
             };
+            // Without a macro frame, the loop variable is written to its
+            // slot at once (see `put_loop_vars`); nothing reads it before
+            // the body, and the loop's end restores it whatever happens.
+            let direct = env.frame.is_none()
+                && n.var > sym::VELOCITY_HAS_NEXT
+                && (n.var as usize) < self.vars.len();
+            if direct {
+                self.vars[n.var as usize] = Some(item);
+            }
             if let Err(e) = self.step() {
                 result = Err(self.at(e, n.range, env));
                 break;
             }
             let has_next = self.has_next(&iter);
-            self.put_var(sym::VELOCITY_COUNT, Value::Int(counter as i32), env);
-            self.put_var(sym::VELOCITY_HAS_NEXT, Value::Bool(has_next), env);
-            self.put_var(n.var, item, env);
+            if direct {
+                self.vars[sym::VELOCITY_COUNT as usize] = Some(Value::Int(counter as i32));
+                self.vars[sym::VELOCITY_HAS_NEXT as usize] = Some(Value::Bool(has_next));
+            } else {
+                self.put_loop_vars(n.var, counter as i32, has_next, item, env);
+            }
             let scope = &mut self.loops[id as usize];
             scope.index += 1;
             scope.has_next = has_next;
@@ -1364,7 +1403,7 @@ impl<'a> Ctx<'a> {
         if let Value::Host(Host::Foreach(cur)) = current {
             let scope = self.loops[cur as usize];
             if let Some(p) = scope.parent {
-                self.put_var(sym::FOREACH, Value::Host(Host::Foreach(p)), env);
+                self.put_foreach(p, env);
             } else if let Some(r) = self.replaced_of(cur) {
                 self.put_var(sym::FOREACH, r, env);
             } else {

@@ -216,6 +216,40 @@ fn is_java_identifier_part(c: char) -> bool {
         || matches!(c, '\u{a2}'..='\u{a5}' | '\u{20a0}'..='\u{20c0}' | '\u{203f}' | '\u{2040}')
 }
 
+/// In [`Parser::parse_tree`], puts a value just read on the innermost
+/// container's stack when that is a plain push (an array's item, or an
+/// object's member whose key cannot repeat an earlier one, in a small object),
+/// sets `stored`, and gives null; gives the value when the general attaching
+/// must do it.
+///
+/// Expanded where each value is made, so that it is stored from the registers
+/// it was made in. Stored from the loop's `v`, a value was first assembled in
+/// a stack slot piece by piece and then copied as one 16-byte word, a load the
+/// CPU cannot forward from the smaller stores just before it: a stall of a
+/// dozen cycles or more per value, 40% of the time W2's body took to parse.
+/// (A function, even inlined, let the compiler share one push, and so the
+/// stack slot, between all kinds of values.)
+macro_rules! store_direct {
+    ($self:ident, $cur:ident, $stored:ident, $v:expr) => {
+        match $cur.kind {
+            Kind::Array => {
+                $self.vals.push($v);
+                $stored = true;
+                Value::Null
+            }
+            Kind::Object
+                if $cur.seen & $cur.bit == 0 && $self.ents.len() - $cur.start < LINEAR_KEYS =>
+            {
+                $self.ents.push((Value::Str($cur.key), $v));
+                $cur.seen |= $cur.bit;
+                $stored = true;
+                Value::Null
+            }
+            _ => $v,
+        }
+    };
+}
+
 impl<'s> Parser<'s> {
     #[cold]
     fn error(&self, at: usize, message: String) -> Box<JsonError> {
@@ -429,6 +463,8 @@ impl<'s> Parser<'s> {
                     "expected close marker for Object"
                 }));
             };
+            // Whether `v` is already on `vals` or `ents` (see `store_direct`).
+            let mut stored = false;
             // (Strings, the most common values, are tested first.)
             let mut v = if b == b'"' {
                 let start = pos + 1;
@@ -436,7 +472,8 @@ impl<'s> Parser<'s> {
                 match bytes.get(p) {
                     Some(b'"') => {
                         pos = p + 1;
-                        Value::Str(self.text.slice(start, p))
+                        let s = self.text.slice(start, p);
+                        store_direct!(self, cur, stored, Value::Str(s))
                     }
                     Some(b'\\') => {
                         let v = self.parse_escaped(heap, start)?;
@@ -454,7 +491,14 @@ impl<'s> Parser<'s> {
                     b'-' | b'0'..=b'9' => match short_number(bytes, pos) {
                         Some((v, end)) => {
                             pos = end;
-                            v
+                            // (Made again from its parts: see `store_direct`.)
+                            match v {
+                                Value::Int(i) => store_direct!(self, cur, stored, Value::Int(i)),
+                                Value::Double(d) => {
+                                    store_direct!(self, cur, stored, Value::Double(d))
+                                }
+                                v => v,
+                            }
                         }
                         None => {
                             let v;
@@ -500,16 +544,20 @@ impl<'s> Parser<'s> {
                         }
                     }
                     b't' | b'f' | b'n' => {
-                        let (word, v): (&[u8], Value) = match b {
-                            b't' => (b"true", Value::Bool(true)),
-                            b'f' => (b"false", Value::Bool(false)),
-                            _ => (b"null", Value::Null),
+                        let word: &[u8] = match b {
+                            b't' => b"true",
+                            b'f' => b"false",
+                            _ => b"null",
                         };
                         if bytes.get(pos..pos + word.len()) != Some(word) {
                             return Err(self.unrecognized_token(pos));
                         }
                         pos += word.len();
-                        v
+                        match b {
+                            b't' => store_direct!(self, cur, stored, Value::Bool(true)),
+                            b'f' => store_direct!(self, cur, stored, Value::Bool(false)),
+                            _ => store_direct!(self, cur, stored, Value::Null),
+                        }
                     }
                     _ => {
                         return Err(self.unexpected(
@@ -527,7 +575,9 @@ impl<'s> Parser<'s> {
                         return Ok(v);
                     }
                     Kind::Array => {
-                        self.vals.push(v);
+                        if !stored {
+                            self.vals.push(v);
+                        }
                         pos = skip_ws_from(bytes, pos);
                         match bytes.get(pos) {
                             Some(b',') => {
@@ -549,11 +599,14 @@ impl<'s> Parser<'s> {
                     }
                     Kind::Object => {
                         // (Large objects go through their key index.)
-                        if cur.seen & cur.bit == 0 && self.ents.len() - cur.start < LINEAR_KEYS {
-                            self.ents.push((Value::Str(cur.key), v));
-                            cur.seen |= cur.bit;
-                        } else {
-                            self.put(heap, cur.start, cur.key, v);
+                        if !stored {
+                            if cur.seen & cur.bit == 0 && self.ents.len() - cur.start < LINEAR_KEYS
+                            {
+                                self.ents.push((Value::Str(cur.key), v));
+                                cur.seen |= cur.bit;
+                            } else {
+                                self.put(heap, cur.start, cur.key, v);
+                            }
                         }
                         pos = skip_ws_from(bytes, pos);
                         match bytes.get(pos) {
@@ -584,6 +637,7 @@ impl<'s> Parser<'s> {
                     }
                 }
                 // The container is closed: back to the one around it.
+                stored = false;
                 match self.frames.pop() {
                     Some(outer) => cur = outer,
                     None => {

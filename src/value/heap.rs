@@ -451,7 +451,7 @@ impl<'a> Heap<'a> {
     // ------------------------------------------------------------------ strings
 
     /// The text of a string.
-    #[inline]
+    #[inline(always)]
     pub fn str(&self, s: Str) -> &str {
         let (start, end) = (s.start as usize, (s.start + s.len) as usize);
         match s.base() {
