@@ -87,27 +87,28 @@ pub fn escape_javascript(s: &str, out: &mut String) {
 #[inline(always)]
 fn short_js_specials(bytes: &[u8]) -> u32 {
     let n = bytes.len();
-    let mut chunk = [b' '; 16];
     // Words of 8 (or 4) bytes at both ends of the text (they overlap when the
-    // text is shorter than 16, or 8), side by side in `chunk` (fixed-size
-    // copies); then the mask of the second word is moved to the positions of
-    // its bytes.
+    // text is shorter than 16, or 8), side by side in two registers; then the
+    // mask of the second word is moved to the positions of its bytes. (Put
+    // side by side in a chunk in memory, they were read back as one 16-byte
+    // load that the CPU cannot forward from the two stores: a stall.)
     if let (Some(lo), Some(hi)) = (bytes.first_chunk::<8>(), bytes.last_chunk::<8>()) {
-        chunk[..8].copy_from_slice(lo);
-        chunk[8..].copy_from_slice(hi);
-        let m = scan::js_specials(&chunk);
+        let m = scan::js_specials_words(u64::from_le_bytes(*lo), u64::from_le_bytes(*hi));
         return (m & 0xFF) | (m >> 8) << (n - 8);
     }
+    const SPACES: u64 = 0x2020_2020_2020_2020;
     if let (Some(lo), Some(hi)) = (bytes.first_chunk::<4>(), bytes.last_chunk::<4>()) {
-        chunk[..4].copy_from_slice(lo);
-        chunk[4..8].copy_from_slice(hi);
-        let m = scan::js_specials(&chunk);
+        let words = u64::from(u32::from_le_bytes(*lo)) | u64::from(u32::from_le_bytes(*hi)) << 32;
+        let m = scan::js_specials_words(words, SPACES);
         return (m & 0xF) | ((m >> 4) & 0xF) << (n - 4);
     }
-    for (c, b) in chunk.iter_mut().zip(bytes) {
-        *c = *b;
+    // Up to 3 bytes, padded with spaces.
+    let mut word = SPACES;
+    for (i, &b) in bytes.iter().enumerate() {
+        let shift = 8 * i as u32;
+        word = (word & !(0xFF << shift)) | (u64::from(b) << shift);
     }
-    scan::js_specials(&chunk)
+    scan::js_specials_words(word, SPACES)
 }
 
 /// Escapes the marked bytes of the 16 from `base` (bit `i`: byte `base + i`)

@@ -883,10 +883,13 @@ impl<'a> Ctx<'a> {
                     let yes = match cond {
                         // `ops::evaluate` of a reference (`#if($item.inStock)`,
                         // `#if($foreach.hasNext)`), without its dispatch.
-                        Expr::Ref(r) => !matches!(
-                            self.eval_reference(r, env)?,
-                            Value::Null | Value::Bool(false)
-                        ),
+                        Expr::Ref(r) => match self.ref_truthy(r, env) {
+                            Some(yes) => yes?,
+                            None => !matches!(
+                                self.eval_reference(r, env)?,
+                                Value::Null | Value::Bool(false)
+                            ),
+                        },
                         c => self.truthy(c, env)?,
                     };
                     self.check_work().map_err(|e| self.at(e, n.range, env))?;
@@ -1131,6 +1134,12 @@ impl<'a> Ctx<'a> {
             && let Some(Some(Value::Host(Host::Util))) = self.vars.get(sym::UTIL as usize)
         {
             self.step()?;
+            if let Expr::Ref(a) = &u.arg
+                && a.computable
+                && let Some(done) = self.util_map_property(u.method, a, env, out)
+            {
+                return done;
+            }
             // (`ops::value` of a reference, without its dispatch.)
             let v = match &u.arg {
                 Expr::Ref(a) if a.computable => self.eval_reference(a, env)?,
@@ -1147,6 +1156,112 @@ impl<'a> Ctx<'a> {
             return Ok(());
         }
         self.render_reference(&u.reference, env, out)
+    }
+
+    /// `$util.escapeJavaScript($item.name)` (or `urlEncode`): the argument
+    /// read as the fast paths of [`Ctx::eval_reference`] read a map's property
+    /// or a variable, and escaped from where the map or the variable holds
+    /// it; `None` when those paths do not apply.
+    ///
+    /// (Through `eval_reference`, the string was copied to the stack piece by
+    /// piece and read back in other pieces, a load the CPU cannot forward
+    /// from the stores just before it: a stall of a dozen cycles or more for
+    /// each of W2's 700 escaped properties.)
+    #[inline(always)]
+    fn util_map_property(
+        &mut self,
+        method: Sym,
+        r: &Reference,
+        env: Env,
+        out: &mut String,
+    ) -> Option<Result<()>> {
+        if env.frame.is_some() || !self.null_held.is_empty() || r.kind == RefKind::Runt {
+            return None;
+        }
+        if r.chain.is_empty() {
+            // A variable (`$t`), as the second fast path of `eval_reference` reads it.
+            let Some(Some(v)) = self.vars.get(r.root as usize) else {
+                return None;
+            };
+            if let Value::Str(s) = v {
+                let s = self.heap.str(*s);
+                if method == sym::ESCAPE_JAVASCRIPT {
+                    crate::apigw::util::escape_javascript(s, out);
+                } else {
+                    crate::apigw::util::url_encode(s, out);
+                }
+            }
+            return Some(Ok(()));
+        }
+        let [Modifier::Property { name, hint, .. }] = &r.chain[..] else {
+            return None;
+        };
+        let Some(Some(Value::Map(id))) = self.vars.get(r.root as usize) else {
+            return None;
+        };
+        let id = *id;
+        let key = self.template_name(*name)?;
+        if key == "class" || key == "Class" {
+            return None;
+        }
+        if let Err(e) = self.step() {
+            return Some(Err(e));
+        }
+        let mut h = hint.get();
+        let found = self.heap.map_get_str_hinted_ref(id, key, &mut h);
+        hint.set(h);
+        // (A null or missing property reads as "", which writes nothing, as
+        // does a value that is not a string.)
+        if let Some(Value::Str(s)) = found {
+            let s = self.heap.str(*s);
+            if method == sym::ESCAPE_JAVASCRIPT {
+                crate::apigw::util::escape_javascript(s, out);
+            } else {
+                crate::apigw::util::url_encode(s, out);
+            }
+        }
+        Some(Ok(()))
+    }
+
+    /// Whether `#if($item.inStock)` / `#if($foreach.hasNext)` holds, read as
+    /// the first fast path of [`Ctx::eval_reference`] reads the reference,
+    /// from where the map or the loop holds the value; `None` when that path
+    /// does not apply. (Copied out through `eval_reference`, the value was
+    /// stored and loaded back in pieces of other sizes: see
+    /// [`Ctx::util_map_property`].)
+    #[inline(always)]
+    fn ref_truthy(&mut self, r: &Reference, env: Env) -> Option<Result<bool>> {
+        let [Modifier::Property { name, hint, .. }] = &r.chain[..] else {
+            return None;
+        };
+        if env.frame.is_some() || !self.null_held.is_empty() || r.kind == RefKind::Runt {
+            return None;
+        }
+        match self.vars.get(r.root as usize) {
+            Some(Some(Value::Map(id))) => {
+                let id = *id;
+                let key = self.template_name(*name)?;
+                if key == "class" || key == "Class" {
+                    return None;
+                }
+                if let Err(e) = self.step() {
+                    return Some(Err(e));
+                }
+                let mut h = hint.get();
+                let found = self.heap.map_get_str_hinted_ref(id, key, &mut h);
+                hint.set(h);
+                // (A null or missing property reads as "", which is true.)
+                Some(Ok(!matches!(found, Some(Value::Bool(false)))))
+            }
+            Some(Some(Value::Host(Host::Foreach(id)))) if *name == sym::HAS_NEXT => {
+                let id = *id;
+                if let Err(e) = self.step() {
+                    return Some(Err(e));
+                }
+                Some(Ok(self.loops[id as usize].has_next))
+            }
+            _ => None,
+        }
     }
 
     /// Writes `String.valueOf(v)`, rendering template blocks.

@@ -49,23 +49,33 @@ fn sse2_specials<const DEL: bool>(chunk: &[u8; 16]) -> u32 {
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 #[inline]
 pub fn js_specials(chunk: &[u8; 16]) -> u32 {
+    let (lo, hi) = chunk.split_at(8);
+    let word = |half: &[u8]| u64::from_le_bytes(half.try_into().unwrap_or([0; 8]));
+    js_specials_words(word(lo), word(hi))
+}
+
+/// [`js_specials`] of the 16 bytes of `lo` and `hi` (little-endian, `lo`
+/// first), for bytes gathered in registers: a chunk just written to memory
+/// in two words and read back as one 16-byte load stalls the CPU (the load
+/// cannot be forwarded from the two stores).
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline]
+pub fn js_specials_words(lo: u64, hi: u64) -> u32 {
     // SAFETY: as in `specials`: `sse2_js_specials` is a safe function whose
     // only requirement is the `sse2` target feature, and this function is
     // compiled only when `sse2` is enabled for the whole build.
-    unsafe { sse2_js_specials(chunk) }
+    unsafe { sse2_js_specials(lo, hi) }
 }
 
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 #[target_feature(enable = "sse2")]
 #[inline]
-fn sse2_js_specials(chunk: &[u8; 16]) -> u32 {
+fn sse2_js_specials(lo: u64, hi: u64) -> u32 {
     use std::arch::x86_64::{
         _mm_cmpeq_epi8, _mm_max_epu8, _mm_movemask_epi8, _mm_or_si128, _mm_set_epi64x,
         _mm_set1_epi8,
     };
-    let (lo, hi) = chunk.split_at(8);
-    let word = |half: &[u8]| u64::from_le_bytes(half.try_into().unwrap_or([0; 8])) as i64;
-    let v = _mm_set_epi64x(word(hi), word(lo));
+    let v = _mm_set_epi64x(hi as i64, lo as i64);
     let eq = |b: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(b as i8));
     let control = _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(0x1F)), _mm_set1_epi8(0x1F));
     let m = _mm_or_si128(
@@ -90,6 +100,15 @@ pub fn specials<const DEL: bool>(chunk: &[u8; 16]) -> u32 {
 
 #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
 #[inline]
+pub fn js_specials_words(lo: u64, hi: u64) -> u32 {
+    let mut chunk = [0u8; 16];
+    chunk[..8].copy_from_slice(&lo.to_le_bytes());
+    chunk[8..].copy_from_slice(&hi.to_le_bytes());
+    js_specials(&chunk)
+}
+
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+#[inline]
 pub fn js_specials(chunk: &[u8; 16]) -> u32 {
     let mut m = 0u32;
     for (i, &b) in chunk.iter().enumerate() {
@@ -101,7 +120,7 @@ pub fn js_specials(chunk: &[u8; 16]) -> u32 {
 
 #[cfg(test)]
 mod tests {
-    use super::{js_specials, specials};
+    use super::{js_specials, js_specials_words, specials};
 
     /// Every byte value at every position, against the definition.
     #[test]
@@ -118,6 +137,9 @@ mod tests {
                 let js = matches!(b, b'\'' | b'"' | b'\\' | b'/') || !(0x20..0x80).contains(&b);
                 let want = if js { 1 << i } else { 0 };
                 assert_eq!(js_specials(&chunk), want, "{b:#x} at {i}");
+                let word = |half: &[u8]| u64::from_le_bytes(half.try_into().unwrap());
+                let (lo, hi) = chunk.split_at(8);
+                assert_eq!(js_specials_words(word(lo), word(hi)), want, "{b:#x} at {i}");
             }
         }
         let mut chunk = [0u8; 16];

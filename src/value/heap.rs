@@ -783,6 +783,21 @@ impl<'a> Heap<'a> {
         self.map_get_str_missed(id, key, hint)
     }
 
+    /// [`Heap::map_get_str_hinted`], giving the value where the map holds it.
+    #[inline(always)]
+    pub fn map_get_str_hinted_ref(&self, id: MapId, key: &str, hint: &mut usize) -> Option<&Value> {
+        let entries = &self.map(id).entries;
+        if let Some((Value::Str(s), v)) = entries.get(*hint)
+            && s.len as usize == key.len()
+            && short_eq(self.str_bytes(*s), key.as_bytes())
+        {
+            return Some(v);
+        }
+        let i = self.map_find_str(id, key)?;
+        *hint = i;
+        self.map(id).entries.get(i).map(|e| &e.1)
+    }
+
     #[inline(never)]
     fn map_get_str_missed(&self, id: MapId, key: &str, hint: &mut usize) -> Option<Value> {
         let i = self.map_find_str(id, key)?;
