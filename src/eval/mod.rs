@@ -1409,11 +1409,21 @@ impl<'a> Ctx<'a> {
                 }
             }
             e => {
-                let v = match e {
-                    Expr::Ref(r) if r.computable => self.eval_reference(r, env)?,
-                    e => self.eval(e, env)?,
+                let fast = match e {
+                    Expr::Ref(r) if r.computable => self.map_property_iterator(r, env),
+                    _ => None,
                 };
-                match self.iterator(v) {
+                let it = match fast {
+                    Some(it) => it?,
+                    None => {
+                        let v = match e {
+                            Expr::Ref(r) if r.computable => self.eval_reference(r, env)?,
+                            e => self.eval(e, env)?,
+                        };
+                        self.iterator(v)
+                    }
+                };
+                match it {
                     Some(it) => it,
                     None => return Ok(Flow::Normal),
                 }
@@ -1514,8 +1524,22 @@ impl<'a> Ctx<'a> {
         } else {
             self.remove_var(sym::VELOCITY_HAS_NEXT, env);
         }
-        let current = self.get_var(sym::FOREACH, env)?;
-        if let Value::Host(Host::Foreach(cur)) = current {
+        // (`get_var`, read in its slot without a macro frame: see `put_loop_vars`.)
+        let current = if env.frame.is_none()
+            && self.null_held.is_empty()
+            && let Some(Some(v)) = self.vars.get(sym::FOREACH as usize)
+        {
+            match v {
+                Value::Host(Host::Foreach(cur)) => Some(*cur),
+                _ => None,
+            }
+        } else {
+            match self.get_var(sym::FOREACH, env)? {
+                Value::Host(Host::Foreach(cur)) => Some(cur),
+                _ => None,
+            }
+        };
+        if let Some(cur) = current {
             let scope = self.loops[cur as usize];
             if let Some(p) = scope.parent {
                 self.put_foreach(p, env);
@@ -1527,6 +1551,53 @@ impl<'a> Ctx<'a> {
         }
         result?;
         Ok(flow)
+    }
+
+    /// The iterator over `$item.tags` (a map's property), read as the first
+    /// fast path of [`Ctx::eval_reference`] reads the reference, from where
+    /// the map holds the value (see [`Ctx::util_map_property`]); `None` when
+    /// that path does not apply.
+    fn map_property_iterator(
+        &mut self,
+        r: &Reference,
+        env: Env,
+    ) -> Option<Result<Option<ItemIter>>> {
+        let [Modifier::Property { name, hint, .. }] = &r.chain[..] else {
+            return None;
+        };
+        if env.frame.is_some() || !self.null_held.is_empty() || r.kind == RefKind::Runt {
+            return None;
+        }
+        let Some(Some(Value::Map(id))) = self.vars.get(r.root as usize) else {
+            return None;
+        };
+        let id = *id;
+        let key = self.template_name(*name)?;
+        if key == "class" || key == "Class" {
+            return None;
+        }
+        if let Err(e) = self.step() {
+            return Some(Err(e));
+        }
+        let mut h = hint.get();
+        let found = self.heap.map_get_str_hinted_ref(id, key, &mut h);
+        hint.set(h);
+        // (What `iterator` gives; a null or missing property reads as "",
+        // which is not iterable.)
+        Some(Ok(match found {
+            Some(Value::List(id)) => Some(ItemIter::List {
+                id: *id,
+                pos: 0,
+                len: self.heap.list(*id).items.len(),
+            }),
+            Some(Value::Map(id)) => Some(ItemIter::MapValues {
+                id: *id,
+                pos: 0,
+                len: self.heap.map(*id).entries.len(),
+            }),
+            Some(Value::Host(Host::Iter(id))) => Some(ItemIter::Iter(*id)),
+            _ => None,
+        }))
     }
 
     fn replaced_of(&self, id: u32) -> Option<Value> {

@@ -15,7 +15,7 @@
 //!   Jackson ignores) becomes the whole text as a string (`1 2` reads `"1 2"`).
 
 use super::{bigdec, scan};
-use crate::value::{Heap, ListKind, MapKind, Str, StrBase, Value};
+use crate::value::{Heap, ListId, ListKind, MapId, MapKind, Str, StrBase, Value};
 use std::fmt;
 
 /// json-smart's `JSONParserBase.MAX_DEPTH`.
@@ -586,7 +586,16 @@ impl<'s> Parser<'s> {
                             }
                             Some(b']') => {
                                 pos += 1;
-                                v = self.close_array(heap, cur.start);
+                                let id = self.close_array(heap, cur.start);
+                                let Some(outer) = self.frames.pop() else {
+                                    self.pos = pos;
+                                    return Ok(Value::List(id));
+                                };
+                                // Back to the container around it (see `store_direct`).
+                                cur = outer;
+                                stored = false;
+                                v = store_direct!(self, cur, stored, Value::List(id));
+                                continue;
                             }
                             None => return Err(self.eof("expected close marker for Array")),
                             Some(_) => {
@@ -624,7 +633,16 @@ impl<'s> Parser<'s> {
                                 {
                                     self.indexes.pop();
                                 }
-                                v = self.close_object(heap, cur.start);
+                                let id = self.close_object(heap, cur.start);
+                                let Some(outer) = self.frames.pop() else {
+                                    self.pos = pos;
+                                    return Ok(Value::Map(id));
+                                };
+                                // Back to the container around it (see `store_direct`).
+                                cur = outer;
+                                stored = false;
+                                v = store_direct!(self, cur, stored, Value::Map(id));
+                                continue;
                             }
                             None => return Err(self.eof("expected close marker for Object")),
                             Some(_) => {
@@ -634,15 +652,6 @@ impl<'s> Parser<'s> {
                                 ));
                             }
                         }
-                    }
-                }
-                // The container is closed: back to the one around it.
-                stored = false;
-                match self.frames.pop() {
-                    Some(outer) => cur = outer,
-                    None => {
-                        self.pos = pos;
-                        return Ok(v);
                     }
                 }
             }
@@ -668,21 +677,21 @@ impl<'s> Parser<'s> {
 
     /// The array whose items are on `vals` from `start`, taken off them.
     #[inline(never)]
-    fn close_array(&mut self, heap: &mut Heap<'_>, start: usize) -> Value {
+    fn close_array(&mut self, heap: &mut Heap<'_>, start: usize) -> ListId {
         let mut items = heap.value_vec();
         // (Copied whole: `drain` moves item by item.)
         items.extend_from_slice(self.vals.get(start..).unwrap_or(&[]));
         self.vals.truncate(start);
-        Value::List(heap.alloc_list(ListKind::JsonArray, items))
+        heap.alloc_list(ListKind::JsonArray, items)
     }
 
     /// The object whose entries are on `ents` from `start`, taken off them.
     #[inline(never)]
-    fn close_object(&mut self, heap: &mut Heap<'_>, start: usize) -> Value {
+    fn close_object(&mut self, heap: &mut Heap<'_>, start: usize) -> MapId {
         let mut entries = heap.pair_vec();
         entries.extend_from_slice(self.ents.get(start..).unwrap_or(&[]));
         self.ents.truncate(start);
-        Value::Map(heap.alloc_map(MapKind::Plain, entries))
+        heap.alloc_map(MapKind::Plain, entries)
     }
 
     /// `"key"` at `pos` and the colon after it, as [`Parser::object_key`]
