@@ -1046,6 +1046,11 @@ impl<'a> Ctx<'a> {
         if self.render_util_call(r, env, out)?.is_some() {
             return Ok(());
         }
+        if !r.escaped
+            && let Some(done) = self.render_map_property(r, env, out)
+        {
+            return done;
+        }
         let value = self.eval_reference(r, env)?;
         if r.escaped {
             out.push_str(&r.esc_prefix);
@@ -1261,6 +1266,48 @@ impl<'a> Ctx<'a> {
                 Some(Ok(self.loops[id as usize].has_next))
             }
             _ => None,
+        }
+    }
+
+    /// `$item.price` (not escaped): what [`Ctx::render_reference`] does with
+    /// the value the first fast path of [`Ctx::eval_reference`] reads (a map's
+    /// property), copied straight from where the map holds it; `None` when
+    /// that path does not apply. (See [`Ctx::util_map_property`].)
+    #[inline(always)]
+    fn render_map_property(
+        &mut self,
+        r: &Reference,
+        env: Env,
+        out: &mut String,
+    ) -> Option<Result<()>> {
+        let [Modifier::Property { name, hint, .. }] = &r.chain[..] else {
+            return None;
+        };
+        if env.frame.is_some() || !self.null_held.is_empty() || r.kind == RefKind::Runt {
+            return None;
+        }
+        let Some(Some(Value::Map(id))) = self.vars.get(r.root as usize) else {
+            return None;
+        };
+        let id = *id;
+        let key = self.template_name(*name)?;
+        if key == "class" || key == "Class" {
+            return None;
+        }
+        if let Err(e) = self.step() {
+            return Some(Err(e));
+        }
+        let mut h = hint.get();
+        let found = self.heap.map_get_str_hinted_ref(id, key, &mut h).copied();
+        hint.set(h);
+        if !r.esc_prefix.is_empty() || !r.more_prefix.is_empty() {
+            out.push_str(&r.esc_prefix);
+            out.push_str(&r.more_prefix);
+        }
+        // (A null or missing property reads as "", which writes nothing.)
+        match found {
+            Some(v) if !v.is_null() => Some(self.write_value(v, env, out)),
+            _ => Some(Ok(())),
         }
     }
 
