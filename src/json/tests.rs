@@ -1071,3 +1071,30 @@ fn integers_agree_with_the_standard_parser() {
         }
     }
 }
+
+#[test]
+fn simple_escapes_are_ascii() {
+    // `Parser::parse_escaped` relies on it (its SAFETY comment).
+    assert!(parse::SIMPLE_ESCAPE.iter().all(|&b| b < 0x80));
+}
+
+#[test]
+fn unescaped_strings_are_the_chars_of_their_escapes() {
+    // Multi-byte characters next to escapes and block boundaries, DEL dropped,
+    // surrogate pairs and lone surrogates.
+    let cases: &[(&str, &str)] = &[
+        (r#""é\"ü\\ß""#, "é\"ü\\ß"),
+        (r#""\u00e9\ud83d\ude00x\ud800y""#, "é😀x\u{FFFD}y"),
+        ("\"a\u{7F}b\\n\u{1F600}\"", "ab\n😀"),
+        (
+            "\"0123456789abcdeé\\\"0123456789abcdé\\t€€€€€€€€€€€€€€€€\\\\\"",
+            "0123456789abcdeé\"0123456789abcdé\t€€€€€€€€€€€€€€€€\\",
+        ),
+    ];
+    for (json, want) in cases {
+        let mut heap = Heap::new(json, "");
+        let v = parse_body(&mut heap).unwrap();
+        let Value::Str(s) = v else { panic!("{json}") };
+        assert_eq!(heap.str(s), *want, "{json}");
+    }
+}
