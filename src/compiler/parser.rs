@@ -257,6 +257,10 @@ pub struct Parser<'s, 'sh> {
     /// size when the block ends (one allocation per block, no regrowth).
     nodes: Vec<Node>,
     block_start: usize,
+    /// Whether the nodes are prepared for rendering as they are made (the
+    /// template itself, not `#evaluate`d texts or interpolated literals):
+    /// see [`Parser::prepared`].
+    prepare: bool,
 }
 
 /// Tokens all lookaheads of one parse may scan before the parse is stopped.
@@ -285,7 +289,21 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             stripped: HashMap::default(),
             nodes: Vec::with_capacity(src.len() / 32),
             block_start: 0,
+            prepare: false,
         }
+    }
+
+    /// A parser whose blocks come out prepared for rendering: the source
+    /// text nodes of each block as [`Node::SourceText`] and its plain
+    /// `$util.escapeJavaScript(x)` / `$util.urlEncode(x)` references as
+    /// [`Node::UtilCall`] (macro and `#define` bodies included; not
+    /// interpolated string literals, which get a parser of their own).
+    /// Done while parsing, each block as it ends, rather than in a pass
+    /// over the finished tree: a util call's reference is moved into its
+    /// node instead of boxed and cloned.
+    pub fn prepared(mut self) -> Self {
+        self.prepare = true;
+        self
     }
 
     // ------------------------------------------------------------------ tokens
@@ -1110,6 +1128,11 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         }
         // (The scratch stack becomes the root block; its spare room is given back.)
         self.nodes.shrink_to_fit();
+        if self.prepare {
+            for node in &mut self.nodes {
+                prepare_text(node, self.src);
+            }
+        }
         Ok(Ast {
             root: self.nodes,
             source_id: self.source_id,
@@ -1122,9 +1145,36 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         while starts_statement(self.ntk()?) {
             self.statement()?;
         }
-        let nodes = self.nodes.drain(self.block_start..).collect();
+        let nodes = if self.prepare {
+            let src = self.src;
+            self.nodes
+                .drain(self.block_start..)
+                .map(|mut node| {
+                    prepare_text(&mut node, src);
+                    node
+                })
+                .collect()
+        } else {
+            self.nodes.drain(self.block_start..).collect()
+        };
         self.block_start = outer;
         Ok(nodes)
+    }
+
+    /// A reference statement's node: a [`Node::UtilCall`] when preparing
+    /// and the reference is a plain util call.
+    fn reference_node(&self, r: Reference) -> Node {
+        if self.prepare
+            && let Some((method, arg)) = super::util_call(&r)
+        {
+            let arg = arg.clone();
+            return Node::UtilCall(Box::new(UtilCallNode {
+                reference: r,
+                method,
+                arg,
+            }));
+        }
+        Node::Reference(Box::new(r))
     }
 
     /// Adds a node to the current block, merging adjacent text nodes.
@@ -1153,7 +1203,8 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         }
         if self.reference_follows()? {
             let r = self.reference()?;
-            self.emit(Node::Reference(Box::new(r)));
+            let node = self.reference_node(r);
+            self.emit(node);
             return Ok(());
         }
         match k {
@@ -1672,7 +1723,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             let fourth = args.swap_remove(3);
             let third = args.swap_remove(2);
             let body = match fourth {
-                Expr::Ref(r) => vec![Node::Reference(r)],
+                Expr::Ref(r) => vec![self.reference_node(*r)],
                 _ => Vec::new(),
             };
             (third, body)
@@ -2540,6 +2591,19 @@ fn unescape_unicode(s: &str) -> Result<std::borrow::Cow<'_, str>, String> {
     }
     out.push_str(&s[last..]);
     Ok(std::borrow::Cow::Owned(out))
+}
+
+/// A `Text::Source` node as [`Node::SourceText`] (its text copied out of
+/// the source, so that rendering it does not slice the source).
+fn prepare_text(node: &mut Node, src: &str) {
+    if let Node::Text(Text::Source(r)) = node
+        && let Some(text) = src.get(r.start as usize..r.end as usize)
+    {
+        *node = Node::SourceText {
+            start: r.start,
+            text: text.into(),
+        };
+    }
 }
 
 /// Two adjacent text nodes as one.
