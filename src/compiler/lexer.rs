@@ -962,7 +962,8 @@ impl<'s> Lexer<'s> {
         }
     }
 
-    fn lex_error(&self, token_start: usize, at: usize) -> LexError {
+    #[cold]
+    fn lex_error(&self, token_start: usize, at: usize) -> Box<LexError> {
         let found = match self.src[at..].chars().next() {
             None => "the end of the template".to_string(),
             Some(c) => format!("{c:?}"),
@@ -973,16 +974,17 @@ impl<'s> Lexer<'s> {
         } else {
             format!("lexical error: unexpected {found} after {after:?}")
         };
-        LexError {
+        Box::new(LexError {
             offset: at,
             token_start,
             message,
-        }
+        })
     }
 
-    /// The next token (Velocity's `getNextToken`).
+    /// The next token (Velocity's `getNextToken`). (The error is boxed:
+    /// the result stays small on the hot path.)
     #[inline]
-    pub fn next_token(&mut self) -> Result<Token, LexError> {
+    pub fn next_token(&mut self) -> Result<Token, Box<LexError>> {
         let specials_start = self.specials.len() as u32;
         if let Some(t) = self.quick_token(specials_start, true) {
             return Ok(t);
@@ -1173,7 +1175,7 @@ impl<'s> Lexer<'s> {
     }
 
     #[inline(never)]
-    fn next_token_general(&mut self, specials_start: u32) -> Result<Token, LexError> {
+    fn next_token_general(&mut self, specials_start: u32) -> Result<Token, Box<LexError>> {
         if let Some(t) = self.quick_directive(specials_start) {
             return Ok(t);
         }
@@ -1206,11 +1208,11 @@ impl<'s> Lexer<'s> {
                     Class::More => {
                         self.more_action(kind);
                         if self.stack.len() > MAX_STACK {
-                            return Err(LexError {
+                            return Err(Box::new(LexError {
                                 offset: self.pos,
                                 token_start,
                                 message: "template nests too deeply".into(),
-                            });
+                            }));
                         }
                         if self.pos >= self.src.len() {
                             return Err(self.lex_error(token_start, self.pos));
@@ -1425,7 +1427,7 @@ pub fn tokenize_from(
                     return (out, lx.specials, None);
                 }
             }
-            Err(e) => return (out, lx.specials, Some(e)),
+            Err(e) => return (out, lx.specials, Some(*e)),
         }
     }
 }

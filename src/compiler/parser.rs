@@ -309,7 +309,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
     // ------------------------------------------------------------------ tokens
 
     #[cold]
-    fn lex_error(&self, e: LexError) -> Error {
+    fn lex_error(&self, e: Box<LexError>) -> Error {
         let span = Span::of(self.src, e.offset, e.offset);
         let mut err = Error::parse(e.message, span);
         if self.src[e.token_start..e.offset].ends_with('$') && e.offset >= self.src.len() {
@@ -1358,7 +1358,9 @@ impl<'s, 'sh> Parser<'s, 'sh> {
     fn if_statement(&mut self) -> PResult<()> {
         let first = self.next;
         let if_tok = self.consume(Kind::IfDirective, "`#if`")?;
-        let mut branches = Vec::new();
+        // Most `#if`s have no `#elseif`: room for exactly one branch (a
+        // small allocation, where a first push would make room for four).
+        let mut branches = Vec::with_capacity(1);
         let cond = self.condition("#if")?;
         let block = self.block()?;
         branches.push((cond, block));
