@@ -309,7 +309,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
     // ------------------------------------------------------------------ tokens
 
     #[cold]
-    fn lex_error(&self, e: Box<LexError>) -> Error {
+    fn lex_error(&self, e: LexError) -> Error {
         let span = Span::of(self.src, e.offset, e.offset);
         let mut err = Error::parse(e.message, span);
         if self.src[e.token_start..e.offset].ends_with('$') && e.offset >= self.src.len() {
@@ -335,7 +335,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         while self.toks.len() <= want {
             match self.lx.next_token() {
                 Ok(t) => self.toks.push(t),
-                Err(e) => return Err(self.lex_error(e)),
+                Err(e) => return Err(self.lex_error(*e)),
             }
         }
         Ok(self.toks[want])
