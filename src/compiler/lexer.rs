@@ -1022,7 +1022,10 @@ impl<'s> Lexer<'s> {
             return self.quick_token(specials_start, false);
         }
         let mut p = start;
-        if first == b'$' && !self.in_comment {
+        if first == b'$' {
+            if self.in_comment {
+                return None;
+            }
             let b1 = *bytes.get(start + 1)?;
             if !(b1.is_ascii_alphabetic() || b1 == b'_') || self.stack.len() >= MAX_STACK {
                 return None;
@@ -1032,92 +1035,92 @@ impl<'s> Lexer<'s> {
             self.dollar_action();
             p = start + 1;
         } else {
+            // One arm per state (a jump on the state, then on the character).
             match self.state {
-                LexState::Default if !matches!(first, b'$' | b'#' | b'\\' | b' ' | b'\t') => {
-                    let n = memchr::memchr3(b'$', b'#', b'\\', &bytes[start..])
-                        .unwrap_or(bytes.len() - start);
-                    self.pos = start + n;
-                    return Some(Token {
-                        kind: Kind::Text,
-                        start: start as u32,
-                        end: self.pos as u32,
-                        specials: (specials_start, self.specials.len() as u32),
-                    });
-                }
-                LexState::Reference | LexState::RefModifier | LexState::RefMod2
-                    if first.is_ascii_alphabetic() || first == b'_' => {}
-                // Single tokens with their actions, as `best_match` and
-                // `token_action` give them.
-                LexState::Reference | LexState::RefModifier
-                    if first == b'.' && bytes.get(start + 1).is_some_and(|b| is_letter(*b)) =>
-                {
-                    // `<DOT>` matches `.` and the letter, then backs up one.
-                    self.pos = start + 1;
-                    self.switch_to(LexState::RefModifier);
-                    return Some(self.quick(Kind::Dot, start, specials_start));
-                }
-                LexState::RefModifier if first == b'(' => {
-                    self.pos = start + 1;
-                    if !self.in_comment {
-                        self.lparen += 1;
+                LexState::Default => {
+                    // Text up to the next `$`, `#` or `\`; blanks may start
+                    // `#set(` (then not text).
+                    if matches!(first, b'#' | b'\\')
+                        || (matches!(first, b' ' | b'\t')
+                            && bytes[start..].iter().find(|b| !matches!(b, b' ' | b'\t'))
+                                == Some(&b'#'))
+                    {
+                        return None;
                     }
-                    self.switch_to(LexState::RefMod2);
-                    return Some(self.quick(Kind::Lparen, start, specials_start));
-                }
-                // Blanks not before `#` in DEFAULT: text (`#set(` cannot match).
-                LexState::Default
-                    if matches!(first, b' ' | b'\t')
-                        && bytes[start..].iter().find(|b| !matches!(b, b' ' | b'\t'))
-                            != Some(&b'#') =>
-                {
                     let n = memchr::memchr3(b'$', b'#', b'\\', &bytes[start..])
                         .unwrap_or(bytes.len() - start);
                     self.pos = start + n;
                     return Some(self.quick(Kind::Text, start, specials_start));
                 }
-                // A string literal in a method's arguments (no action there).
-                LexState::RefMod2 if matches!(first, b'"' | b'\'') => {
-                    let n = string_len(&bytes[start..]);
-                    if n == 0 {
+                LexState::Reference | LexState::RefModifier => {
+                    if first.is_ascii_alphabetic() || first == b'_' {
+                        // A name: below.
+                    } else if first == b'.' && bytes.get(start + 1).is_some_and(|b| is_letter(*b)) {
+                        // `<DOT>` matches `.` and the letter, then backs up one.
+                        self.pos = start + 1;
+                        self.switch_to(LexState::RefModifier);
+                        return Some(self.quick(Kind::Dot, start, specials_start));
+                    } else if first == b'(' && self.state == LexState::RefModifier {
+                        self.pos = start + 1;
+                        if !self.in_comment {
+                            self.lparen += 1;
+                        }
+                        self.switch_to(LexState::RefMod2);
+                        return Some(self.quick(Kind::Lparen, start, specials_start));
+                    } else {
                         return None;
                     }
-                    self.pos = start + n;
-                    return Some(self.quick(Kind::StringLiteral, start, specials_start));
                 }
-                LexState::Directive if first == b'(' => {
-                    self.pos = start + 1;
-                    if !self.in_comment {
-                        self.lparen += 1;
+                LexState::RefMod2 => match first {
+                    b'a'..=b'z' | b'A'..=b'Z' | b'_' => {}
+                    // A string literal in a method's arguments (no action there).
+                    b'"' | b'\'' => {
+                        let n = string_len(&bytes[start..]);
+                        if n == 0 {
+                            return None;
+                        }
+                        self.pos = start + n;
+                        return Some(self.quick(Kind::StringLiteral, start, specials_start));
                     }
-                    return Some(self.quick(Kind::Lparen, start, specials_start));
-                }
-                LexState::Directive if first == b'=' => {
-                    let kind = if bytes.get(start + 1) == Some(&b'=') {
-                        Kind::LogicalEquals
-                    } else {
-                        Kind::Equals
-                    };
-                    self.pos = start + if kind == Kind::Equals { 1 } else { 2 };
-                    return Some(self.quick(kind, start, specials_start));
-                }
-                LexState::RefMod2 if first == b')' => {
-                    self.pos = start + 1;
-                    self.switch_to(LexState::Reference);
-                    return Some(self.quick(Kind::Refmod2Rparen, start, specials_start));
-                }
-                LexState::Directive if matches!(first, b' ' | b'\t' | b'\n' | b'\r') => {
-                    self.pos = start
-                        + bytes[start..]
-                            .iter()
-                            .take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
-                            .count();
-                    return Some(self.quick(Kind::Whitespace, start, specials_start));
-                }
-                LexState::Directive if first == b')' => {
-                    self.pos = start + keyword_nl(&bytes[start..], b")");
-                    self.rparen_handler();
-                    return Some(self.quick(Kind::Rparen, start, specials_start));
-                }
+                    b')' => {
+                        self.pos = start + 1;
+                        self.switch_to(LexState::Reference);
+                        return Some(self.quick(Kind::Refmod2Rparen, start, specials_start));
+                    }
+                    _ => return None,
+                },
+                LexState::Directive => match first {
+                    b'(' => {
+                        self.pos = start + 1;
+                        if !self.in_comment {
+                            self.lparen += 1;
+                        }
+                        return Some(self.quick(Kind::Lparen, start, specials_start));
+                    }
+                    b'=' => {
+                        let kind = if bytes.get(start + 1) == Some(&b'=') {
+                            Kind::LogicalEquals
+                        } else {
+                            Kind::Equals
+                        };
+                        self.pos = start + if kind == Kind::Equals { 1 } else { 2 };
+                        return Some(self.quick(kind, start, specials_start));
+                    }
+                    b' ' | b'\t' | b'\n' | b'\r' => {
+                        self.pos = start
+                            + bytes[start..]
+                                .iter()
+                                .take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+                                .count();
+                        return Some(self.quick(Kind::Whitespace, start, specials_start));
+                    }
+                    b')' => {
+                        self.pos = start + keyword_nl(&bytes[start..], b")");
+                        self.rparen_handler();
+                        return Some(self.quick(Kind::Rparen, start, specials_start));
+                    }
+                    _ => return None,
+                },
                 _ => return None,
             }
         }
