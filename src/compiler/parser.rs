@@ -1167,7 +1167,10 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         if self.prepare
             && let Some((method, arg)) = super::util_call(&r)
         {
-            let arg = arg.clone();
+            let arg = match arg {
+                Expr::Ref(a) => Expr::Ref(Box::new(clone_reference(a))),
+                a => a.clone(),
+            };
             return Node::UtilCall(Box::new(UtilCallNode {
                 reference: r,
                 method,
@@ -2593,6 +2596,30 @@ fn unescape_unicode(s: &str) -> Result<std::borrow::Cow<'_, str>, String> {
     }
     out.push_str(&s[last..]);
     Ok(std::borrow::Cow::Owned(out))
+}
+
+/// `r.clone()`, without calls to clone its texts when they are empty (as
+/// they nearly always are: a util call's argument is usually a plain `$x`).
+fn clone_reference(r: &Reference) -> Reference {
+    let text = |t: &Box<str>| -> Box<str> {
+        if t.is_empty() {
+            Box::default()
+        } else {
+            t.clone()
+        }
+    };
+    Reference {
+        range: r.range,
+        kind: r.kind,
+        escaped: r.escaped,
+        esc_prefix: text(&r.esc_prefix),
+        more_prefix: text(&r.more_prefix),
+        root: r.root,
+        chain: r.chain.clone(),
+        literal: text(&r.literal),
+        first_token: r.first_token,
+        computable: r.computable,
+    }
 }
 
 /// A `Text::Source` node as [`Node::SourceText`] (its text copied out of
