@@ -2601,11 +2601,11 @@ fn unescape_unicode(s: &str) -> Result<std::borrow::Cow<'_, str>, String> {
 /// `r.clone()`, without calls to clone its texts when they are empty (as
 /// they nearly always are: a util call's argument is usually a plain `$x`).
 fn clone_reference(r: &Reference) -> Reference {
-    let text = |t: &Box<str>| -> Box<str> {
+    let text = |t: &str| -> Box<str> {
         if t.is_empty() {
             Box::default()
         } else {
-            t.clone()
+            t.into()
         }
     };
     Reference {
