@@ -1180,6 +1180,19 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         Node::Reference(Box::new(r))
     }
 
+    /// `Text()`: a token written as text (with the `$` and `#` of the
+    /// special tokens before it).
+    fn emit_text(&mut self, t: &Token) {
+        if t.kind != Kind::Dot && !self.has_special_text(t) {
+            self.emit(Node::Text(Text::Source(Range::new(
+                t.start as usize,
+                t.end as usize,
+            ))));
+        } else {
+            self.emit(Node::Text(Text::Owned(self.token_literal(t).into())));
+        }
+    }
+
     /// Adds a node to the current block, merging adjacent text nodes.
     fn emit(&mut self, node: Node) {
         if let Node::Text(b) = &node
@@ -1203,6 +1216,16 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         let k = self.ntk()?;
         if k == Kind::IfDirective {
             return self.if_statement();
+        }
+        if k == Kind::Text && self.fast_ok(3, 1) {
+            // Plain text, the most frequent statement: what the general path
+            // below does for it (`reference_follows` counts its two scanned
+            // tokens and fails, then `Text()`).
+            self.scanned += 2;
+            let t = self.toks[self.next];
+            self.next += 1;
+            self.emit_text(&t);
+            return Ok(());
         }
         if self.reference_follows()? {
             let r = self.reference()?;
@@ -1263,14 +1286,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
                         | Kind::EmptyIndex
                 ) {
                     self.next += 1;
-                    if t.kind != Kind::Dot && !self.has_special_text(&t) {
-                        self.emit(Node::Text(Text::Source(Range::new(
-                            t.start as usize,
-                            t.end as usize,
-                        ))));
-                    } else {
-                        self.emit(Node::Text(Text::Owned(self.token_literal(&t).into())));
-                    }
+                    self.emit_text(&t);
                     Ok(())
                 } else {
                     Err(self.unexpected("text, a reference or a directive"))
