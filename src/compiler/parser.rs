@@ -1858,21 +1858,22 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             self.consume(Kind::Rcurly, "`}`")?;
         }
         let first_tok = self.toks[first_index];
-        self.finish_reference(first_index, first_tok, root_tok, formal, chain)
+        self.finish_reference(first_index, first_tok, root_tok, chain)
     }
 
-    /// Velocity's `ASTReference.getRoot()` and `literal()`.
+    /// Velocity's `ASTReference.getRoot()` and `literal()`: the usual forms
+    /// here, the others in `finish_reference_rest`.
+    #[inline]
     fn finish_reference(
         &mut self,
         first_index: usize,
         first_tok: Token,
         root_tok: Token,
-        formal: bool,
         chain: Chain,
     ) -> PResult<Reference> {
         let range = self.range_from(first_index);
         let src = self.src;
-        let mut first_img: &str = &src[first_tok.start as usize..first_tok.end as usize];
+        let first_img: &str = &src[first_tok.start as usize..first_tok.end as usize];
         // The usual `$name`, `$!name`, `${`, `$!{`: one `$` first and no
         // backslash, so no escape, no prefix, nothing stripped.
         // (`$` then a letter or `_`: the `$` prefix and a name, which holds
@@ -1908,6 +1909,21 @@ impl<'s, 'sh> Parser<'s, 'sh> {
                 computable: true,
             });
         }
+        self.finish_reference_rest(range, first_index, first_tok, root_tok, chain)
+    }
+
+    /// `finish_reference` for references with escapes, prefixes or `$\!`.
+    #[inline(never)]
+    fn finish_reference_rest(
+        &mut self,
+        range: Range,
+        first_index: usize,
+        first_tok: Token,
+        root_tok: Token,
+        chain: Chain,
+    ) -> PResult<Reference> {
+        let src = self.src;
+        let mut first_img: &str = &src[first_tok.start as usize..first_tok.end as usize];
         let literal_rest = |p: &Self, first: &str| -> String {
             let mut s = p.special_text(&first_tok);
             s.push_str(first);
@@ -1991,7 +2007,6 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         } else {
             (RefKind::Runt, first_img)
         };
-        let _ = formal;
         let root = self.shared.intern(root_name);
         Ok(Reference {
             range,
