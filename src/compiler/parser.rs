@@ -379,6 +379,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         Span::of(self.src, t.start as usize, t.end as usize)
     }
 
+    #[cold]
     fn unexpected(&mut self, expected: &str) -> Error {
         match self.peek(0) {
             Ok(t) => {
@@ -396,6 +397,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         }
     }
 
+    #[inline]
     fn consume(&mut self, kind: Kind, expected: &str) -> PResult<Token> {
         let t = self.peek(0)?;
         if t.kind != kind {
@@ -405,6 +407,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         Ok(t)
     }
 
+    #[inline]
     fn consume_if(&mut self, kind: Kind) -> PResult<Option<Token>> {
         if self.ntk()? == kind {
             let t = self.toks[self.next];
