@@ -2658,6 +2658,7 @@ fn clone_reference(r: &Reference) -> Reference {
 
 /// A `Text::Source` node as [`Node::SourceText`] (its text copied out of
 /// the source, so that rendering it does not slice the source).
+#[inline]
 fn prepare_text(node: &mut Node, src: &str) {
     if let Node::Text(Text::Source(r)) = node
         && let Some(text) = src.get(r.start as usize..r.end as usize)
