@@ -358,7 +358,18 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         Ok(self.fetch(0)?.kind)
     }
 
+    #[inline]
     fn img(&self, t: &Token) -> &'s str {
+        if t.kind == Kind::Eof || !self.stripped.is_empty() {
+            return self.img_rare(t);
+        }
+        image(self.src, t)
+    }
+
+    /// `img` of the end of the template, or while some references' images
+    /// are cut (out of line: rare).
+    #[inline(never)]
+    fn img_rare(&self, t: &Token) -> &'s str {
         if t.kind == Kind::Eof {
             // JavaCC's EOF token holds the last character read.
             return self
@@ -367,9 +378,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
                 .next_back()
                 .map_or("", |(i, _)| &self.src[i..]);
         }
-        if !self.stripped.is_empty()
-            && let Some(&start) = self.stripped.get(&t.start)
-        {
+        if let Some(&start) = self.stripped.get(&t.start) {
             return &self.src[start as usize..t.end as usize];
         }
         image(self.src, t)
