@@ -535,6 +535,8 @@ impl<'s, 'sh> Parser<'s, 'sh> {
     // ------------------------------------------------------------------ lookahead scans
 
     /// Runs a syntactic lookahead of `k` tokens (`usize::MAX` for unlimited).
+    /// (Out of line: the fast paths that call it as their fallback stay small.)
+    #[inline(never)]
     fn lookahead(&mut self, k: usize, f: fn(&mut Self) -> ScanResult) -> PResult<bool> {
         self.scan_pos = 0;
         self.last_pos = 0;
