@@ -171,7 +171,18 @@ enum InlineRepr<T> {
 }
 
 impl<T> Inline<T> {
+    /// Adds an item (the first one inline, here; the others out of line).
+    #[inline]
     pub fn push(&mut self, item: T) {
+        if let InlineRepr::Empty = self.0 {
+            self.0 = InlineRepr::One(item);
+        } else {
+            self.push_more(item);
+        }
+    }
+
+    #[inline(never)]
+    fn push_more(&mut self, item: T) {
         match &mut self.0 {
             InlineRepr::Empty => self.0 = InlineRepr::One(item),
             InlineRepr::Many(v) => v.push(item),
