@@ -1208,15 +1208,27 @@ impl<'s, 'sh> Parser<'s, 'sh> {
     }
 
     /// Adds a node to the current block, merging adjacent text nodes.
+    #[inline]
     fn emit(&mut self, node: Node) {
-        if let Node::Text(b) = &node
+        if matches!(node, Node::Text(_))
             && self.nodes.len() > self.block_start
-            && let Some(Node::Text(a)) = self.nodes.last_mut()
+            && matches!(self.nodes.last(), Some(Node::Text(_)))
         {
-            *a = merge_texts(a, b, self.src);
+            self.merge_into_last(&node);
             return;
         }
         self.nodes.push(node);
+    }
+
+    /// Merges a text node into the text node that ends the current block
+    /// (out of line: rare).
+    #[inline(never)]
+    fn merge_into_last(&mut self, node: &Node) {
+        if let Node::Text(b) = node
+            && let Some(Node::Text(a)) = self.nodes.last_mut()
+        {
+            *a = merge_texts(a, b, self.src);
+        }
     }
 
     fn statement(&mut self) -> PResult<()> {
