@@ -1177,10 +1177,18 @@ impl<'s, 'sh> Parser<'s, 'sh> {
 
     /// A reference statement's node: a [`Node::UtilCall`] when preparing
     /// and the reference is a plain util call.
+    #[inline]
     fn reference_node(&self, r: Reference) -> Node {
-        if self.prepare
-            && let Some((method, arg)) = super::util_call(&r)
-        {
+        if self.prepare && r.root == super::sym::UTIL {
+            return self.util_reference_node(r);
+        }
+        Node::Reference(Box::new(r))
+    }
+
+    /// `reference_node` for a `$util...` reference (out of line).
+    #[inline(never)]
+    fn util_reference_node(&self, r: Reference) -> Node {
+        if let Some((method, arg)) = super::util_call(&r) {
             let arg = match arg {
                 Expr::Ref(a) => Expr::Ref(Box::new(clone_reference(a))),
                 a => a.clone(),
