@@ -578,7 +578,7 @@ impl<'s> Lexer<'s> {
             in_directive: false,
             in_comment: false,
             in_set: false,
-            specials: Vec::with_capacity(src.len() / 16),
+            specials: Vec::new(),
         }
     }
 
@@ -603,6 +603,12 @@ impl<'s> Lexer<'s> {
     /// The special tokens met so far.
     pub fn specials(&self) -> &[Special] {
         &self.specials
+    }
+
+    /// Forgets the special tokens met so far (when no token refers to them
+    /// any more): the list stays as short as a statement's.
+    pub fn clear_specials(&mut self) {
+        self.specials.clear();
     }
 
     /// Clears the "inside a directive" flag (Velocity's parser does it when a

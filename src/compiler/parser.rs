@@ -293,14 +293,15 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         }
     }
 
-    /// A parser whose blocks come out prepared for rendering: the source
-    /// text nodes of each block as [`Node::SourceText`] and its plain
-    /// `$util.escapeJavaScript(x)` / `$util.urlEncode(x)` references as
-    /// [`Node::UtilCall`] (macro and `#define` bodies included; not
-    /// interpolated string literals, which get a parser of their own).
-    /// Done while parsing, each block as it ends, rather than in a pass
-    /// over the finished tree: a util call's reference is moved into its
-    /// node instead of boxed and cloned.
+    /// A parser whose plain `$util.escapeJavaScript(x)` /
+    /// `$util.urlEncode(x)` references come out as [`Node::UtilCall`]
+    /// (macro and `#define` bodies included; not interpolated string
+    /// literals, which get a parser of their own): the reference is moved
+    /// into its node instead of boxed and cloned. (Source texts become
+    /// [`Node::SourceText`] in a pass after the parse,
+    /// `compiler::prepare_texts`: made while parsing, their copies came
+    /// after the parser's scratch vectors instead of filling their room,
+    /// and glibc gave the heap back and grew it again on every parse.)
     pub fn prepared(mut self) -> Self {
         self.prepare = true;
         self
@@ -1121,6 +1122,10 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             // top-level statements: drop them.
             self.toks.drain(..self.next);
             self.next = 0;
+            // Nor to the special tokens, unless a lookahead token holds them.
+            if self.toks.is_empty() {
+                self.lx.clear_specials();
+            }
         }
         if self.ntk()? != Kind::Eof {
             let t = self.peek(0)?;
@@ -1142,11 +1147,6 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         }
         // (The scratch stack becomes the root block; its spare room is given back.)
         self.nodes.shrink_to_fit();
-        if self.prepare {
-            for node in &mut self.nodes {
-                prepare_text(node, self.src);
-            }
-        }
         Ok(Ast {
             root: self.nodes,
             source_id: self.source_id,
@@ -1159,18 +1159,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         while starts_statement(self.ntk()?) {
             self.statement()?;
         }
-        let nodes = if self.prepare {
-            let src = self.src;
-            self.nodes
-                .drain(self.block_start..)
-                .map(|mut node| {
-                    prepare_text(&mut node, src);
-                    node
-                })
-                .collect()
-        } else {
-            self.nodes.drain(self.block_start..).collect()
-        };
+        let nodes = self.nodes.drain(self.block_start..).collect();
         self.block_start = outer;
         Ok(nodes)
     }
@@ -2690,7 +2679,7 @@ fn clone_reference(r: &Reference) -> Reference {
 /// A `Text::Source` node as [`Node::SourceText`] (its text copied out of
 /// the source, so that rendering it does not slice the source).
 #[inline]
-fn prepare_text(node: &mut Node, src: &str) {
+pub(super) fn prepare_text(node: &mut Node, src: &str) {
     if let Node::Text(Text::Source(r)) = node
         && let Some(text) = src.get(r.start as usize..r.end as usize)
     {
