@@ -463,6 +463,10 @@ fn bracketed_word_len(s: &[u8]) -> usize {
 /// keywords precede `<WORD>` and win a tie.
 fn directive_name(s: &[u8]) -> (Kind, usize) {
     let mut best = (Kind::Word, word_len(s));
+    // Every keyword starts with `e` or `i`.
+    if !matches!(s.first(), Some(b'e' | b'i')) {
+        return best;
+    }
     for (kind, n) in [
         (Kind::End, keyword_nl(s, b"end")),
         (Kind::IfDirective, lit(s, b"if")),

@@ -1177,15 +1177,10 @@ impl<'s, 'sh> Parser<'s, 'sh> {
     /// `reference_node` for a `$util...` reference (out of line).
     #[inline(never)]
     fn util_reference_node(&self, r: Reference) -> Node {
-        if let Some((method, arg)) = super::util_call(&r) {
-            let arg = match arg {
-                Expr::Ref(a) => Expr::Ref(Box::new(clone_reference(a))),
-                a => a.clone(),
-            };
+        if let Some((method, _)) = super::util_call(&r) {
             return Node::UtilCall(Box::new(UtilCallNode {
                 reference: r,
                 method,
-                arg,
             }));
         }
         Node::Reference(Box::new(r))
@@ -2650,30 +2645,6 @@ fn unescape_unicode(s: &str) -> Result<std::borrow::Cow<'_, str>, String> {
     }
     out.push_str(&s[last..]);
     Ok(std::borrow::Cow::Owned(out))
-}
-
-/// `r.clone()`, without calls to clone its texts when they are empty (as
-/// they nearly always are: a util call's argument is usually a plain `$x`).
-fn clone_reference(r: &Reference) -> Reference {
-    let text = |t: &str| -> Box<str> {
-        if t.is_empty() {
-            Box::default()
-        } else {
-            t.into()
-        }
-    };
-    Reference {
-        range: r.range,
-        kind: r.kind,
-        escaped: r.escaped,
-        esc_prefix: text(&r.esc_prefix),
-        more_prefix: text(&r.more_prefix),
-        root: r.root,
-        chain: r.chain.clone(),
-        literal: text(&r.literal),
-        first_token: r.first_token,
-        computable: r.computable,
-    }
 }
 
 /// A `Text::Source` node as [`Node::SourceText`] (its text copied out of
