@@ -1159,7 +1159,13 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         while starts_statement(self.ntk()?) {
             self.statement()?;
         }
-        let nodes = self.nodes.drain(self.block_start..).collect();
+        // (`split_off` copies the block's nodes into a vector of their
+        // number at once; at 0 it would hand over the whole scratch stack.)
+        let nodes = if self.block_start > 0 {
+            self.nodes.split_off(self.block_start)
+        } else {
+            self.nodes.drain(..).collect()
+        };
         self.block_start = outer;
         Ok(nodes)
     }
