@@ -1108,10 +1108,11 @@ impl<'a> Ctx<'a> {
         if env.frame.is_none()
             && self.null_held.is_empty()
             && let Some(Some(Value::Host(Host::Util))) = self.vars.get(sym::UTIL as usize)
+            && let Some(arg) = u.arg()
         {
             self.step()?;
             // (`ops::value` of a reference, without its dispatch.)
-            let v = match &u.arg {
+            let v = match arg {
                 Expr::Ref(a) if a.computable => self.eval_reference(a, env)?,
                 a => self.eval(a, env)?,
             };
