@@ -1098,3 +1098,32 @@ fn unescaped_strings_are_the_chars_of_their_escapes() {
         assert_eq!(heap.str(s), *want, "{json}");
     }
 }
+
+#[test]
+fn escaped_quotes_at_every_alignment_read_as_serde_json_reads_them() {
+    // Strings dense in `\"` (JSON text inside a string), with the other
+    // escapes and multi-byte characters mixed in, at every offset.
+    let pieces = [
+        "\\\"", "\\\"", "\\\"", "a", "bc", "é", "€", "😀", "\\\\", "\\n", "\\u00e9", "\\/", " ",
+    ];
+    let mut seed = 12345u64;
+    for n in 0..4000 {
+        let mut text = String::from("\"");
+        for _ in 0..(n % 11) {
+            text.push('x');
+        }
+        for _ in 0..(1 + n % 40) {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            text.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+        }
+        text.push('"');
+        let want: String = serde_json::from_str(&text).unwrap();
+        let mut heap = Heap::new(&text, "");
+        let Value::Str(s) = parse_body(&mut heap).unwrap() else {
+            panic!("{text}")
+        };
+        assert_eq!(heap.str(s), want, "{text}");
+    }
+}
