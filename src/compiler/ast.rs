@@ -77,15 +77,40 @@ pub enum Node {
     UtilCall(Box<UtilCallNode>),
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct UtilCallNode {
     /// The reference as parsed (rendered as such when `$util` is not the
     /// util object).
     pub reference: Reference,
     /// `sym::ESCAPE_JAVASCRIPT` or `sym::URL_ENCODE`.
     pub method: Sym,
-    /// The call's argument.
-    pub arg: Expr,
+}
+
+impl UtilCallNode {
+    /// The call's argument: the only argument of the reference's only
+    /// method (kept there, not cloned out of it; always present in a node
+    /// the compiler made).
+    #[inline]
+    pub fn arg(&self) -> Option<&Expr> {
+        match &self.reference.chain[..] {
+            [Modifier::Method { args, .. }] => args.first(),
+            _ => None,
+        }
+    }
+}
+
+/// Shown with its argument, as when the node held a copy of it.
+impl std::fmt::Debug for UtilCallNode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut d = f.debug_struct("UtilCallNode");
+        d.field("reference", &self.reference)
+            .field("method", &self.method);
+        match self.arg() {
+            Some(arg) => d.field("arg", arg),
+            None => d.field("arg", &None::<Expr>),
+        };
+        d.finish()
+    }
 }
 
 /// How a reference began (Velocity's `referenceType`).
@@ -171,7 +196,18 @@ enum InlineRepr<T> {
 }
 
 impl<T> Inline<T> {
+    /// Adds an item (the first one inline, here; the others out of line).
+    #[inline]
     pub fn push(&mut self, item: T) {
+        if let InlineRepr::Empty = self.0 {
+            self.0 = InlineRepr::One(item);
+        } else {
+            self.push_more(item);
+        }
+    }
+
+    #[inline(never)]
+    fn push_more(&mut self, item: T) {
         match &mut self.0 {
             InlineRepr::Empty => self.0 = InlineRepr::One(item),
             InlineRepr::Many(v) => v.push(item),

@@ -463,6 +463,10 @@ fn bracketed_word_len(s: &[u8]) -> usize {
 /// keywords precede `<WORD>` and win a tie.
 fn directive_name(s: &[u8]) -> (Kind, usize) {
     let mut best = (Kind::Word, word_len(s));
+    // Every keyword starts with `e` or `i`.
+    if !matches!(s.first(), Some(b'e' | b'i')) {
+        return best;
+    }
     for (kind, n) in [
         (Kind::End, keyword_nl(s, b"end")),
         (Kind::IfDirective, lit(s, b"if")),
@@ -578,7 +582,7 @@ impl<'s> Lexer<'s> {
             in_directive: false,
             in_comment: false,
             in_set: false,
-            specials: Vec::with_capacity(src.len() / 16),
+            specials: Vec::new(),
         }
     }
 
@@ -603,6 +607,12 @@ impl<'s> Lexer<'s> {
     /// The special tokens met so far.
     pub fn specials(&self) -> &[Special] {
         &self.specials
+    }
+
+    /// Forgets the special tokens met so far (when no token refers to them
+    /// any more): the list stays as short as a statement's.
+    pub fn clear_specials(&mut self) {
+        self.specials.clear();
     }
 
     /// Clears the "inside a directive" flag (Velocity's parser does it when a
@@ -962,7 +972,8 @@ impl<'s> Lexer<'s> {
         }
     }
 
-    fn lex_error(&self, token_start: usize, at: usize) -> LexError {
+    #[cold]
+    fn lex_error(&self, token_start: usize, at: usize) -> Box<LexError> {
         let found = match self.src[at..].chars().next() {
             None => "the end of the template".to_string(),
             Some(c) => format!("{c:?}"),
@@ -973,16 +984,17 @@ impl<'s> Lexer<'s> {
         } else {
             format!("lexical error: unexpected {found} after {after:?}")
         };
-        LexError {
+        Box::new(LexError {
             offset: at,
             token_start,
             message,
-        }
+        })
     }
 
-    /// The next token (Velocity's `getNextToken`).
+    /// The next token (Velocity's `getNextToken`). (The error is boxed:
+    /// the result stays small on the hot path.)
     #[inline]
-    pub fn next_token(&mut self) -> Result<Token, LexError> {
+    pub fn next_token(&mut self) -> Result<Token, Box<LexError>> {
         let specials_start = self.specials.len() as u32;
         if let Some(t) = self.quick_token(specials_start, true) {
             return Ok(t);
@@ -1020,7 +1032,10 @@ impl<'s> Lexer<'s> {
             return self.quick_token(specials_start, false);
         }
         let mut p = start;
-        if first == b'$' && !self.in_comment {
+        if first == b'$' {
+            if self.in_comment {
+                return None;
+            }
             let b1 = *bytes.get(start + 1)?;
             if !(b1.is_ascii_alphabetic() || b1 == b'_') || self.stack.len() >= MAX_STACK {
                 return None;
@@ -1030,92 +1045,92 @@ impl<'s> Lexer<'s> {
             self.dollar_action();
             p = start + 1;
         } else {
+            // One arm per state (a jump on the state, then on the character).
             match self.state {
-                LexState::Default if !matches!(first, b'$' | b'#' | b'\\' | b' ' | b'\t') => {
-                    let n = memchr::memchr3(b'$', b'#', b'\\', &bytes[start..])
-                        .unwrap_or(bytes.len() - start);
-                    self.pos = start + n;
-                    return Some(Token {
-                        kind: Kind::Text,
-                        start: start as u32,
-                        end: self.pos as u32,
-                        specials: (specials_start, self.specials.len() as u32),
-                    });
-                }
-                LexState::Reference | LexState::RefModifier | LexState::RefMod2
-                    if first.is_ascii_alphabetic() || first == b'_' => {}
-                // Single tokens with their actions, as `best_match` and
-                // `token_action` give them.
-                LexState::Reference | LexState::RefModifier
-                    if first == b'.' && bytes.get(start + 1).is_some_and(|b| is_letter(*b)) =>
-                {
-                    // `<DOT>` matches `.` and the letter, then backs up one.
-                    self.pos = start + 1;
-                    self.switch_to(LexState::RefModifier);
-                    return Some(self.quick(Kind::Dot, start, specials_start));
-                }
-                LexState::RefModifier if first == b'(' => {
-                    self.pos = start + 1;
-                    if !self.in_comment {
-                        self.lparen += 1;
+                LexState::Default => {
+                    // Text up to the next `$`, `#` or `\`; blanks may start
+                    // `#set(` (then not text).
+                    if matches!(first, b'#' | b'\\')
+                        || (matches!(first, b' ' | b'\t')
+                            && bytes[start..].iter().find(|b| !matches!(b, b' ' | b'\t'))
+                                == Some(&b'#'))
+                    {
+                        return None;
                     }
-                    self.switch_to(LexState::RefMod2);
-                    return Some(self.quick(Kind::Lparen, start, specials_start));
-                }
-                // Blanks not before `#` in DEFAULT: text (`#set(` cannot match).
-                LexState::Default
-                    if matches!(first, b' ' | b'\t')
-                        && bytes[start..].iter().find(|b| !matches!(b, b' ' | b'\t'))
-                            != Some(&b'#') =>
-                {
                     let n = memchr::memchr3(b'$', b'#', b'\\', &bytes[start..])
                         .unwrap_or(bytes.len() - start);
                     self.pos = start + n;
                     return Some(self.quick(Kind::Text, start, specials_start));
                 }
-                // A string literal in a method's arguments (no action there).
-                LexState::RefMod2 if matches!(first, b'"' | b'\'') => {
-                    let n = string_len(&bytes[start..]);
-                    if n == 0 {
+                LexState::Reference | LexState::RefModifier => {
+                    if first.is_ascii_alphabetic() || first == b'_' {
+                        // A name: below.
+                    } else if first == b'.' && bytes.get(start + 1).is_some_and(|b| is_letter(*b)) {
+                        // `<DOT>` matches `.` and the letter, then backs up one.
+                        self.pos = start + 1;
+                        self.switch_to(LexState::RefModifier);
+                        return Some(self.quick(Kind::Dot, start, specials_start));
+                    } else if first == b'(' && self.state == LexState::RefModifier {
+                        self.pos = start + 1;
+                        if !self.in_comment {
+                            self.lparen += 1;
+                        }
+                        self.switch_to(LexState::RefMod2);
+                        return Some(self.quick(Kind::Lparen, start, specials_start));
+                    } else {
                         return None;
                     }
-                    self.pos = start + n;
-                    return Some(self.quick(Kind::StringLiteral, start, specials_start));
                 }
-                LexState::Directive if first == b'(' => {
-                    self.pos = start + 1;
-                    if !self.in_comment {
-                        self.lparen += 1;
+                LexState::RefMod2 => match first {
+                    b'a'..=b'z' | b'A'..=b'Z' | b'_' => {}
+                    // A string literal in a method's arguments (no action there).
+                    b'"' | b'\'' => {
+                        let n = string_len(&bytes[start..]);
+                        if n == 0 {
+                            return None;
+                        }
+                        self.pos = start + n;
+                        return Some(self.quick(Kind::StringLiteral, start, specials_start));
                     }
-                    return Some(self.quick(Kind::Lparen, start, specials_start));
-                }
-                LexState::Directive if first == b'=' => {
-                    let kind = if bytes.get(start + 1) == Some(&b'=') {
-                        Kind::LogicalEquals
-                    } else {
-                        Kind::Equals
-                    };
-                    self.pos = start + if kind == Kind::Equals { 1 } else { 2 };
-                    return Some(self.quick(kind, start, specials_start));
-                }
-                LexState::RefMod2 if first == b')' => {
-                    self.pos = start + 1;
-                    self.switch_to(LexState::Reference);
-                    return Some(self.quick(Kind::Refmod2Rparen, start, specials_start));
-                }
-                LexState::Directive if matches!(first, b' ' | b'\t' | b'\n' | b'\r') => {
-                    self.pos = start
-                        + bytes[start..]
-                            .iter()
-                            .take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
-                            .count();
-                    return Some(self.quick(Kind::Whitespace, start, specials_start));
-                }
-                LexState::Directive if first == b')' => {
-                    self.pos = start + keyword_nl(&bytes[start..], b")");
-                    self.rparen_handler();
-                    return Some(self.quick(Kind::Rparen, start, specials_start));
-                }
+                    b')' => {
+                        self.pos = start + 1;
+                        self.switch_to(LexState::Reference);
+                        return Some(self.quick(Kind::Refmod2Rparen, start, specials_start));
+                    }
+                    _ => return None,
+                },
+                LexState::Directive => match first {
+                    b'(' => {
+                        self.pos = start + 1;
+                        if !self.in_comment {
+                            self.lparen += 1;
+                        }
+                        return Some(self.quick(Kind::Lparen, start, specials_start));
+                    }
+                    b'=' => {
+                        let kind = if bytes.get(start + 1) == Some(&b'=') {
+                            Kind::LogicalEquals
+                        } else {
+                            Kind::Equals
+                        };
+                        self.pos = start + if kind == Kind::Equals { 1 } else { 2 };
+                        return Some(self.quick(kind, start, specials_start));
+                    }
+                    b' ' | b'\t' | b'\n' | b'\r' => {
+                        self.pos = start
+                            + bytes[start..]
+                                .iter()
+                                .take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+                                .count();
+                        return Some(self.quick(Kind::Whitespace, start, specials_start));
+                    }
+                    b')' => {
+                        self.pos = start + keyword_nl(&bytes[start..], b")");
+                        self.rparen_handler();
+                        return Some(self.quick(Kind::Rparen, start, specials_start));
+                    }
+                    _ => return None,
+                },
                 _ => return None,
             }
         }
@@ -1173,7 +1188,7 @@ impl<'s> Lexer<'s> {
     }
 
     #[inline(never)]
-    fn next_token_general(&mut self, specials_start: u32) -> Result<Token, LexError> {
+    fn next_token_general(&mut self, specials_start: u32) -> Result<Token, Box<LexError>> {
         if let Some(t) = self.quick_directive(specials_start) {
             return Ok(t);
         }
@@ -1206,11 +1221,11 @@ impl<'s> Lexer<'s> {
                     Class::More => {
                         self.more_action(kind);
                         if self.stack.len() > MAX_STACK {
-                            return Err(LexError {
+                            return Err(Box::new(LexError {
                                 offset: self.pos,
                                 token_start,
                                 message: "template nests too deeply".into(),
-                            });
+                            }));
                         }
                         if self.pos >= self.src.len() {
                             return Err(self.lex_error(token_start, self.pos));
@@ -1425,7 +1440,7 @@ pub fn tokenize_from(
                     return (out, lx.specials, None);
                 }
             }
-            Err(e) => return (out, lx.specials, Some(e)),
+            Err(e) => return (out, lx.specials, Some(*e)),
         }
     }
 }

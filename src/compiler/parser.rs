@@ -257,6 +257,10 @@ pub struct Parser<'s, 'sh> {
     /// size when the block ends (one allocation per block, no regrowth).
     nodes: Vec<Node>,
     block_start: usize,
+    /// Whether the nodes are prepared for rendering as they are made (the
+    /// template itself, not `#evaluate`d texts or interpolated literals):
+    /// see [`Parser::prepared`].
+    prepare: bool,
 }
 
 /// Tokens all lookaheads of one parse may scan before the parse is stopped.
@@ -285,7 +289,22 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             stripped: HashMap::default(),
             nodes: Vec::with_capacity(src.len() / 32),
             block_start: 0,
+            prepare: false,
         }
+    }
+
+    /// A parser whose plain `$util.escapeJavaScript(x)` /
+    /// `$util.urlEncode(x)` references come out as [`Node::UtilCall`]
+    /// (macro and `#define` bodies included; not interpolated string
+    /// literals, which get a parser of their own): the reference is moved
+    /// into its node instead of boxed and cloned. (Source texts become
+    /// [`Node::SourceText`] in a pass after the parse,
+    /// `compiler::prepare_texts`: made while parsing, their copies came
+    /// after the parser's scratch vectors instead of filling their room,
+    /// and glibc gave the heap back and grew it again on every parse.)
+    pub fn prepared(mut self) -> Self {
+        self.prepare = true;
+        self
     }
 
     // ------------------------------------------------------------------ tokens
@@ -317,7 +336,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         while self.toks.len() <= want {
             match self.lx.next_token() {
                 Ok(t) => self.toks.push(t),
-                Err(e) => return Err(self.lex_error(e)),
+                Err(e) => return Err(self.lex_error(*e)),
             }
         }
         Ok(self.toks[want])
@@ -340,7 +359,18 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         Ok(self.fetch(0)?.kind)
     }
 
+    #[inline]
     fn img(&self, t: &Token) -> &'s str {
+        if t.kind == Kind::Eof || !self.stripped.is_empty() {
+            return self.img_rare(t);
+        }
+        image(self.src, t)
+    }
+
+    /// `img` of the end of the template, or while some references' images
+    /// are cut (out of line: rare).
+    #[inline(never)]
+    fn img_rare(&self, t: &Token) -> &'s str {
         if t.kind == Kind::Eof {
             // JavaCC's EOF token holds the last character read.
             return self
@@ -349,9 +379,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
                 .next_back()
                 .map_or("", |(i, _)| &self.src[i..]);
         }
-        if !self.stripped.is_empty()
-            && let Some(&start) = self.stripped.get(&t.start)
-        {
+        if let Some(&start) = self.stripped.get(&t.start) {
             return &self.src[start as usize..t.end as usize];
         }
         image(self.src, t)
@@ -361,6 +389,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         Span::of(self.src, t.start as usize, t.end as usize)
     }
 
+    #[cold]
     fn unexpected(&mut self, expected: &str) -> Error {
         match self.peek(0) {
             Ok(t) => {
@@ -378,6 +407,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         }
     }
 
+    #[inline]
     fn consume(&mut self, kind: Kind, expected: &str) -> PResult<Token> {
         let t = self.peek(0)?;
         if t.kind != kind {
@@ -387,6 +417,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         Ok(t)
     }
 
+    #[inline]
     fn consume_if(&mut self, kind: Kind) -> PResult<Option<Token>> {
         if self.ntk()? == kind {
             let t = self.toks[self.next];
@@ -505,6 +536,8 @@ impl<'s, 'sh> Parser<'s, 'sh> {
     // ------------------------------------------------------------------ lookahead scans
 
     /// Runs a syntactic lookahead of `k` tokens (`usize::MAX` for unlimited).
+    /// (Out of line: the fast paths that call it as their fallback stay small.)
+    #[inline(never)]
     fn lookahead(&mut self, k: usize, f: fn(&mut Self) -> ScanResult) -> PResult<bool> {
         self.scan_pos = 0;
         self.last_pos = 0;
@@ -1089,6 +1122,10 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             // top-level statements: drop them.
             self.toks.drain(..self.next);
             self.next = 0;
+            // Nor to the special tokens, unless a lookahead token holds them.
+            if self.toks.is_empty() {
+                self.lx.clear_specials();
+            }
         }
         if self.ntk()? != Kind::Eof {
             let t = self.peek(0)?;
@@ -1122,21 +1159,74 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         while starts_statement(self.ntk()?) {
             self.statement()?;
         }
-        let nodes = self.nodes.drain(self.block_start..).collect();
+        // (`split_off` copies the block's nodes into a vector of their
+        // number at once; at 0 it would hand over the whole scratch stack.)
+        let nodes = if self.block_start > 0 {
+            self.nodes.split_off(self.block_start)
+        } else {
+            self.nodes.drain(..).collect()
+        };
         self.block_start = outer;
         Ok(nodes)
     }
 
+    /// A reference statement's node: a [`Node::UtilCall`] when preparing
+    /// and the reference is a plain util call.
+    #[inline]
+    fn reference_node(&self, r: Reference) -> Node {
+        if self.prepare && r.root == super::sym::UTIL {
+            return self.util_reference_node(r);
+        }
+        Node::Reference(Box::new(r))
+    }
+
+    /// `reference_node` for a `$util...` reference (out of line).
+    #[inline(never)]
+    fn util_reference_node(&self, r: Reference) -> Node {
+        if let Some((method, _)) = super::util_call(&r) {
+            return Node::UtilCall(Box::new(UtilCallNode {
+                reference: r,
+                method,
+            }));
+        }
+        Node::Reference(Box::new(r))
+    }
+
+    /// `Text()`: a token written as text (with the `$` and `#` of the
+    /// special tokens before it).
+    fn emit_text(&mut self, t: &Token) {
+        if t.kind != Kind::Dot && !self.has_special_text(t) {
+            self.emit(Node::Text(Text::Source(Range::new(
+                t.start as usize,
+                t.end as usize,
+            ))));
+        } else {
+            self.emit(Node::Text(Text::Owned(self.token_literal(t).into())));
+        }
+    }
+
     /// Adds a node to the current block, merging adjacent text nodes.
+    #[inline]
     fn emit(&mut self, node: Node) {
-        if let Node::Text(b) = &node
+        if matches!(node, Node::Text(_))
             && self.nodes.len() > self.block_start
-            && let Some(Node::Text(a)) = self.nodes.last_mut()
+            && matches!(self.nodes.last(), Some(Node::Text(_)))
         {
-            *a = merge_texts(a, b, self.src);
+            self.merge_into_last(&node);
             return;
         }
         self.nodes.push(node);
+    }
+
+    /// Merges a text node into the text node that ends the current block
+    /// (out of line: rare).
+    #[inline(never)]
+    fn merge_into_last(&mut self, node: &Node) {
+        if let Node::Text(b) = node
+            && let Some(Node::Text(a)) = self.nodes.last_mut()
+        {
+            *a = merge_texts(a, b, self.src);
+        }
     }
 
     fn statement(&mut self) -> PResult<()> {
@@ -1151,9 +1241,20 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         if k == Kind::IfDirective {
             return self.if_statement();
         }
+        if k == Kind::Text && self.fast_ok(3, 1) {
+            // Plain text, the most frequent statement: what the general path
+            // below does for it (`reference_follows` counts its two scanned
+            // tokens and fails, then `Text()`).
+            self.scanned += 2;
+            let t = self.toks[self.next];
+            self.next += 1;
+            self.emit_text(&t);
+            return Ok(());
+        }
         if self.reference_follows()? {
             let r = self.reference()?;
-            self.emit(Node::Reference(Box::new(r)));
+            let node = self.reference_node(r);
+            self.emit(node);
             return Ok(());
         }
         match k {
@@ -1209,14 +1310,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
                         | Kind::EmptyIndex
                 ) {
                     self.next += 1;
-                    if t.kind != Kind::Dot && !self.has_special_text(&t) {
-                        self.emit(Node::Text(Text::Source(Range::new(
-                            t.start as usize,
-                            t.end as usize,
-                        ))));
-                    } else {
-                        self.emit(Node::Text(Text::Owned(self.token_literal(&t).into())));
-                    }
+                    self.emit_text(&t);
                     Ok(())
                 } else {
                     Err(self.unexpected("text, a reference or a directive"))
@@ -1307,7 +1401,9 @@ impl<'s, 'sh> Parser<'s, 'sh> {
     fn if_statement(&mut self) -> PResult<()> {
         let first = self.next;
         let if_tok = self.consume(Kind::IfDirective, "`#if`")?;
-        let mut branches = Vec::new();
+        // Most `#if`s have no `#elseif`: room for exactly one branch (a
+        // small allocation, where a first push would make room for four).
+        let mut branches = Vec::with_capacity(1);
         let cond = self.condition("#if")?;
         let block = self.block()?;
         branches.push((cond, block));
@@ -1672,7 +1768,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             let fourth = args.swap_remove(3);
             let third = args.swap_remove(2);
             let body = match fourth {
-                Expr::Ref(r) => vec![Node::Reference(r)],
+                Expr::Ref(r) => vec![self.reference_node(*r)],
                 _ => Vec::new(),
             };
             (third, body)
@@ -1786,21 +1882,22 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             self.consume(Kind::Rcurly, "`}`")?;
         }
         let first_tok = self.toks[first_index];
-        self.finish_reference(first_index, first_tok, root_tok, formal, chain)
+        self.finish_reference(first_index, first_tok, root_tok, chain)
     }
 
-    /// Velocity's `ASTReference.getRoot()` and `literal()`.
+    /// Velocity's `ASTReference.getRoot()` and `literal()`: the usual forms
+    /// here, the others in `finish_reference_rest`.
+    #[inline]
     fn finish_reference(
         &mut self,
         first_index: usize,
         first_tok: Token,
         root_tok: Token,
-        formal: bool,
         chain: Chain,
     ) -> PResult<Reference> {
         let range = self.range_from(first_index);
         let src = self.src;
-        let mut first_img: &str = &src[first_tok.start as usize..first_tok.end as usize];
+        let first_img: &str = &src[first_tok.start as usize..first_tok.end as usize];
         // The usual `$name`, `$!name`, `${`, `$!{`: one `$` first and no
         // backslash, so no escape, no prefix, nothing stripped.
         // (`$` then a letter or `_`: the `$` prefix and a name, which holds
@@ -1836,6 +1933,21 @@ impl<'s, 'sh> Parser<'s, 'sh> {
                 computable: true,
             });
         }
+        self.finish_reference_rest(range, first_index, first_tok, root_tok, chain)
+    }
+
+    /// `finish_reference` for references with escapes, prefixes or `$\!`.
+    #[inline(never)]
+    fn finish_reference_rest(
+        &mut self,
+        range: Range,
+        first_index: usize,
+        first_tok: Token,
+        root_tok: Token,
+        chain: Chain,
+    ) -> PResult<Reference> {
+        let src = self.src;
+        let mut first_img: &str = &src[first_tok.start as usize..first_tok.end as usize];
         let literal_rest = |p: &Self, first: &str| -> String {
             let mut s = p.special_text(&first_tok);
             s.push_str(first);
@@ -1919,7 +2031,6 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         } else {
             (RefKind::Runt, first_img)
         };
-        let _ = formal;
         let root = self.shared.intern(root_name);
         Ok(Reference {
             range,
@@ -2540,6 +2651,20 @@ fn unescape_unicode(s: &str) -> Result<std::borrow::Cow<'_, str>, String> {
     }
     out.push_str(&s[last..]);
     Ok(std::borrow::Cow::Owned(out))
+}
+
+/// A `Text::Source` node as [`Node::SourceText`] (its text copied out of
+/// the source, so that rendering it does not slice the source).
+#[inline]
+pub(super) fn prepare_text(node: &mut Node, src: &str) {
+    if let Node::Text(Text::Source(r)) = node
+        && let Some(text) = src.get(r.start as usize..r.end as usize)
+    {
+        *node = Node::SourceText {
+            start: r.start,
+            text: text.into(),
+        };
+    }
 }
 
 /// Two adjacent text nodes as one.

@@ -168,7 +168,9 @@ impl Drop for Ctx<'_> {
 
 /// Renders a parsed template against one invocation.
 pub fn render(c: &Compiled, inv: &Invocation, limits: &Limits) -> Result<Rendered> {
-    render_with(c, inv, limits, false, None).map(|(r, _)| r)
+    let mut rendered = Rendered::default();
+    render_with(c, inv, limits, false, None, &mut rendered)?;
+    Ok(rendered)
 }
 
 /// [`render`], with the output size of an earlier render of the template
@@ -180,7 +182,11 @@ pub fn render_hinted(
     limits: &Limits,
     hint: &std::sync::atomic::AtomicUsize,
 ) -> Result<Rendered> {
-    render_with(c, inv, limits, false, Some(hint)).map(|(r, _)| r)
+    // (Filled in place: a `Rendered` is a few hundred bytes, and each move of
+    // it through a `Result` was a `memcpy` call.)
+    let mut rendered = Rendered::default();
+    render_with(c, inv, limits, false, Some(hint), &mut rendered)?;
+    Ok(rendered)
 }
 
 /// Which template text produced which output bytes (see [`render_traced`]).
@@ -211,7 +217,9 @@ impl Trace {
 /// (text and references of the template itself; output written by macros
 /// and `#evaluate` is attributed to the call).
 pub fn render_traced(c: &Compiled, inv: &Invocation, limits: &Limits) -> Result<(Rendered, Trace)> {
-    render_with(c, inv, limits, true, None)
+    let mut rendered = Rendered::default();
+    let entries = render_with(c, inv, limits, true, None, &mut rendered)?;
+    Ok((rendered, Trace { entries }))
 }
 
 fn render_with(
@@ -220,7 +228,8 @@ fn render_with(
     limits: &Limits,
     traced: bool,
     hint: Option<&std::sync::atomic::AtomicUsize>,
-) -> Result<(Rendered, Trace)> {
+    rendered: &mut Rendered,
+) -> Result<Vec<TraceEntry>> {
     use std::sync::atomic::Ordering::Relaxed;
     let mut ctx = Ctx::new(c, inv, limits);
     ctx.init();
@@ -243,12 +252,9 @@ fn render_with(
         h.store(out.len(), Relaxed);
     }
     let entries = ctx.trace.take().unwrap_or_default();
-    let mut rendered = Rendered {
-        body: out,
-        ..Rendered::default()
-    };
-    ctx.finish(&mut rendered)?;
-    Ok((rendered, Trace { entries }))
+    rendered.body = out;
+    ctx.finish(rendered)?;
+    Ok(entries)
 }
 
 impl<'a> Ctx<'a> {
@@ -1137,16 +1143,17 @@ impl<'a> Ctx<'a> {
         if env.frame.is_none()
             && self.null_held.is_empty()
             && let Some(Some(Value::Host(Host::Util))) = self.vars.get(sym::UTIL as usize)
+            && let Some(arg) = u.arg()
         {
             self.step()?;
-            if let Expr::Ref(a) = &u.arg
+            if let Expr::Ref(a) = arg
                 && a.computable
                 && let Some(done) = self.util_map_property(u.method, a, env, out)
             {
                 return done;
             }
             // (`ops::value` of a reference, without its dispatch.)
-            let v = match &u.arg {
+            let v = match arg {
                 Expr::Ref(a) if a.computable => self.eval_reference(a, env)?,
                 a => self.eval(a, env)?,
             };

@@ -278,6 +278,7 @@ impl<'b> Check<'b> {
     /// outermost one (`depth` 1), and its value read when `read` reads it
     /// (true then: the position is after the value). A key with an escape
     /// gives up there.
+    #[inline(always)]
     fn member(
         &mut self,
         depth: usize,
@@ -325,6 +326,7 @@ impl<'b> Check<'b> {
 
     /// A string from its opening quote; whether it holds an escape. Every
     /// special byte of a 16-byte block is handled from one mask.
+    #[inline(always)]
     fn string_escaped(&mut self) -> Option<bool> {
         let mut p = self.p + 1;
         let mut escaped = false;

@@ -42,6 +42,39 @@ fn sse2_specials<const DEL: bool>(chunk: &[u8; 16]) -> u32 {
     _mm_movemask_epi8(m) as u32 & 0xFFFF
 }
 
+/// [`specials`], with the masks of the backslashes and of the quotes apart:
+/// `(all, backslashes, quotes)`.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline]
+pub fn specials_split<const DEL: bool>(chunk: &[u8; 16]) -> (u32, u32, u32) {
+    // SAFETY: as for `specials`: the function's only requirement is `sse2`,
+    // which the `cfg` guarantees for the whole build.
+    unsafe { sse2_specials_split::<DEL>(chunk) }
+}
+
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[target_feature(enable = "sse2")]
+#[inline]
+fn sse2_specials_split<const DEL: bool>(chunk: &[u8; 16]) -> (u32, u32, u32) {
+    use std::arch::x86_64::{
+        _mm_cmpeq_epi8, _mm_max_epu8, _mm_movemask_epi8, _mm_or_si128, _mm_set_epi64x,
+        _mm_set1_epi8,
+    };
+    let (lo, hi) = chunk.split_at(8);
+    let word = |half: &[u8]| u64::from_le_bytes(half.try_into().unwrap_or([0; 8])) as i64;
+    let v = _mm_set_epi64x(word(hi), word(lo));
+    let quote = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8));
+    let backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\\' as i8));
+    let mut other = _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(0x1F)), _mm_set1_epi8(0x1F));
+    if DEL {
+        other = _mm_or_si128(other, _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F)));
+    }
+    let q = _mm_movemask_epi8(quote) as u32 & 0xFFFF;
+    let b = _mm_movemask_epi8(backslash) as u32 & 0xFFFF;
+    let o = _mm_movemask_epi8(other) as u32 & 0xFFFF;
+    (q | b | o, b, q)
+}
+
 /// Bit `i` is set when byte `i` of `chunk` is one that `escapeJavaScript`
 /// rewrites or that starts or continues a non-ASCII character: `'`, `"`, `\`,
 /// `/`, a control character (below U+0020), or any byte from 0x80 on. The mask
@@ -109,6 +142,17 @@ pub fn js_specials_words(lo: u64, hi: u64) -> u32 {
 
 #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
 #[inline]
+pub fn specials_split<const DEL: bool>(chunk: &[u8; 16]) -> (u32, u32, u32) {
+    let (mut b, mut q) = (0u32, 0u32);
+    for (i, &c) in chunk.iter().enumerate() {
+        b |= u32::from(c == b'\\') << i;
+        q |= u32::from(c == b'"') << i;
+    }
+    (specials::<DEL>(chunk), b, q)
+}
+
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+#[inline]
 pub fn js_specials(chunk: &[u8; 16]) -> u32 {
     let mut m = 0u32;
     for (i, &b) in chunk.iter().enumerate() {
@@ -120,7 +164,7 @@ pub fn js_specials(chunk: &[u8; 16]) -> u32 {
 
 #[cfg(test)]
 mod tests {
-    use super::{js_specials, js_specials_words, specials};
+    use super::{js_specials, js_specials_words, specials, specials_split};
 
     /// Every byte value at every position, against the definition.
     #[test]
@@ -134,6 +178,13 @@ mod tests {
                 assert_eq!(specials::<false>(&chunk), want, "{b:#x} at {i}");
                 let want = if special || b == 0x7F { 1 << i } else { 0 };
                 assert_eq!(specials::<true>(&chunk), want, "{b:#x} at {i}");
+                let bit = |c: bool| if c { 1 << i } else { 0 };
+                assert_eq!(
+                    specials_split::<true>(&chunk),
+                    (want, bit(b == b'\\'), bit(b == b'"')),
+                    "{b:#x} at {i}"
+                );
+                assert_eq!(specials_split::<false>(&chunk).0, specials::<false>(&chunk));
                 let js = matches!(b, b'\'' | b'"' | b'\\' | b'/') || !(0x20..0x80).contains(&b);
                 let want = if js { 1 << i } else { 0 };
                 assert_eq!(js_specials(&chunk), want, "{b:#x} at {i}");

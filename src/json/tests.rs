@@ -1071,3 +1071,59 @@ fn integers_agree_with_the_standard_parser() {
         }
     }
 }
+
+#[test]
+fn simple_escapes_are_ascii() {
+    // `Parser::parse_escaped` relies on it (its SAFETY comment).
+    assert!(parse::SIMPLE_ESCAPE.iter().all(|&b| b < 0x80));
+}
+
+#[test]
+fn unescaped_strings_are_the_chars_of_their_escapes() {
+    // Multi-byte characters next to escapes and block boundaries, DEL dropped,
+    // surrogate pairs and lone surrogates.
+    let cases: &[(&str, &str)] = &[
+        (r#""é\"ü\\ß""#, "é\"ü\\ß"),
+        (r#""\u00e9\ud83d\ude00x\ud800y""#, "é😀x\u{FFFD}y"),
+        ("\"a\u{7F}b\\n\u{1F600}\"", "ab\n😀"),
+        (
+            "\"0123456789abcdeé\\\"0123456789abcdé\\t€€€€€€€€€€€€€€€€\\\\\"",
+            "0123456789abcdeé\"0123456789abcdé\t€€€€€€€€€€€€€€€€\\",
+        ),
+    ];
+    for (json, want) in cases {
+        let mut heap = Heap::new(json, "");
+        let v = parse_body(&mut heap).unwrap();
+        let Value::Str(s) = v else { panic!("{json}") };
+        assert_eq!(heap.str(s), *want, "{json}");
+    }
+}
+
+#[test]
+fn escaped_quotes_at_every_alignment_read_as_serde_json_reads_them() {
+    // Strings dense in `\"` (JSON text inside a string), with the other
+    // escapes and multi-byte characters mixed in, at every offset.
+    let pieces = [
+        "\\\"", "\\\"", "\\\"", "a", "bc", "é", "€", "😀", "\\\\", "\\n", "\\u00e9", "\\/", " ",
+    ];
+    let mut seed = 12345u64;
+    for n in 0..4000 {
+        let mut text = String::from("\"");
+        for _ in 0..(n % 11) {
+            text.push('x');
+        }
+        for _ in 0..(1 + n % 40) {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            text.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+        }
+        text.push('"');
+        let want: String = serde_json::from_str(&text).unwrap();
+        let mut heap = Heap::new(&text, "");
+        let Value::Str(s) = parse_body(&mut heap).unwrap() else {
+            panic!("{text}")
+        };
+        assert_eq!(heap.str(s), want, "{text}");
+    }
+}

@@ -262,6 +262,7 @@ impl<'b> Transcoder<'b> {
 
     /// A member's key and its colon; gives up on a key seen before in the
     /// same object, and on keys with an escape or a DEL.
+    #[inline(always)]
     fn key(&mut self, heap: &mut Heap<'_>, out: &mut String) -> Option<()> {
         if self.peek()? != b'"' {
             return None;
@@ -308,6 +309,7 @@ impl<'b> Transcoder<'b> {
 
     /// The string at `p`, which ends at `end` (its closing quote): left in the
     /// text when it is `plain`, else read and written again.
+    #[inline(always)]
     fn string(
         &mut self,
         heap: &mut Heap<'_>,
@@ -329,6 +331,7 @@ impl<'b> Transcoder<'b> {
     /// Where the string at `p` ends (its closing quote), and whether it is
     /// plain: no escape, DEL or non-ASCII byte, so that json-smart reads it as
     /// its text and writes it back unchanged. Gives up on a control character.
+    #[inline(always)]
     fn string_end(&self) -> Option<(usize, bool)> {
         let mut p = self.p + 1;
         let mut plain = true;
