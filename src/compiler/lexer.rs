@@ -397,23 +397,40 @@ fn is_directive_char(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b == b'@'
 }
 
-/// Length of the run of `IDENTIFIER_CHAR`s at the start of `s` (a table
-/// lookup per byte: names are most of a template's reference text).
-fn identifier_chars(s: &[u8]) -> usize {
-    static TABLE: [bool; 256] = {
-        let mut t = [false; 256];
-        let mut b = 0;
-        while b < 256 {
-            let c = b as u8;
-            // IDENTIFIER_CHAR: LETTER | DIGIT | "-" | "_"
-            t[b] = c.is_ascii_alphanumeric() || c == b'-' || c == b'_';
-            b += 1;
+/// `CHARS[b] & IDENT`: `b` is an `IDENTIFIER_CHAR` (LETTER | DIGIT | "-" | "_").
+const IDENT: u8 = 1;
+/// `CHARS[b] & DIRECTIVE`: `b` is a `DIRECTIVE_CHAR` (LETTER | DIGIT | "_" | "@").
+const DIRECTIVE: u8 = 2;
+
+/// Character classes of the bytes (a table lookup per byte: names are most
+/// of a template's reference and directive text).
+static CHARS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        if c.is_ascii_alphanumeric() || c == b'-' || c == b'_' {
+            t[b] |= IDENT;
         }
-        t
-    };
+        if c.is_ascii_alphanumeric() || c == b'_' || c == b'@' {
+            t[b] |= DIRECTIVE;
+        }
+        b += 1;
+    }
+    t
+};
+
+/// Length of the run of bytes of class `class` at the start of `s`.
+#[inline(always)]
+fn run_of(s: &[u8], class: u8) -> usize {
     s.iter()
-        .position(|b| !TABLE[*b as usize])
+        .position(|b| CHARS[*b as usize] & class == 0)
         .unwrap_or(s.len())
+}
+
+/// Length of the run of `IDENTIFIER_CHAR`s at the start of `s`.
+fn identifier_chars(s: &[u8]) -> usize {
+    run_of(s, IDENT)
 }
 
 /// Length of an optional `( " " | "\t" )* ( "\n" | "\r" | "\r\n" )` at `s`.
@@ -438,9 +455,7 @@ fn blanks_and_newline(s: &[u8]) -> usize {
 /// Length of a `WORD`: `( LETTER | "_" | "@" ) DIRECTIVE_CHAR*`.
 fn word_len(s: &[u8]) -> usize {
     match s.first() {
-        Some(&b) if is_letter(b) || b == b'_' || b == b'@' => {
-            1 + s[1..].iter().take_while(|b| is_directive_char(**b)).count()
-        }
+        Some(&b) if is_letter(b) || b == b'_' || b == b'@' => 1 + run_of(&s[1..], DIRECTIVE),
         _ => 0,
     }
 }
@@ -460,24 +475,19 @@ fn bracketed_word_len(s: &[u8]) -> usize {
 }
 
 /// A directive name in `PRE_DIRECTIVE` (`s` starts with a letter): the
-/// keywords precede `<WORD>` and win a tie.
+/// keywords precede `<WORD>` and win a tie. A keyword can only match when
+/// the word is exactly the keyword: a longer word is a longer `<WORD>`
+/// (and `#end` / `#else` take the blanks and newline after them, which
+/// cannot follow a longer word's characters).
 fn directive_name(s: &[u8]) -> (Kind, usize) {
-    let mut best = (Kind::Word, word_len(s));
-    // Every keyword starts with `e` or `i`.
-    if !matches!(s.first(), Some(b'e' | b'i')) {
-        return best;
+    let n = word_len(s);
+    match s.get(..n) {
+        Some(b"end") => (Kind::End, 3 + blanks_and_newline(&s[3..])),
+        Some(b"if") => (Kind::IfDirective, 2),
+        Some(b"else") => (Kind::ElseDirective, 4 + blanks_and_newline(&s[4..])),
+        Some(b"elseif") => (Kind::ElseifDirective, 6),
+        _ => (Kind::Word, n),
     }
-    for (kind, n) in [
-        (Kind::End, keyword_nl(s, b"end")),
-        (Kind::IfDirective, lit(s, b"if")),
-        (Kind::ElseifDirective, lit(s, b"elseif")),
-        (Kind::ElseDirective, keyword_nl(s, b"else")),
-    ] {
-        if n > 0 && n >= best.1 && (n > best.1 || kind < best.0) {
-            best = (kind, n);
-        }
-    }
-    best
 }
 
 /// Length of `lit` at the start of `s`, or 0.
@@ -1441,6 +1451,59 @@ pub fn tokenize_from(
                 }
             }
             Err(e) => return (out, lx.specials, Some(*e)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The directive-name fast path gives what the longest-match search over
+    /// `PRE_DIRECTIVE`'s definitions gives.
+    #[test]
+    fn directive_name_agrees_with_the_general_search() {
+        for name in [
+            "end",
+            "end ",
+            "end \n",
+            "end\r\n",
+            "endx",
+            "end_",
+            "end@",
+            "end(",
+            "if",
+            "if(",
+            "ifx",
+            "i",
+            "e",
+            "el",
+            "els",
+            "else",
+            "else\t\n",
+            "elsex",
+            "elseif",
+            "elseif(",
+            "elseifx",
+            "elseif \n",
+            "foreach",
+            "foreach(",
+            "set",
+            "e1",
+            "if1",
+            "end-",
+            "a",
+            "macro@x",
+        ] {
+            let lx = Lexer::new(name);
+            let mut best: Option<(Kind, usize)> = None;
+            for kind in starting_with(LexState::PreDirective, name.as_bytes()[0]) {
+                let n = lx.match_len(kind, 0);
+                if n > 0 && best.is_none_or(|(_, bn)| n > bn) {
+                    best = Some((kind, n));
+                }
+            }
+            assert_eq!(Some(directive_name(name.as_bytes())), best, "{name:?}");
         }
     }
 }

@@ -327,19 +327,29 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         if let Some(t) = self.toks.get(self.next + i) {
             return Ok(*t);
         }
-        self.fetch(i)
+        self.fetch(i)?;
+        Ok(self.toks[self.next + i])
     }
 
+    /// Lexes tokens up to the one `i` places ahead; returns its kind.
+    /// (Only the kind comes back, in registers: most callers want no more,
+    /// and a whole token would be written through memory.)
     #[inline(never)]
-    fn fetch(&mut self, i: usize) -> PResult<Token> {
+    fn fetch(&mut self, i: usize) -> PResult<Kind> {
         let want = self.next + i;
         while self.toks.len() <= want {
             match self.lx.next_token() {
-                Ok(t) => self.toks.push(t),
+                Ok(t) => {
+                    self.toks.push(t);
+                    // (The wanted token is the one just lexed: no lookup.)
+                    if self.toks.len() > want {
+                        return Ok(t.kind);
+                    }
+                }
                 Err(e) => return Err(self.lex_error(*e)),
             }
         }
-        Ok(self.toks[want])
+        Ok(self.toks[want].kind)
     }
 
     /// The kind of the token `i` places ahead.
@@ -348,7 +358,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         if let Some(t) = self.toks.get(self.next + i) {
             return Ok(t.kind);
         }
-        Ok(self.fetch(i)?.kind)
+        self.fetch(i)
     }
 
     #[inline]
@@ -356,7 +366,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         if let Some(t) = self.toks.get(self.next) {
             return Ok(t.kind);
         }
-        Ok(self.fetch(0)?.kind)
+        self.fetch(0)
     }
 
     #[inline]

@@ -4,8 +4,13 @@
 //! streams can be compared one to one with Velocity's own.
 
 /// A token kind (Velocity's `ParserConstants`).
+///
+/// (Four bytes wide: a [`Token`] is then 20 bytes with no padding, and is
+/// copied as one 16-byte and one 4-byte move. With a one-byte kind its
+/// padding was copied byte by byte, and reading a token just written that
+/// way stalled: parse_300k took about 5% longer.)
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[repr(u8)]
+#[repr(u32)]
 pub enum Kind {
     Eof = 0,
     /// `[` after a reference name: `$a[`
