@@ -42,7 +42,9 @@ use std::hash::{BuildHasherDefault, Hasher};
 pub type PathMap =
     std::collections::HashMap<Box<str>, std::sync::Arc<JsonPath>, BuildHasherDefault<Fnv>>;
 
-/// FNV-1a as a [`Hasher`].
+/// FNV-1a as a [`Hasher`], taking 8 bytes at a step (the map's keys are
+/// whole path texts, hashed on every `$input.path` call: `$.statusCode` was
+/// 12 steps, now 2).
 #[derive(Clone, Copy)]
 pub struct Fnv(u64);
 
@@ -54,7 +56,15 @@ impl Default for Fnv {
 
 impl Hasher for Fnv {
     fn write(&mut self, bytes: &[u8]) {
-        self.0 = crate::value::fnv1a_extend(self.0, bytes);
+        let mut h = self.0;
+        let mut words = bytes.chunks_exact(8);
+        for w in &mut words {
+            let w = u64::from_le_bytes(w.try_into().unwrap_or([0; 8]));
+            // (The rotation carries the multiplication's well-mixed high bits
+            // down to the low bits the table indexes with.)
+            h = (h ^ w).wrapping_mul(0x0100_0000_01b3).rotate_left(29);
+        }
+        self.0 = crate::value::fnv1a_extend(h, words.remainder());
     }
 
     fn finish(&self) -> u64 {
