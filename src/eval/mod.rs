@@ -1276,6 +1276,39 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// The value of `$item.discount` in `#if($item.discount > 0)`: what the
+    /// first fast path of [`Ctx::eval_reference`] gives, copied from where
+    /// the map holds it; `None` when that path does not apply. (Returned
+    /// through `eval_reference`'s result, the value was stored and loaded
+    /// back in pieces of other sizes: see [`Ctx::util_map_property`].)
+    #[inline(always)]
+    pub(crate) fn map_property_value(&mut self, r: &Reference, env: Env) -> Option<Result<Value>> {
+        let [Modifier::Property { name, hint, .. }] = &r.chain[..] else {
+            return None;
+        };
+        if env.frame.is_some() || !self.null_held.is_empty() || r.kind == RefKind::Runt {
+            return None;
+        }
+        let Some(Some(Value::Map(id))) = self.vars.get(r.root as usize) else {
+            return None;
+        };
+        let id = *id;
+        let key = self.template_name(*name)?;
+        if key == "class" || key == "Class" {
+            return None;
+        }
+        if let Err(e) = self.step() {
+            return Some(Err(e));
+        }
+        let mut h = hint.get();
+        let found = self.heap.map_get_str_hinted_ref(id, key, &mut h).copied();
+        hint.set(h);
+        Some(Ok(match found {
+            Some(v) if !v.is_null() => v,
+            _ => Value::Str(Str::EMPTY),
+        }))
+    }
+
     /// `$item.price` (not escaped): what [`Ctx::render_reference`] does with
     /// the value the first fast path of [`Ctx::eval_reference`] reads (a map's
     /// property), copied straight from where the map holds it; `None` when

@@ -231,7 +231,10 @@ pub(crate) fn evaluate(ctx: &mut Ctx, e: &Expr, env: Env) -> Result<bool> {
 fn compare(ctx: &mut Ctx, a: &Expr, b: &Expr, env: Env) -> Result<Option<Ordering>> {
     // `value` of the usual operands (`$item.discount > 0`) without its dispatch.
     let l = match a {
-        Expr::Ref(r) if r.computable => ctx.eval_reference(r, env)?,
+        Expr::Ref(r) if r.computable => match ctx.map_property_value(r, env) {
+            Some(v) => v?,
+            None => ctx.eval_reference(r, env)?,
+        },
         a => value(ctx, a, env)?,
     };
     let r = match b {
