@@ -1205,27 +1205,14 @@ impl<'a> Ctx<'a> {
             }
             return Some(Ok(()));
         }
-        let [Modifier::Property { name, hint, .. }] = &r.chain[..] else {
-            return None;
+        let found = match self.map_property(r)? {
+            Ok(found) => found,
+            Err(e) => return Some(Err(e)),
         };
-        let Some(Some(Value::Map(id))) = self.vars.get(r.root as usize) else {
-            return None;
-        };
-        let id = *id;
-        let key = self.template_name(*name)?;
-        if key == "class" || key == "Class" {
-            return None;
-        }
-        if let Err(e) = self.step() {
-            return Some(Err(e));
-        }
-        let mut h = hint.get();
-        let found = self.heap.map_get_str_hinted_ref(id, key, &mut h);
-        hint.set(h);
         // (A null or missing property reads as "", which writes nothing, as
         // does a value that is not a string.)
         if let Some(Value::Str(s)) = found {
-            let s = self.heap.str(*s);
+            let s = self.heap.str(s);
             if method == sym::ESCAPE_JAVASCRIPT {
                 crate::apigw::util::escape_javascript(s, out);
             } else {
@@ -1243,28 +1230,18 @@ impl<'a> Ctx<'a> {
     /// [`Ctx::util_map_property`].)
     #[inline(always)]
     fn ref_truthy(&mut self, r: &Reference, env: Env) -> Option<Result<bool>> {
-        let [Modifier::Property { name, hint, .. }] = &r.chain[..] else {
+        let [Modifier::Property { name, .. }] = &r.chain[..] else {
             return None;
         };
         if env.frame.is_some() || !self.null_held.is_empty() || r.kind == RefKind::Runt {
             return None;
         }
         match self.vars.get(r.root as usize) {
-            Some(Some(Value::Map(id))) => {
-                let id = *id;
-                let key = self.template_name(*name)?;
-                if key == "class" || key == "Class" {
-                    return None;
-                }
-                if let Err(e) = self.step() {
-                    return Some(Err(e));
-                }
-                let mut h = hint.get();
-                let found = self.heap.map_get_str_hinted_ref(id, key, &mut h);
-                hint.set(h);
-                // (A null or missing property reads as "", which is true.)
-                Some(Ok(!matches!(found, Some(Value::Bool(false)))))
-            }
+            Some(Some(Value::Map(_))) => Some(
+                self.map_property(r)?
+                    // (A null or missing property reads as "", which is true.)
+                    .map(|found| !matches!(found, Some(Value::Bool(false)))),
+            ),
             Some(Some(Value::Host(Host::Foreach(id)))) if *name == sym::HAS_NEXT => {
                 let id = *id;
                 if let Err(e) = self.step() {
@@ -1283,12 +1260,25 @@ impl<'a> Ctx<'a> {
     /// back in pieces of other sizes: see [`Ctx::util_map_property`].)
     #[inline(always)]
     pub(crate) fn map_property_value(&mut self, r: &Reference, env: Env) -> Option<Result<Value>> {
-        let [Modifier::Property { name, hint, .. }] = &r.chain[..] else {
-            return None;
-        };
         if env.frame.is_some() || !self.null_held.is_empty() || r.kind == RefKind::Runt {
             return None;
         }
+        Some(self.map_property(r)?.map(|found| match found {
+            Some(v) if !v.is_null() => v,
+            _ => Value::Str(Str::EMPTY),
+        }))
+    }
+
+    /// `$var.name` as the first fast path of [`Ctx::eval_reference`] reads a
+    /// map's property (a variable holding a map, a property other than
+    /// `class`; the caller checked the other conditions): a step, then the
+    /// entry's value where the map holds it, or `None` when it has none;
+    /// `None` outside when that path does not apply.
+    #[inline(always)]
+    fn map_property(&mut self, r: &Reference) -> Option<Result<Option<Value>>> {
+        let [Modifier::Property { name, hint, .. }] = &r.chain[..] else {
+            return None;
+        };
         let Some(Some(Value::Map(id))) = self.vars.get(r.root as usize) else {
             return None;
         };
@@ -1301,12 +1291,11 @@ impl<'a> Ctx<'a> {
             return Some(Err(e));
         }
         let mut h = hint.get();
+        // (Copied from the entry the body's parse wrote long before: no
+        // store-forwarding stall.)
         let found = self.heap.map_get_str_hinted_ref(id, key, &mut h).copied();
         hint.set(h);
-        Some(Ok(match found {
-            Some(v) if !v.is_null() => v,
-            _ => Value::Str(Str::EMPTY),
-        }))
+        Some(Ok(found))
     }
 
     /// `$item.price` (not escaped): what [`Ctx::render_reference`] does with
@@ -1320,26 +1309,13 @@ impl<'a> Ctx<'a> {
         env: Env,
         out: &mut String,
     ) -> Option<Result<()>> {
-        let [Modifier::Property { name, hint, .. }] = &r.chain[..] else {
-            return None;
-        };
         if env.frame.is_some() || !self.null_held.is_empty() || r.kind == RefKind::Runt {
             return None;
         }
-        let Some(Some(Value::Map(id))) = self.vars.get(r.root as usize) else {
-            return None;
+        let found = match self.map_property(r)? {
+            Ok(found) => found,
+            Err(e) => return Some(Err(e)),
         };
-        let id = *id;
-        let key = self.template_name(*name)?;
-        if key == "class" || key == "Class" {
-            return None;
-        }
-        if let Err(e) = self.step() {
-            return Some(Err(e));
-        }
-        let mut h = hint.get();
-        let found = self.heap.map_get_str_hinted_ref(id, key, &mut h).copied();
-        hint.set(h);
         if !r.esc_prefix.is_empty() || !r.more_prefix.is_empty() {
             out.push_str(&r.esc_prefix);
             out.push_str(&r.more_prefix);
