@@ -1625,40 +1625,27 @@ impl<'a> Ctx<'a> {
         r: &Reference,
         env: Env,
     ) -> Option<Result<Option<ItemIter>>> {
-        let [Modifier::Property { name, hint, .. }] = &r.chain[..] else {
-            return None;
-        };
         if env.frame.is_some() || !self.null_held.is_empty() || r.kind == RefKind::Runt {
             return None;
         }
-        let Some(Some(Value::Map(id))) = self.vars.get(r.root as usize) else {
-            return None;
+        let found = match self.map_property(r)? {
+            Ok(found) => found,
+            Err(e) => return Some(Err(e)),
         };
-        let id = *id;
-        let key = self.template_name(*name)?;
-        if key == "class" || key == "Class" {
-            return None;
-        }
-        if let Err(e) = self.step() {
-            return Some(Err(e));
-        }
-        let mut h = hint.get();
-        let found = self.heap.map_get_str_hinted_ref(id, key, &mut h);
-        hint.set(h);
         // (What `iterator` gives; a null or missing property reads as "",
         // which is not iterable.)
         Some(Ok(match found {
             Some(Value::List(id)) => Some(ItemIter::List {
-                id: *id,
+                id,
                 pos: 0,
-                len: self.heap.list(*id).items.len(),
+                len: self.heap.list(id).items.len(),
             }),
             Some(Value::Map(id)) => Some(ItemIter::MapValues {
-                id: *id,
+                id,
                 pos: 0,
-                len: self.heap.map(*id).entries.len(),
+                len: self.heap.map(id).entries.len(),
             }),
-            Some(Value::Host(Host::Iter(id))) => Some(ItemIter::Iter(*id)),
+            Some(Value::Host(Host::Iter(id))) => Some(ItemIter::Iter(id)),
             _ => None,
         }))
     }
