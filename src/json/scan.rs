@@ -18,13 +18,20 @@ pub fn specials<const DEL: bool>(chunk: &[u8; 16]) -> u32 {
     unsafe { sse2_specials::<DEL>(chunk) }
 }
 
+/// The quotes, the backslashes and the other special bytes (control
+/// characters, and DEL with `DEL`) of `chunk`, as byte masks.
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 #[target_feature(enable = "sse2")]
 #[inline]
-fn sse2_specials<const DEL: bool>(chunk: &[u8; 16]) -> u32 {
+fn sse2_classes<const DEL: bool>(
+    chunk: &[u8; 16],
+) -> (
+    std::arch::x86_64::__m128i,
+    std::arch::x86_64::__m128i,
+    std::arch::x86_64::__m128i,
+) {
     use std::arch::x86_64::{
-        _mm_cmpeq_epi8, _mm_max_epu8, _mm_movemask_epi8, _mm_or_si128, _mm_set_epi64x,
-        _mm_set1_epi8,
+        _mm_cmpeq_epi8, _mm_max_epu8, _mm_or_si128, _mm_set_epi64x, _mm_set1_epi8,
     };
     let (lo, hi) = chunk.split_at(8);
     let word = |half: &[u8]| u64::from_le_bytes(half.try_into().unwrap_or([0; 8])) as i64;
@@ -33,13 +40,21 @@ fn sse2_specials<const DEL: bool>(chunk: &[u8; 16]) -> u32 {
     let quote = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8));
     let backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\\' as i8));
     // Unsigned `b <= 0x1F`: max(b, 0x1F) == 0x1F.
-    let control = _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(0x1F)), _mm_set1_epi8(0x1F));
-    let mut m = _mm_or_si128(_mm_or_si128(quote, backslash), control);
+    let mut other = _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(0x1F)), _mm_set1_epi8(0x1F));
     if DEL {
-        m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F)));
+        other = _mm_or_si128(other, _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F)));
     }
+    (quote, backslash, other)
+}
+
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[target_feature(enable = "sse2")]
+#[inline]
+fn sse2_specials<const DEL: bool>(chunk: &[u8; 16]) -> u32 {
+    use std::arch::x86_64::{_mm_movemask_epi8, _mm_or_si128};
+    let (quote, backslash, other) = sse2_classes::<DEL>(chunk);
     // The sign bit of each byte, as 16 bits.
-    _mm_movemask_epi8(m) as u32 & 0xFFFF
+    _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(quote, backslash), other)) as u32 & 0xFFFF
 }
 
 /// [`specials`], with the masks of the backslashes and of the quotes apart:
@@ -56,19 +71,8 @@ pub fn specials_split<const DEL: bool>(chunk: &[u8; 16]) -> (u32, u32, u32) {
 #[target_feature(enable = "sse2")]
 #[inline]
 fn sse2_specials_split<const DEL: bool>(chunk: &[u8; 16]) -> (u32, u32, u32) {
-    use std::arch::x86_64::{
-        _mm_cmpeq_epi8, _mm_max_epu8, _mm_movemask_epi8, _mm_or_si128, _mm_set_epi64x,
-        _mm_set1_epi8,
-    };
-    let (lo, hi) = chunk.split_at(8);
-    let word = |half: &[u8]| u64::from_le_bytes(half.try_into().unwrap_or([0; 8])) as i64;
-    let v = _mm_set_epi64x(word(hi), word(lo));
-    let quote = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8));
-    let backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\\' as i8));
-    let mut other = _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(0x1F)), _mm_set1_epi8(0x1F));
-    if DEL {
-        other = _mm_or_si128(other, _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F)));
-    }
+    use std::arch::x86_64::_mm_movemask_epi8;
+    let (quote, backslash, other) = sse2_classes::<DEL>(chunk);
     let q = _mm_movemask_epi8(quote) as u32 & 0xFFFF;
     let b = _mm_movemask_epi8(backslash) as u32 & 0xFFFF;
     let o = _mm_movemask_epi8(other) as u32 & 0xFFFF;
