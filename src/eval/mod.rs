@@ -1187,7 +1187,7 @@ impl<'a> Ctx<'a> {
         env: Env,
         out: &mut String,
     ) -> Option<Result<()>> {
-        if env.frame.is_some() || !self.null_held.is_empty() || r.kind == RefKind::Runt {
+        if !self.plain_read(r, env) {
             return None;
         }
         if r.chain.is_empty() {
@@ -1233,7 +1233,7 @@ impl<'a> Ctx<'a> {
         let [Modifier::Property { name, .. }] = &r.chain[..] else {
             return None;
         };
-        if env.frame.is_some() || !self.null_held.is_empty() || r.kind == RefKind::Runt {
+        if !self.plain_read(r, env) {
             return None;
         }
         match self.vars.get(r.root as usize) {
@@ -1260,13 +1260,21 @@ impl<'a> Ctx<'a> {
     /// back in pieces of other sizes: see [`Ctx::util_map_property`].)
     #[inline(always)]
     pub(crate) fn map_property_value(&mut self, r: &Reference, env: Env) -> Option<Result<Value>> {
-        if env.frame.is_some() || !self.null_held.is_empty() || r.kind == RefKind::Runt {
+        if !self.plain_read(r, env) {
             return None;
         }
         Some(self.map_property(r)?.map(|found| match found {
             Some(v) if !v.is_null() => v,
             _ => Value::Str(Str::EMPTY),
         }))
+    }
+
+    /// Whether `r` may be read as the fast paths of [`Ctx::eval_reference`]
+    /// read it: outside a macro's frame, with no loop variable bound to a
+    /// null element, and not a "runt" reference.
+    #[inline(always)]
+    fn plain_read(&self, r: &Reference, env: Env) -> bool {
+        env.frame.is_none() && self.null_held.is_empty() && r.kind != RefKind::Runt
     }
 
     /// `$var.name` as the first fast path of [`Ctx::eval_reference`] reads a
@@ -1309,7 +1317,7 @@ impl<'a> Ctx<'a> {
         env: Env,
         out: &mut String,
     ) -> Option<Result<()>> {
-        if env.frame.is_some() || !self.null_held.is_empty() || r.kind == RefKind::Runt {
+        if !self.plain_read(r, env) {
             return None;
         }
         let found = match self.map_property(r)? {
@@ -1625,7 +1633,7 @@ impl<'a> Ctx<'a> {
         r: &Reference,
         env: Env,
     ) -> Option<Result<Option<ItemIter>>> {
-        if env.frame.is_some() || !self.null_held.is_empty() || r.kind == RefKind::Runt {
+        if !self.plain_read(r, env) {
             return None;
         }
         let found = match self.map_property(r)? {
@@ -1926,9 +1934,7 @@ impl<'a> Ctx<'a> {
     #[inline(always)]
     pub(crate) fn eval_reference(&mut self, r: &Reference, env: Env) -> Result<Value> {
         if let [Modifier::Property { name, hint, .. }] = &r.chain[..]
-            && env.frame.is_none()
-            && self.null_held.is_empty()
-            && r.kind != RefKind::Runt
+            && self.plain_read(r, env)
         {
             match self.vars.get(r.root as usize) {
                 Some(Some(Value::Map(id))) => {
@@ -1958,9 +1964,7 @@ impl<'a> Ctx<'a> {
         // A variable (`$t` of `#foreach($t in ...)`): its value, as `get_var`
         // reads it (the general path would also give null for null).
         if r.chain.is_empty()
-            && env.frame.is_none()
-            && self.null_held.is_empty()
-            && r.kind != RefKind::Runt
+            && self.plain_read(r, env)
             && let Some(Some(v)) = self.vars.get(r.root as usize)
         {
             return Ok(*v);
