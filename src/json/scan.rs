@@ -79,6 +79,100 @@ fn sse2_specials_split<const DEL: bool>(chunk: &[u8; 16]) -> (u32, u32, u32) {
     (q | b | o, b, q)
 }
 
+/// For each 8-bit mask of bytes to drop from 8 bytes: the positions of the
+/// bytes kept, packed to the front (0x80, which `pshufb` reads as "zero",
+/// after them).
+#[cfg(target_arch = "x86_64")]
+const KEEP_SHUFFLE: [u64; 256] = {
+    let mut table = [0u64; 256];
+    let mut m = 0;
+    while m < 256 {
+        let mut control = [0x80u8; 8];
+        let (mut i, mut k) = (0, 0);
+        while i < 8 {
+            if m & (1 << i) == 0 {
+                control[k] = i as u8;
+                k += 1;
+            }
+            i += 1;
+        }
+        table[m] = u64::from_le_bytes(control);
+        m += 1;
+    }
+    table
+};
+
+/// For each 8-bit mask of bytes to drop from 8 bytes: how many are kept
+/// (`count_ones` without the `popcnt` instruction is a dozen instructions).
+#[cfg(target_arch = "x86_64")]
+const KEEP_COUNT: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut m = 0;
+    while m < 256 {
+        table[m] = 8 - (m as u8).count_ones() as u8;
+        m += 1;
+    }
+    table
+};
+
+/// Whether [`compact`] may be called: the CPU has SSSE3 (`pshufb`). Checked
+/// once per string by its callers (std caches the answer).
+#[cfg(target_arch = "x86_64")]
+#[inline]
+pub fn can_compact() -> bool {
+    std::arch::is_x86_feature_detected!("ssse3")
+}
+
+/// Portable builds have no [`compact`].
+#[cfg(not(target_arch = "x86_64"))]
+#[inline]
+pub fn can_compact() -> bool {
+    false
+}
+
+/// Stores the bytes of `chunk` whose bits in `drop` (16 bits) are clear, in
+/// order, at the start of `out`, and returns how many there are. All 16 bytes
+/// of `out` are written (those past the count are left over). Only when
+/// [`can_compact`] is true.
+#[cfg(target_arch = "x86_64")]
+#[inline]
+pub fn compact(chunk: &[u8; 16], drop: u32, out: &mut [u8; 16]) -> usize {
+    debug_assert!(can_compact());
+    // SAFETY: `ssse3_compact` is an ordinary safe function whose only
+    // requirement is the `ssse3` target feature, and callers call this only
+    // after `can_compact` found it on the running CPU (std's runtime detection).
+    unsafe { ssse3_compact(chunk, drop, out) }
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+pub fn compact(_chunk: &[u8; 16], _drop: u32, _out: &mut [u8; 16]) -> usize {
+    unreachable!("can_compact is false")
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "ssse3")]
+#[inline]
+fn ssse3_compact(chunk: &[u8; 16], drop: u32, out: &mut [u8; 16]) -> usize {
+    use std::arch::x86_64::{_mm_cvtsi128_si64, _mm_set_epi64x, _mm_shuffle_epi8, _mm_srli_si128};
+    let (lo, hi) = chunk.split_at(8);
+    let word = |half: &[u8]| u64::from_le_bytes(half.try_into().unwrap_or([0; 8])) as i64;
+    let v = _mm_set_epi64x(word(hi), word(lo));
+    let (drop_lo, drop_hi) = ((drop & 0xFF) as usize, ((drop >> 8) & 0xFF) as usize);
+    // The high half's positions are 8 on (0x80 + 8 still reads as "zero").
+    let control = _mm_set_epi64x(
+        KEEP_SHUFFLE[drop_hi].wrapping_add(0x0808_0808_0808_0808) as i64,
+        KEEP_SHUFFLE[drop_lo] as i64,
+    );
+    let packed = _mm_shuffle_epi8(v, control);
+    let first = _mm_cvtsi128_si64(packed) as u64;
+    let second = _mm_cvtsi128_si64(_mm_srli_si128::<8>(packed)) as u64;
+    let kept_lo = usize::from(KEEP_COUNT[drop_lo]);
+    let kept_hi = usize::from(KEEP_COUNT[drop_hi]);
+    out[..8].copy_from_slice(&first.to_le_bytes());
+    out[kept_lo..kept_lo + 8].copy_from_slice(&second.to_le_bytes());
+    kept_lo + kept_hi
+}
+
 /// Bit `i` is set when byte `i` of `chunk` is one that `escapeJavaScript`
 /// rewrites or that starts or continues a non-ASCII character: `'`, `"`, `\`,
 /// `/`, a control character (below U+0020), or any byte from 0x80 on. The mask
@@ -168,7 +262,25 @@ pub fn js_specials(chunk: &[u8; 16]) -> u32 {
 
 #[cfg(test)]
 mod tests {
-    use super::{js_specials, js_specials_words, specials, specials_split};
+    use super::{can_compact, compact, js_specials, js_specials_words, specials, specials_split};
+
+    /// Every 16-bit drop mask, on a chunk of distinct bytes, against a filter.
+    #[test]
+    fn compact_keeps_the_undropped_bytes_in_order() {
+        if !can_compact() {
+            return;
+        }
+        let chunk: [u8; 16] = std::array::from_fn(|i| b'a' + i as u8);
+        for drop in 0..=0xFFFFu32 {
+            let mut out = [0u8; 16];
+            let n = compact(&chunk, drop, &mut out);
+            let want: Vec<u8> = (0..16)
+                .filter(|i| drop & (1 << i) == 0)
+                .map(|i| chunk[i])
+                .collect();
+            assert_eq!(&out[..n], &want[..], "drop mask {drop:#06x}");
+        }
+    }
 
     /// Every byte value at every position, against the definition.
     #[test]

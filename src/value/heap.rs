@@ -611,6 +611,17 @@ impl<'a> Heap<'a> {
         self.scratch = scratch;
     }
 
+    /// The byte buffer of [`Heap::take_scratch`] alone (for a parser that
+    /// reads a scalar).
+    pub fn take_scratch_bytes(&mut self) -> Vec<u8> {
+        std::mem::take(&mut self.scratch.2)
+    }
+
+    /// Gives back the buffer from [`Heap::take_scratch_bytes`].
+    pub fn put_scratch_bytes(&mut self, bytes: Vec<u8>) {
+        self.scratch.2 = bytes;
+    }
+
     /// An empty vector for a list's items (a kept one when there is one).
     pub fn value_vec(&mut self) -> Vec<Value> {
         self.free_values.pop().unwrap_or_default()
