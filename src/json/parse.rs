@@ -56,6 +56,32 @@ pub fn parse_json(heap: &mut Heap<'_>, text: Str) -> Result<Value, JsonError> {
     with_parser::<true>(heap, text, 0, |p, heap| p.parse_root(heap)).map(|(v, _)| v)
 }
 
+#[cfg(test)]
+thread_local! {
+    static PORTABLE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` with strings unescaped without [`scan::compact`] on this thread
+/// (so that tests check that path on machines that have SSSE3).
+#[cfg(test)]
+pub(super) fn with_portable_unescape<R>(f: impl FnOnce() -> R) -> R {
+    PORTABLE.with(|p| p.set(true));
+    let r = f();
+    PORTABLE.with(|p| p.set(false));
+    r
+}
+
+#[cfg(test)]
+fn portable_in_tests() -> bool {
+    PORTABLE.with(|p| p.get())
+}
+
+#[cfg(not(test))]
+#[inline(always)]
+fn portable_in_tests() -> bool {
+    false
+}
+
 /// The string, number, `true`, `false` or `null` at byte `at` of `text`, read
 /// as [`parse_json`] reads a value inside an object, and where it ends (`text`
 /// is a document the caller checks: see [`super::lookup`]).
@@ -902,7 +928,7 @@ impl<'s> Parser<'s> {
     /// the text are read one at a time.
     fn unescape(&mut self, out: &mut Vec<u8>, start: usize) -> PResult<usize> {
         #[cfg(target_arch = "x86_64")]
-        if scan::can_compact() {
+        if scan::can_compact() && !portable_in_tests() {
             // SAFETY: `unescape_ssse3` is an ordinary safe function whose only
             // requirement is the `ssse3` target feature, which `can_compact`
             // (std's runtime detection) just found on the running CPU.

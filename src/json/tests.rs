@@ -1101,6 +1101,16 @@ fn unescaped_strings_are_the_chars_of_their_escapes() {
 
 #[test]
 fn escaped_quotes_at_every_alignment_read_as_serde_json_reads_them() {
+    escaped_quotes_at_every_alignment();
+}
+
+/// The same without the SSSE3 unescaping (the path of other CPUs).
+#[test]
+fn escaped_quotes_at_every_alignment_without_ssse3() {
+    super::parse::with_portable_unescape(escaped_quotes_at_every_alignment);
+}
+
+fn escaped_quotes_at_every_alignment() {
     // Strings dense in `\"` (JSON text inside a string), with the other
     // escapes and multi-byte characters mixed in, at every offset.
     let pieces = [
