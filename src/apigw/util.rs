@@ -58,6 +58,34 @@ static JS_CLASS: [u8; 128] = {
 /// The text is read 16 bytes at a time with an exact mask of the bytes to
 /// rewrite ([`scan::js_specials`]); the runs between them are copied whole.
 pub fn escape_javascript(s: &str, out: &mut String) {
+    // A text shorter than 16 bytes (most ids, names and tags) is read in one
+    // step, and copied at once when it has nothing to escape, without the
+    // set-up of the general loop (W2's 601 escaped texts: 113.1k -> 101.8k
+    // instructions).
+    if s.len() < 16 {
+        let mask = short_js_specials(s.as_bytes());
+        if mask == 0 {
+            out.push_str(s);
+        } else {
+            escape_short_marked(s, mask, out);
+        }
+        return;
+    }
+    escape_long_text(s, out);
+}
+
+/// [`escape_javascript`] of a text shorter than 16 bytes whose bytes to
+/// rewrite are `mask` (bit `i`: byte `i`).
+#[inline(never)]
+fn escape_short_marked(s: &str, mask: u32, out: &mut String) {
+    let run = escape_marked(s, 0, mask, 0, out);
+    out.push_str(s.get(run..).unwrap_or(""));
+}
+
+/// [`escape_javascript`] of a text of 16 bytes or more (any text is escaped
+/// right here, though).
+#[inline(never)]
+fn escape_long_text(s: &str, out: &mut String) {
     let bytes = s.as_bytes();
     // `bytes[run..]` is not written yet; every byte of `bytes[run..p]` is plain.
     let mut run = 0;
