@@ -74,6 +74,32 @@ pub fn escape_javascript(s: &str, out: &mut String) {
     escape_long_text(s, out);
 }
 
+/// [`escape_javascript`] of `text[start..end]` (a string of the heap: on char
+/// boundaries; nothing is written when it is not).
+///
+/// A string shorter than 16 bytes with 16 bytes of `text` from its start (in
+/// the body, most of W2's ids, names and tags) is read as one 16-byte block
+/// and, when it has nothing to escape, written as the block cut back to the
+/// string: no slice of the string to check, no `memcpy` call.
+#[inline(never)]
+pub fn escape_javascript_in(text: &str, start: usize, end: usize, out: &mut String) {
+    let n = end.wrapping_sub(start);
+    if n < 16
+        && let Some(block) = text.get(start..start.saturating_add(16))
+        && let Some(chunk) = block.as_bytes().first_chunk::<16>()
+        && scan::js_specials(chunk) & ((1 << n) - 1) == 0
+        && block.is_char_boundary(n)
+    {
+        let len = out.len();
+        out.push_str(block);
+        out.truncate(len + n);
+        return;
+    }
+    if let Some(s) = text.get(start..end) {
+        escape_javascript(s, out);
+    }
+}
+
 /// [`escape_javascript`] of a text shorter than 16 bytes whose bytes to
 /// rewrite are `mask` (bit `i`: byte `i`).
 #[inline(never)]
@@ -612,6 +638,32 @@ mod tests {
                 }
             }
             assert_eq!(esc(&"b".repeat(n)), "b".repeat(n));
+        }
+    }
+
+    /// A string read in place in a larger text (16-byte blocks that run past
+    /// its end) is escaped as the string alone: every slice of texts
+    /// whose bytes after the slice are special, plain or multi-byte.
+    #[test]
+    fn escape_javascript_in_matches_the_slice() {
+        let texts = [
+            r#"item-0001","name": "Blue \"pro\" #1"}"#,
+            "abc'def/ghi\"jkl\nmno\u{e9}pqr\u{65e5}stu\u{1F600}vwx",
+            "\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}xyz",
+            "short",
+            "",
+        ];
+        for text in texts {
+            for start in 0..=text.len() {
+                for end in start..=text.len() {
+                    let Some(s) = text.get(start..end) else {
+                        continue;
+                    };
+                    let mut out = String::from("<");
+                    escape_javascript_in(text, start, end, &mut out);
+                    assert_eq!(out, format!("<{}", esc(s)), "{text:?} {start}..{end}");
+                }
+            }
         }
     }
 

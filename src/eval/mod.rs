@@ -1158,12 +1158,7 @@ impl<'a> Ctx<'a> {
                 a => self.eval(a, env)?,
             };
             if let Value::Str(s) = v {
-                let s = self.heap.str(s);
-                if u.method == sym::ESCAPE_JAVASCRIPT {
-                    crate::apigw::util::escape_javascript(s, out);
-                } else {
-                    crate::apigw::util::url_encode(s, out);
-                }
+                self.util_escape(u.method, s, out);
             }
             return Ok(());
         }
@@ -1195,13 +1190,8 @@ impl<'a> Ctx<'a> {
             let Some(Some(v)) = self.vars.get(r.root as usize) else {
                 return None;
             };
-            if let Value::Str(s) = v {
-                let s = self.heap.str(*s);
-                if method == sym::ESCAPE_JAVASCRIPT {
-                    crate::apigw::util::escape_javascript(s, out);
-                } else {
-                    crate::apigw::util::url_encode(s, out);
-                }
+            if let Value::Str(s) = *v {
+                self.util_escape(method, s, out);
             }
             return Some(Ok(()));
         }
@@ -1212,14 +1202,23 @@ impl<'a> Ctx<'a> {
         // (A null or missing property reads as "", which writes nothing, as
         // does a value that is not a string.)
         if let Some(Value::Str(s)) = found {
-            let s = self.heap.str(s);
-            if method == sym::ESCAPE_JAVASCRIPT {
-                crate::apigw::util::escape_javascript(s, out);
-            } else {
-                crate::apigw::util::url_encode(s, out);
-            }
+            self.util_escape(method, s, out);
         }
         Some(Ok(()))
+    }
+
+    /// `$util.escapeJavaScript(s)` (`method` is `sym::ESCAPE_JAVASCRIPT`) or
+    /// `$util.urlEncode(s)` of a heap string, written to `out`. The first is
+    /// given the text the string is a slice of (see
+    /// [`crate::apigw::util::escape_javascript_in`]).
+    #[inline(always)]
+    fn util_escape(&self, method: Sym, s: Str, out: &mut String) {
+        if method == sym::ESCAPE_JAVASCRIPT {
+            let (text, start, end) = self.heap.str_parts(s);
+            crate::apigw::util::escape_javascript_in(text, start, end, out);
+        } else {
+            crate::apigw::util::url_encode(self.heap.str(s), out);
+        }
     }
 
     /// Whether `#if($item.inStock)` / `#if($foreach.hasNext)` holds, read as
