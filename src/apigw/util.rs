@@ -58,6 +58,60 @@ static JS_CLASS: [u8; 128] = {
 /// The text is read 16 bytes at a time with an exact mask of the bytes to
 /// rewrite ([`scan::js_specials`]); the runs between them are copied whole.
 pub fn escape_javascript(s: &str, out: &mut String) {
+    // A text shorter than 16 bytes (most ids, names and tags) is read in one
+    // step, and copied at once when it has nothing to escape, without the
+    // set-up of the general loop (W2's 601 escaped texts: 113.1k -> 101.8k
+    // instructions).
+    if s.len() < 16 {
+        let mask = short_js_specials(s.as_bytes());
+        if mask == 0 {
+            out.push_str(s);
+        } else {
+            escape_short_marked(s, mask, out);
+        }
+        return;
+    }
+    escape_long_text(s, out);
+}
+
+/// [`escape_javascript`] of `text[start..end]` (a string of the heap: on char
+/// boundaries; nothing is written when it is not).
+///
+/// A string shorter than 16 bytes with 16 bytes of `text` from its start (in
+/// the body, most of W2's ids, names and tags) is read as one 16-byte block
+/// and, when it has nothing to escape, written as the block cut back to the
+/// string: no slice of the string to check, no `memcpy` call.
+#[inline(never)]
+pub fn escape_javascript_in(text: &str, start: usize, end: usize, out: &mut String) {
+    let n = end.wrapping_sub(start);
+    if n < 16
+        && let Some(block) = text.get(start..start.saturating_add(16))
+        && let Some(chunk) = block.as_bytes().first_chunk::<16>()
+        && scan::js_specials(chunk) & ((1 << n) - 1) == 0
+        && block.is_char_boundary(n)
+    {
+        let len = out.len();
+        out.push_str(block);
+        out.truncate(len + n);
+        return;
+    }
+    if let Some(s) = text.get(start..end) {
+        escape_javascript(s, out);
+    }
+}
+
+/// [`escape_javascript`] of a text shorter than 16 bytes whose bytes to
+/// rewrite are `mask` (bit `i`: byte `i`).
+#[inline(never)]
+fn escape_short_marked(s: &str, mask: u32, out: &mut String) {
+    let run = escape_marked(s, 0, mask, 0, out);
+    out.push_str(s.get(run..).unwrap_or(""));
+}
+
+/// [`escape_javascript`] of a text of 16 bytes or more (any text is escaped
+/// right here, though).
+#[inline(never)]
+fn escape_long_text(s: &str, out: &mut String) {
     let bytes = s.as_bytes();
     // `bytes[run..]` is not written yet; every byte of `bytes[run..p]` is plain.
     let mut run = 0;
@@ -584,6 +638,32 @@ mod tests {
                 }
             }
             assert_eq!(esc(&"b".repeat(n)), "b".repeat(n));
+        }
+    }
+
+    /// A string read in place in a larger text (16-byte blocks that run past
+    /// its end) is escaped as the string alone: every slice of texts
+    /// whose bytes after the slice are special, plain or multi-byte.
+    #[test]
+    fn escape_javascript_in_matches_the_slice() {
+        let texts = [
+            r#"item-0001","name": "Blue \"pro\" #1"}"#,
+            "abc'def/ghi\"jkl\nmno\u{e9}pqr\u{65e5}stu\u{1F600}vwx",
+            "\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}xyz",
+            "short",
+            "",
+        ];
+        for text in texts {
+            for start in 0..=text.len() {
+                for end in start..=text.len() {
+                    let Some(s) = text.get(start..end) else {
+                        continue;
+                    };
+                    let mut out = String::from("<");
+                    escape_javascript_in(text, start, end, &mut out);
+                    assert_eq!(out, format!("<{}", esc(s)), "{text:?} {start}..{end}");
+                }
+            }
         }
     }
 

@@ -1158,12 +1158,7 @@ impl<'a> Ctx<'a> {
                 a => self.eval(a, env)?,
             };
             if let Value::Str(s) = v {
-                let s = self.heap.str(s);
-                if u.method == sym::ESCAPE_JAVASCRIPT {
-                    crate::apigw::util::escape_javascript(s, out);
-                } else {
-                    crate::apigw::util::url_encode(s, out);
-                }
+                self.util_escape(u.method, s, out);
             }
             return Ok(());
         }
@@ -1195,13 +1190,8 @@ impl<'a> Ctx<'a> {
             let Some(Some(v)) = self.vars.get(r.root as usize) else {
                 return None;
             };
-            if let Value::Str(s) = v {
-                let s = self.heap.str(*s);
-                if method == sym::ESCAPE_JAVASCRIPT {
-                    crate::apigw::util::escape_javascript(s, out);
-                } else {
-                    crate::apigw::util::url_encode(s, out);
-                }
+            if let Value::Str(s) = *v {
+                self.util_escape(method, s, out);
             }
             return Some(Ok(()));
         }
@@ -1212,14 +1202,23 @@ impl<'a> Ctx<'a> {
         // (A null or missing property reads as "", which writes nothing, as
         // does a value that is not a string.)
         if let Some(Value::Str(s)) = found {
-            let s = self.heap.str(s);
-            if method == sym::ESCAPE_JAVASCRIPT {
-                crate::apigw::util::escape_javascript(s, out);
-            } else {
-                crate::apigw::util::url_encode(s, out);
-            }
+            self.util_escape(method, s, out);
         }
         Some(Ok(()))
+    }
+
+    /// `$util.escapeJavaScript(s)` (`method` is `sym::ESCAPE_JAVASCRIPT`) or
+    /// `$util.urlEncode(s)` of a heap string, written to `out`. The first is
+    /// given the text the string is a slice of (see
+    /// [`crate::apigw::util::escape_javascript_in`]).
+    #[inline(always)]
+    fn util_escape(&self, method: Sym, s: Str, out: &mut String) {
+        if method == sym::ESCAPE_JAVASCRIPT {
+            let (text, start, end) = self.heap.str_parts(s);
+            crate::apigw::util::escape_javascript_in(text, start, end, out);
+        } else {
+            crate::apigw::util::url_encode(self.heap.str(s), out);
+        }
     }
 
     /// Whether `#if($item.inStock)` / `#if($foreach.hasNext)` holds, read as
@@ -1525,8 +1524,8 @@ impl<'a> Ctx<'a> {
             if (counter - 1) as usize >= self.limits.foreach_iterations {
                 break;
             }
-            let item = match self.next_item(&mut iter) {
-                Ok(Some(v)) => v,
+            let (item, has_next) = match self.next_item_peek(&mut iter) {
+                Ok(Some(next)) => next,
                 Ok(None) => break,
                 Err(e) => {
                     result = Err(self.at(e, n.range, env));
@@ -1546,7 +1545,6 @@ impl<'a> Ctx<'a> {
                 result = Err(self.at(e, n.range, env));
                 break;
             }
-            let has_next = self.has_next(&iter);
             if direct {
                 self.vars[sym::VELOCITY_COUNT as usize] = Some(Value::Int(counter as i32));
                 self.vars[sym::VELOCITY_HAS_NEXT as usize] = Some(Value::Bool(has_next));
@@ -1687,6 +1685,24 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// The next item and whether another follows ([`Ctx::next_item`] then
+    /// [`Ctx::has_next`]); a list's read here at once, with one look-up.
+    #[inline(always)]
+    fn next_item_peek(&mut self, it: &mut ItemIter) -> Result<Option<(Value, bool)>> {
+        if let ItemIter::List { id, pos, len } = it {
+            let items = &self.heap.list(*id).items;
+            let Some(&v) = items.get(*pos) else {
+                return Ok(None);
+            };
+            if items.len() != *len {
+                return Err(concurrent_list_change());
+            }
+            *pos += 1;
+            return Ok(Some((v, *pos < items.len())));
+        }
+        Ok(self.next_item(it)?.map(|v| (v, self.has_next(it))))
+    }
+
     fn next_item(&mut self, it: &mut ItemIter) -> Result<Option<Value>> {
         match it {
             ItemIter::Range { next, last, done } => {
@@ -1709,9 +1725,7 @@ impl<'a> Ctx<'a> {
                     return Ok(None);
                 }
                 if items.len() != *len {
-                    return Err(Error::eval(
-                        "java.util.ConcurrentModificationException: the list changed while #foreach iterated over it",
-                    ));
+                    return Err(concurrent_list_change());
                 }
                 let v = items[*pos];
                 *pos += 1;
@@ -2555,6 +2569,14 @@ enum ItemIter {
         len: usize,
     },
     Iter(u32),
+}
+
+/// A list changed while `#foreach` iterated over it.
+#[cold]
+fn concurrent_list_change() -> Error {
+    Error::eval(
+        "java.util.ConcurrentModificationException: the list changed while #foreach iterated over it",
+    )
 }
 
 /// A Java exception thrown by a method: the template fails.

@@ -461,6 +461,18 @@ impl<'a> Heap<'a> {
         }
     }
 
+    /// The text a string is a slice of (the arena, the body or a source) and
+    /// the string's byte range in it: `str(s)` is `text[start..end]`.
+    #[inline(always)]
+    pub fn str_parts(&self, s: Str) -> (&str, usize, usize) {
+        let text: &str = match s.base() {
+            StrBase::Arena => &self.arena,
+            StrBase::Body => self.body,
+            StrBase::Source(id) => self.source_text(id),
+        };
+        (text, s.start as usize, (s.start + s.len) as usize)
+    }
+
     /// The bytes of a string (for comparing: no char-boundary checks).
     #[inline(always)]
     pub fn str_bytes(&self, s: Str) -> &[u8] {
