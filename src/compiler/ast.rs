@@ -243,25 +243,6 @@ impl<T> std::ops::Deref for Inline<T> {
     }
 }
 
-impl<T> std::ops::DerefMut for Inline<T> {
-    fn deref_mut(&mut self) -> &mut [T] {
-        match &mut self.0 {
-            InlineRepr::Empty => &mut [],
-            InlineRepr::One(item) => std::slice::from_mut(item),
-            InlineRepr::Many(v) => v,
-        }
-    }
-}
-
-impl<'a, T> IntoIterator for &'a mut Inline<T> {
-    type Item = &'a mut T;
-    type IntoIter = std::slice::IterMut<'a, T>;
-
-    fn into_iter(self) -> Self::IntoIter {
-        self.iter_mut()
-    }
-}
-
 impl<'a, T> IntoIterator for &'a Inline<T> {
     type Item = &'a T;
     type IntoIter = std::slice::Iter<'a, T>;
@@ -304,9 +285,8 @@ pub struct SetNode {
 #[derive(Clone, Debug)]
 pub struct IfNode {
     pub range: Range,
-    /// The `#if` and each `#elseif`: condition and block (most `#if`s have
-    /// no `#elseif`: the one branch is kept inline, without a vector).
-    pub branches: Inline<(Expr, Block)>,
+    /// The `#if` and each `#elseif`: condition and block.
+    pub branches: Vec<(Expr, Block)>,
     pub otherwise: Option<Block>,
 }
 

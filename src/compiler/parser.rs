@@ -1427,7 +1427,9 @@ impl<'s, 'sh> Parser<'s, 'sh> {
     fn if_statement(&mut self) -> PResult<()> {
         let first = self.next;
         let if_tok = self.consume(Kind::IfDirective, "`#if`")?;
-        let mut branches = Inline::default();
+        // Most `#if`s have no `#elseif`: room for exactly one branch (a
+        // small allocation, where a first push would make room for four).
+        let mut branches = Vec::with_capacity(1);
         let cond = self.condition("#if")?;
         let block = self.block()?;
         branches.push((cond, block));
