@@ -1618,11 +1618,15 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         self.shared.path_literals.as_ref().map_or(0, Vec::len)
     }
 
-    /// Drops the path literals recorded since `from`, but those in `keep`.
+    /// Drops the path literals recorded since `from`, but those in `keep`
+    /// (marks taken in order: `from <= keep.start <= keep.end`; clamped all
+    /// the same).
     fn keep_paths(&mut self, from: usize, keep: std::ops::Range<usize>) {
         if let Some(list) = &mut self.shared.path_literals {
-            list.truncate(keep.end);
-            list.drain(from..keep.start);
+            let end = keep.end.min(list.len());
+            let start = keep.start.min(end);
+            list.truncate(end);
+            list.drain(from.min(start)..start);
         }
     }
 
