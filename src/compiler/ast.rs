@@ -200,7 +200,9 @@ impl<T> Inline<T> {
     #[inline]
     pub fn push(&mut self, item: T) {
         if let InlineRepr::Empty = self.0 {
-            self.0 = InlineRepr::One(item);
+            // (Forgetting the `Empty` replaced, which owns nothing: an
+            // assignment called the list's whole drop code on it.)
+            std::mem::forget(std::mem::replace(&mut self.0, InlineRepr::One(item)));
         } else {
             self.push_more(item);
         }

@@ -78,6 +78,7 @@ pub mod sym {
 /// Parses a template.
 pub fn compile(source: &str, limits: &Limits) -> Result<Compiled> {
     let mut shared = parser::Shared::default();
+    shared.path_literals = Some(Vec::new());
     for name in WELL_KNOWN {
         shared.intern(name);
     }
@@ -94,16 +95,27 @@ pub fn compile(source: &str, limits: &Limits) -> Result<Compiled> {
         .enumerate()
         .map(|(i, n)| (n.clone(), i as ast::Sym))
         .collect();
+    // The literal arguments of the `.path(...)` and `.json(...)` calls in
+    // the tree, compiled once.
     let mut paths = crate::jsonpath::PathMap::default();
-    // Only calls named `path` or `json` are compiled (`path` is always
-    // interned; when `json` was not, the template has no such call).
-    let mut walk = PathWalk {
-        path: sym::PATH,
-        json: shared.lookup("json").unwrap_or(ast::Sym::MAX),
-        sources: &shared.sources,
-        out: &mut paths,
-    };
-    walk.block(&ast.root, ast.source_id);
+    for (src, text) in shared.path_literals.take().unwrap_or_default() {
+        // A literal's range is in the source its template was parsed from
+        // (an interpolated string's own, inside one).
+        let text: &str = match &text {
+            ast::Text::Source(range) => shared
+                .sources
+                .get(src as usize)
+                .and_then(|s| s.get(range.start as usize..range.end as usize))
+                .unwrap_or(""),
+            ast::Text::Owned(t) => t,
+        };
+        if !text.is_empty()
+            && !paths.contains_key(text)
+            && let Ok(p) = crate::jsonpath::JsonPath::compile(text)
+        {
+            paths.insert(text.into(), Arc::new(p));
+        }
+    }
     let mut first_keys: Vec<Box<str>> = paths
         .values()
         .filter_map(|p| p.first_key())
@@ -178,130 +190,6 @@ pub(crate) fn util_call(r: &ast::Reference) -> Option<(ast::Sym, &ast::Expr)> {
     matches!(*name, sym::ESCAPE_JAVASCRIPT | sym::URL_ENCODE).then_some((*name, arg))
 }
 
-/// Compiles the literal arguments of `.path(...)` and `.json(...)` calls.
-struct PathWalk<'a> {
-    /// Symbols of `path` and `json` (`Sym::MAX` when not interned).
-    path: ast::Sym,
-    json: ast::Sym,
-    sources: &'a [Arc<str>],
-    out: &'a mut crate::jsonpath::PathMap,
-}
-
-impl PathWalk<'_> {
-    fn exprs(&mut self, es: &[ast::Expr], src: u16) {
-        for e in es {
-            self.expr(e, src);
-        }
-    }
-
-    fn expr(&mut self, e: &ast::Expr, src: u16) {
-        use ast::Expr;
-        match e {
-            Expr::Ref(r) => self.reference(r, src),
-            Expr::Str(s) => {
-                if let Some(i) = &s.interpolated {
-                    self.block(&i.ast.root, i.source_id);
-                }
-            }
-            Expr::List(items) => self.exprs(items, src),
-            Expr::Map(entries) => entries.iter().for_each(|(k, v)| {
-                self.expr(k, src);
-                self.expr(v, src);
-            }),
-            Expr::Range(a, b)
-            | Expr::Or(a, b)
-            | Expr::And(a, b)
-            | Expr::Eq(a, b)
-            | Expr::Ne(a, b)
-            | Expr::Lt(a, b)
-            | Expr::Gt(a, b)
-            | Expr::Le(a, b)
-            | Expr::Ge(a, b)
-            | Expr::Add(a, b, _)
-            | Expr::Sub(a, b, _)
-            | Expr::Mul(a, b, _)
-            | Expr::Div(a, b, _)
-            | Expr::Mod(a, b, _) => {
-                self.expr(a, src);
-                self.expr(b, src);
-            }
-            Expr::Not(a) => self.expr(a, src),
-            Expr::Int(_) | Expr::Float(_) | Expr::True | Expr::False | Expr::Word(_) => {}
-        }
-    }
-
-    fn reference(&mut self, r: &ast::Reference, src: u16) {
-        use ast::{Expr, Modifier, Text};
-        for m in &r.chain {
-            match m {
-                Modifier::Method { name, args, .. } => {
-                    if let [Expr::Str(lit)] = &args[..]
-                        && (*name == self.path || *name == self.json)
-                        && lit.interpolated.is_none()
-                    {
-                        // A literal's range is in the source its template was parsed
-                        // from (an interpolated string's own, inside one).
-                        let text: &str = match &lit.text {
-                            Text::Source(range) => self
-                                .sources
-                                .get(src as usize)
-                                .and_then(|s| s.get(range.start as usize..range.end as usize))
-                                .unwrap_or(""),
-                            Text::Owned(t) => t,
-                        };
-                        if !text.is_empty()
-                            && !self.out.contains_key(text)
-                            && let Ok(p) = crate::jsonpath::JsonPath::compile(text)
-                        {
-                            self.out.insert(text.into(), Arc::new(p));
-                        }
-                    }
-                    self.exprs(args, src);
-                }
-                Modifier::Index { arg, .. } => self.expr(arg, src),
-                Modifier::Property { .. } => {}
-            }
-        }
-    }
-
-    fn block(&mut self, block: &ast::Block, src: u16) {
-        use ast::Node;
-        for node in block {
-            match node {
-                Node::Reference(r) => self.reference(r, src),
-                Node::UtilCall(u) => self.reference(&u.reference, src),
-                Node::Set(s) => {
-                    self.reference(&s.lhs, src);
-                    self.expr(&s.rhs, src);
-                }
-                Node::If(n) => {
-                    for (c, b) in &n.branches {
-                        self.expr(c, src);
-                        self.block(b, src);
-                    }
-                    if let Some(b) = &n.otherwise {
-                        self.block(b, src);
-                    }
-                }
-                Node::Foreach(n) => {
-                    self.expr(&n.iterable, src);
-                    self.block(&n.body, src);
-                }
-                Node::Macro(m) => self.block(&m.body, src),
-                Node::MacroCall(n) => {
-                    self.exprs(&n.args, src);
-                    if let Some(b) = &n.body {
-                        self.block(b, src);
-                    }
-                }
-                Node::Define(d) => self.block(&d.body, src),
-                Node::Evaluate(n) | Node::Break(n) | Node::Include(n) => self.exprs(&n.args, src),
-                Node::Text(_) | Node::SourceText { .. } | Node::Stop(_) | Node::Literal(_) => {}
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -344,6 +232,57 @@ mod tests {
             panic!("{:?}", n.branches[0].1);
         };
         assert_eq!(&**text, "cd");
+    }
+
+    #[test]
+    fn literal_paths_of_the_tree_are_compiled() {
+        // Arguments and blocks a directive drops are not in the tree: their
+        // paths are not compiled (as a walk over the finished tree found).
+        for (template, paths) in [
+            (
+                "$a.path('$.a')$b.json('$.b')$c.other('$.c')",
+                &["$.a", "$.b"][..],
+            ),
+            (
+                "$a.path('$.a', 1)$a.path($x)$a.path('')$a.path('$..[')",
+                &[],
+            ),
+            ("#if($a.path('$.i'))$b[$c.path('$.x')]#end", &["$.i", "$.x"]),
+            ("#set($s = \"$b.path('$.b')\")$x.path(\"$.y\")", &["$.b"]),
+            (
+                "#foreach($a.path('$.v') in $l.path('$.i'))$b.path('$.b')#end",
+                &["$.b", "$.i"],
+            ),
+            (
+                "#foreach($a in $l.path('$.i') $m.path('$.f') $n.path('$.g'))$b.path('$.b')#end",
+                &["$.f", "$.i"],
+            ),
+            (
+                "#foreach($a in $l.path('$.i') [$m.path('$.f')])$b.path('$.b')#end",
+                &["$.i"],
+            ),
+            ("#foreach($a $l.path('$.i'))$b.path('$.b')#end", &[]),
+            (
+                "#foreach($a in $l)#foreach($b $m.path('$.x'))#end$c.path('$.c')#end",
+                &["$.c"],
+            ),
+            ("#macro(m $p.path('$.p'))$b.path('$.b')#end", &["$.b"]),
+            ("#define($d.path('$.d'))$b.path('$.b')#end", &["$.b"]),
+            ("#literal()$b.path('$.b')#end#stop($c.path('$.c'))", &[]),
+            (
+                "#mc($b.path('$.b'))#@mc($c.path('$.c'))$d.path('$.d')#end",
+                &["$.b", "$.c", "$.d"],
+            ),
+            (
+                "#evaluate($a.path('$.e'))#break($a.path('$.k'))#include($a.path('$.n'))",
+                &["$.e", "$.k", "$.n"],
+            ),
+        ] {
+            let c = compile(template, &Limits::default()).unwrap();
+            let mut got: Vec<&str> = c.paths.keys().map(|k| &**k).collect();
+            got.sort_unstable();
+            assert_eq!(got, paths, "{template}");
+        }
     }
 
     #[test]

@@ -115,6 +115,22 @@ pub struct Shared {
     /// last bytes: a template uses a few names over and over. A slot holds a
     /// symbol (checked against `names`) or `Sym::MAX`.
     recent: Vec<Sym>,
+    /// When set (a template's parse, see `compiler::compile`): the literal
+    /// arguments of the `.path('...')` and `.json('...')` calls in the
+    /// tree, with the id of the source their ranges are in, in parse order.
+    /// Recorded by [`Parser::method`], so that no pass over the finished
+    /// tree looks for them; a directive drops those of the arguments and
+    /// blocks it does not keep (see [`PathMarks`]).
+    pub path_literals: Option<Vec<(u16, Text)>>,
+}
+
+/// Where each of a directive's first five arguments and its block began in
+/// [`Shared::path_literals`] (an argument it does not have: where the block
+/// began).
+#[derive(Clone, Copy)]
+struct PathMarks {
+    args: [usize; 5],
+    block: usize,
 }
 
 impl Shared {
@@ -1502,7 +1518,12 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             }
             self.lx.pop();
             self.lx.set_in_directive(false);
-            self.push_directive(first, name, kind, (Vec::new(), Vec::new()), None)?;
+            let at = self.paths_len();
+            let marks = PathMarks {
+                args: [at; 5],
+                block: at,
+            };
+            self.push_directive(first, name, kind, (Vec::new(), Vec::new()), None, marks)?;
             return Ok(());
         }
         self.consume_if(Kind::Whitespace)?;
@@ -1510,10 +1531,17 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         let mut args = Vec::new();
         let mut arg_literals = Vec::new();
         let mut arg_pos = 0usize;
+        let mut marks = PathMarks {
+            args: [0; 5],
+            block: 0,
+        };
         while self.directive_arg_follows()? {
             self.consume_if(Kind::Whitespace)?;
             if self.consume_if(Kind::Comma)?.is_some() {
                 self.consume_if(Kind::Whitespace)?;
+            }
+            if let Some(m) = marks.args.get_mut(arg_pos) {
+                *m = self.paths_len();
             }
             let arg_tok = self.peek(0)?;
             let arg_first = self.next;
@@ -1550,8 +1578,12 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             return Err(self.unexpected(&format!("`)` closing the arguments of `#{name}`")));
         }
         self.consume(Kind::Rparen, "`)`")?;
+        marks.block = self.paths_len();
+        for m in marks.args.iter_mut().skip(arg_pos) {
+            *m = marks.block;
+        }
         if !is_block {
-            self.push_directive(first, name, kind, (args, arg_literals), None)?;
+            self.push_directive(first, name, kind, (args, arg_literals), None, marks)?;
             return Ok(());
         }
         let block = self.block()?;
@@ -1578,7 +1610,24 @@ impl<'s, 'sh> Parser<'s, 'sh> {
                 ));
             }
         }
-        self.push_directive(first, name, kind, (args, arg_literals), Some(block))
+        self.push_directive(first, name, kind, (args, arg_literals), Some(block), marks)
+    }
+
+    /// The length of [`Shared::path_literals`] (0 when not recording).
+    fn paths_len(&self) -> usize {
+        self.shared.path_literals.as_ref().map_or(0, Vec::len)
+    }
+
+    /// Drops the path literals recorded since `from`, but those in `keep`
+    /// (marks taken in order: `from <= keep.start <= keep.end`; clamped all
+    /// the same).
+    fn keep_paths(&mut self, from: usize, keep: std::ops::Range<usize>) {
+        if let Some(list) = &mut self.shared.path_literals {
+            let end = keep.end.min(list.len());
+            let start = keep.start.min(end);
+            list.truncate(end);
+            list.drain(from.min(start)..start);
+        }
     }
 
     fn push_directive(
@@ -1588,12 +1637,27 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         kind: Option<bool>,
         (args, arg_literals): (Vec<Expr>, Vec<Box<str>>),
         block: Option<Block>,
+        marks: PathMarks,
     ) -> PResult<()> {
         let range = self.range_from(first);
         let sym = self.shared.intern(name);
+        let [a0, _, a2, a3, a4] = marks.args;
+        let end = self.paths_len();
         let node = match (name, kind) {
             ("foreach", _) => match block {
-                Some(body) => Node::Foreach(Box::new(self.foreach_node(range, args, body)?)),
+                Some(body) => {
+                    // The node keeps the third argument and the block (or,
+                    // with more than three arguments, a fourth that is a
+                    // reference instead of the block): see `foreach_node`.
+                    let keep = match args.len() {
+                        3 => a2..end,
+                        n if n > 3 && matches!(args[3], Expr::Ref(_)) => a2..a4,
+                        n if n > 3 => a2..a3,
+                        _ => a0..a0,
+                    };
+                    self.keep_paths(a0, keep);
+                    Node::Foreach(Box::new(self.foreach_node(range, args, body)?))
+                }
                 None => {
                     let span = Span::of(self.src, range.start as usize, range.end as usize);
                     self.init_error(
@@ -1604,6 +1668,8 @@ impl<'s, 'sh> Parser<'s, 'sh> {
                 }
             },
             ("macro", _) => {
+                // (The parameters are kept as names only.)
+                self.keep_paths(a0, marks.block..end);
                 let body = block.unwrap_or_default();
                 let mut it = args.into_iter();
                 let name = match it.next() {
@@ -1638,6 +1704,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
                 if args.len() != 1 {
                     // Velocity only logs this; the block is still defined.
                 }
+                self.keep_paths(a0, marks.block..end);
                 Node::Define(Box::new(DefineNode {
                     range,
                     var,
@@ -1658,6 +1725,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
                     );
                     return Ok(());
                 }
+                self.keep_paths(a0, a0..a0);
                 let text = match &block {
                     Some(_) => {
                         // The block's literal: its tokens' text (after the `)`).
@@ -1708,7 +1776,10 @@ impl<'s, 'sh> Parser<'s, 'sh> {
                 name: sym,
                 args,
             })),
-            ("stop", _) => Node::Stop(range),
+            ("stop", _) => {
+                self.keep_paths(a0, a0..a0);
+                Node::Stop(range)
+            }
             ("include", _) | ("parse", _) => Node::Include(Box::new(ArgsNode {
                 range,
                 name: sym,
@@ -2137,6 +2208,13 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         }
         let close = self.consume(Kind::Refmod2Rparen, "`)`")?;
         let name = self.shared.intern(self.img(&name_tok));
+        if let [Expr::Str(lit)] = &args[..]
+            && lit.interpolated.is_none()
+            && (name == super::sym::PATH || self.img(&name_tok) == "json")
+            && let Some(list) = &mut self.shared.path_literals
+        {
+            list.push((self.source_id, lit.text.clone()));
+        }
         Ok(Modifier::Method {
             name,
             args,
