@@ -928,13 +928,16 @@ impl<'s> Parser<'s> {
     /// the text are read one at a time.
     fn unescape(&mut self, out: &mut Vec<u8>, start: usize) -> PResult<usize> {
         #[cfg(target_arch = "x86_64")]
-        if scan::can_compact() && !portable_in_tests() {
+        if let Some(proof) = scan::Ssse3::detect()
+            && !portable_in_tests()
+        {
             // SAFETY: `unescape_ssse3` is an ordinary safe function whose only
-            // requirement is the `ssse3` target feature, which `can_compact`
-            // (std's runtime detection) just found on the running CPU.
-            return unsafe { self.unescape_ssse3(out, start) };
+            // requirement is the `ssse3` target feature, which
+            // `Ssse3::detect` (std's runtime detection) just found on the
+            // running CPU.
+            return unsafe { self.unescape_ssse3(proof, out, start) };
         }
-        self.unescape_with::<false>(out, start)
+        self.unescape_with(None, out, start)
     }
 
     /// [`Parser::unescape`] compiled for SSSE3, where [`scan::compact`]
@@ -942,15 +945,21 @@ impl<'s> Parser<'s> {
     /// one without it).
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "ssse3")]
-    fn unescape_ssse3(&mut self, out: &mut Vec<u8>, start: usize) -> PResult<usize> {
-        self.unescape_with::<true>(out, start)
+    fn unescape_ssse3(
+        &mut self,
+        proof: scan::Ssse3,
+        out: &mut Vec<u8>,
+        start: usize,
+    ) -> PResult<usize> {
+        self.unescape_with(Some(proof), out, start)
     }
 
-    /// [`Parser::unescape`], with [`scan::compact`] when `COMPACT` (only when
-    /// [`scan::can_compact`]).
+    /// [`Parser::unescape`], with [`scan::compact`] when given the proof
+    /// that the CPU has SSSE3.
     #[inline(always)]
-    fn unescape_with<const COMPACT: bool>(
+    fn unescape_with(
         &mut self,
+        ssse3: Option<scan::Ssse3>,
         out: &mut Vec<u8>,
         start: usize,
     ) -> PResult<usize> {
@@ -985,29 +994,13 @@ impl<'s> Parser<'s> {
             // the block, unescaping is dropping the backslashes (each quote
             // starts the next run). W1's body string, 608 bytes with 98
             // escapes: 13,816 -> 12,674 instructions per render.
-            // The same with the block's last byte a backslash whose quote
-            // starts the next block: the pair is taken whole (W1: 6 of its
-            // 38 blocks; 11,861 -> 11,368 instructions per render).
-            if COMPACT
-                && backslashes & 0x8000 != 0
-                && window[16] == b'"'
-                && quotes == (backslashes << 1) & 0xFFFF
-                && mask == backslashes | quotes
-                && let Some(dst) = out.get_mut(w..).and_then(|o| o.first_chunk_mut::<16>())
-            {
-                w += scan::compact(chunk, backslashes, dst);
-                out[w] = b'"';
-                w += 1;
-                p += 17;
-                continue;
-            }
             if quotes == backslashes << 1 && mask == backslashes | quotes {
                 // With `pshufb`: one shuffle drops them all, without a branch
                 // per escape (W1: 12,524 -> 11,861 instructions per render).
-                if COMPACT
+                if let Some(proof) = ssse3
                     && let Some(dst) = out.get_mut(w..).and_then(|o| o.first_chunk_mut::<16>())
                 {
-                    w += scan::compact(chunk, backslashes, dst);
+                    w += scan::compact(proof, chunk, backslashes, dst);
                     p += 16;
                     continue;
                 }
@@ -1023,6 +1016,22 @@ impl<'s> Parser<'s> {
                 out[w..w + 16].copy_from_slice(&window[seg..seg + 16]);
                 w += 16 - seg;
                 p += 16;
+                continue;
+            }
+            // The same with the block's last byte a backslash whose quote
+            // starts the next block: the pair is taken whole (W1: 6 of its
+            // 38 blocks; 11,861 -> 11,368 instructions per render).
+            if let Some(proof) = ssse3
+                && backslashes & 0x8000 != 0
+                && window[16] == b'"'
+                && quotes == (backslashes << 1) & 0xFFFF
+                && mask == backslashes | quotes
+                && let Some(dst) = out.get_mut(w..).and_then(|o| o.first_chunk_mut::<16>())
+            {
+                w += scan::compact(proof, chunk, backslashes, dst);
+                out[w] = b'"';
+                w += 1;
+                p += 17;
                 continue;
             }
             // The block's bytes from `seg` on are not yet consumed.

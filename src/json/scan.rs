@@ -115,38 +115,45 @@ const KEEP_COUNT: [u8; 256] = {
     table
 };
 
-/// Whether [`compact`] may be called: the CPU has SSSE3 (`pshufb`). Checked
-/// once per string by its callers (std caches the answer).
-#[cfg(target_arch = "x86_64")]
-#[inline]
-pub fn can_compact() -> bool {
-    std::arch::is_x86_feature_detected!("ssse3")
-}
+/// Proof that the running CPU has SSSE3 (`pshufb`): made only by
+/// [`Ssse3::detect`], after std's runtime detection (which caches its
+/// answer), and needed to call [`compact`].
+#[derive(Clone, Copy, Debug)]
+pub struct Ssse3(());
 
-/// Portable builds have no [`compact`].
-#[cfg(not(target_arch = "x86_64"))]
-#[inline]
-pub fn can_compact() -> bool {
-    false
+impl Ssse3 {
+    /// The proof, when the CPU has SSSE3.
+    #[cfg(target_arch = "x86_64")]
+    #[inline]
+    pub fn detect() -> Option<Ssse3> {
+        std::arch::is_x86_feature_detected!("ssse3").then_some(Ssse3(()))
+    }
+
+    /// Never on other architectures.
+    #[cfg(not(target_arch = "x86_64"))]
+    #[inline]
+    pub fn detect() -> Option<Ssse3> {
+        None
+    }
 }
 
 /// Stores the bytes of `chunk` whose bits in `drop` (16 bits) are clear, in
 /// order, at the start of `out`, and returns how many there are. All 16 bytes
-/// of `out` are written (those past the count are left over). Only when
-/// [`can_compact`] is true.
+/// of `out` are written (those past the count are left over).
 #[cfg(target_arch = "x86_64")]
 #[inline]
-pub fn compact(chunk: &[u8; 16], drop: u32, out: &mut [u8; 16]) -> usize {
-    debug_assert!(can_compact());
+pub fn compact(_proof: Ssse3, chunk: &[u8; 16], drop: u32, out: &mut [u8; 16]) -> usize {
     // SAFETY: `ssse3_compact` is an ordinary safe function whose only
-    // requirement is the `ssse3` target feature, and callers call this only
-    // after `can_compact` found it on the running CPU (std's runtime detection).
+    // requirement is the `ssse3` target feature, and an `Ssse3` exists only
+    // when `Ssse3::detect` found it on the running CPU (std's runtime
+    // detection).
     unsafe { ssse3_compact(chunk, drop, out) }
 }
 
+/// Never called: no [`Ssse3`] is ever made on other architectures.
 #[cfg(not(target_arch = "x86_64"))]
-pub fn compact(_chunk: &[u8; 16], _drop: u32, _out: &mut [u8; 16]) -> usize {
-    unreachable!("can_compact is false")
+pub fn compact(_proof: Ssse3, _chunk: &[u8; 16], _drop: u32, _out: &mut [u8; 16]) -> usize {
+    unreachable!("no Ssse3 is made on this architecture")
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -262,18 +269,18 @@ pub fn js_specials(chunk: &[u8; 16]) -> u32 {
 
 #[cfg(test)]
 mod tests {
-    use super::{can_compact, compact, js_specials, js_specials_words, specials, specials_split};
+    use super::{Ssse3, compact, js_specials, js_specials_words, specials, specials_split};
 
     /// Every 16-bit drop mask, on a chunk of distinct bytes, against a filter.
     #[test]
     fn compact_keeps_the_undropped_bytes_in_order() {
-        if !can_compact() {
+        let Some(proof) = Ssse3::detect() else {
             return;
-        }
+        };
         let chunk: [u8; 16] = std::array::from_fn(|i| b'a' + i as u8);
         for drop in 0..=0xFFFFu32 {
             let mut out = [0u8; 16];
-            let n = compact(&chunk, drop, &mut out);
+            let n = compact(proof, &chunk, drop, &mut out);
             let want: Vec<u8> = (0..16)
                 .filter(|i| drop & (1 << i) == 0)
                 .map(|i| chunk[i])
