@@ -453,12 +453,8 @@ impl<'a> Heap<'a> {
     /// The text of a string.
     #[inline(always)]
     pub fn str(&self, s: Str) -> &str {
-        let (start, end) = (s.start as usize, (s.start + s.len) as usize);
-        match s.base() {
-            StrBase::Arena => &self.arena[start..end],
-            StrBase::Body => &self.body[start..end],
-            StrBase::Source(id) => &self.source_text(id)[start..end],
-        }
+        let (text, start, end) = self.str_parts(s);
+        &text[start..end]
     }
 
     /// The text a string is a slice of (the arena, the body or a source) and
