@@ -58,28 +58,53 @@ pub fn parse_json(heap: &mut Heap<'_>, text: Str) -> Result<Value, JsonError> {
 
 #[cfg(test)]
 thread_local! {
-    static PORTABLE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    static LEVEL: std::cell::Cell<Level> = const { std::cell::Cell::new(Level::Best) };
 }
 
-/// Runs `f` with strings unescaped without [`scan::compact`] on this thread
-/// (so that tests check that path on machines that have SSSE3).
+/// Which unescaping loop the tests of this thread run.
 #[cfg(test)]
-pub(super) fn with_portable_unescape<R>(f: impl FnOnce() -> R) -> R {
-    PORTABLE.with(|p| p.set(true));
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(super) enum Level {
+    /// The fastest the CPU allows.
+    Best,
+    /// Without [`scan::compact32`] (the loop of CPUs with SSSE3 only).
+    Ssse3,
+    /// Without [`scan::compact`] either (the loop of other CPUs).
+    Portable,
+}
+
+/// Runs `f` with strings unescaped with the loop of `level` on this thread
+/// (so that tests check every loop on machines that have AVX2).
+#[cfg(test)]
+pub(super) fn with_unescape_level<R>(level: Level, f: impl FnOnce() -> R) -> R {
+    LEVEL.with(|l| l.set(level));
     let r = f();
-    PORTABLE.with(|p| p.set(false));
+    LEVEL.with(|l| l.set(Level::Best));
     r
 }
 
+/// Whether the AVX2 loop may run (in tests: whether this thread's tests let it).
 #[cfg(test)]
-fn portable_in_tests() -> bool {
-    PORTABLE.with(|p| p.get())
+fn avx2_allowed() -> bool {
+    LEVEL.with(|l| l.get()) == Level::Best
+}
+
+/// Whether the SSSE3 loop may run.
+#[cfg(test)]
+fn ssse3_allowed() -> bool {
+    LEVEL.with(|l| l.get()) != Level::Portable
 }
 
 #[cfg(not(test))]
 #[inline(always)]
-fn portable_in_tests() -> bool {
-    false
+fn avx2_allowed() -> bool {
+    true
+}
+
+#[cfg(not(test))]
+#[inline(always)]
+fn ssse3_allowed() -> bool {
+    true
 }
 
 /// The string, number, `true`, `false` or `null` at byte `at` of `text`, read
@@ -928,8 +953,17 @@ impl<'s> Parser<'s> {
     /// the text are read one at a time.
     fn unescape(&mut self, out: &mut Vec<u8>, start: usize) -> PResult<usize> {
         #[cfg(target_arch = "x86_64")]
+        if let Some(proof) = scan::Avx2::detect()
+            && avx2_allowed()
+        {
+            // SAFETY: `unescape_avx2` is an ordinary safe function whose only
+            // requirement is the `avx2` target feature, which `Avx2::detect`
+            // (std's runtime detection) just found on the running CPU.
+            return unsafe { self.unescape_avx2(proof, out, start) };
+        }
+        #[cfg(target_arch = "x86_64")]
         if let Some(proof) = scan::Ssse3::detect()
-            && !portable_in_tests()
+            && ssse3_allowed()
         {
             // SAFETY: `unescape_ssse3` is an ordinary safe function whose only
             // requirement is the `ssse3` target feature, which
@@ -937,12 +971,25 @@ impl<'s> Parser<'s> {
             // running CPU.
             return unsafe { self.unescape_ssse3(proof, out, start) };
         }
-        self.unescape_with(None, out, start)
+        self.unescape_with(None, None, out, start)
+    }
+
+    /// [`Parser::unescape`] compiled for AVX2, where [`scan::compact32`] and
+    /// [`scan::compact`] are inlined (a function with a target feature is not
+    /// inlined into one without it).
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn unescape_avx2(
+        &mut self,
+        proof: scan::Avx2,
+        out: &mut Vec<u8>,
+        start: usize,
+    ) -> PResult<usize> {
+        self.unescape_with(Some(proof), Some(proof.ssse3()), out, start)
     }
 
     /// [`Parser::unescape`] compiled for SSSE3, where [`scan::compact`]
-    /// is inlined (a function with a target feature is not inlined into
-    /// one without it).
+    /// is inlined.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "ssse3")]
     fn unescape_ssse3(
@@ -951,7 +998,7 @@ impl<'s> Parser<'s> {
         out: &mut Vec<u8>,
         start: usize,
     ) -> PResult<usize> {
-        self.unescape_with(Some(proof), out, start)
+        self.unescape_with(None, Some(proof), out, start)
     }
 
     /// [`Parser::unescape`], with [`scan::compact`] when given the proof
@@ -959,6 +1006,7 @@ impl<'s> Parser<'s> {
     #[inline(always)]
     fn unescape_with(
         &mut self,
+        avx2: Option<scan::Avx2>,
         ssse3: Option<scan::Ssse3>,
         out: &mut Vec<u8>,
         start: usize,
@@ -982,7 +1030,31 @@ impl<'s> Parser<'s> {
                 break 'block;
             };
             let chunk = window.first_chunk::<16>().unwrap_or(&[0; 16]);
-            let (mut mask, backslashes, quotes) = scan::specials_split::<true>(chunk);
+            // With AVX2, 32 bytes at a time when they are plain or their only
+            // escapes are `\"` (the backslash of the last byte would escape
+            // the next block's first: the 16-byte steps below take it); the
+            // first 16 bytes' masks are those of the 32.
+            let (mut mask, backslashes, quotes) = if let Some(proof) = avx2 {
+                let (mask, backslashes, quotes) = scan::specials_split32(proof, window);
+                if mask == 0 {
+                    out[w..w + 32].copy_from_slice(window);
+                    w += 32;
+                    p += 32;
+                    continue;
+                }
+                if backslashes & 0x8000_0000 == 0
+                    && quotes == backslashes << 1
+                    && mask == backslashes | quotes
+                    && let Some(dst) = out.get_mut(w..).and_then(|o| o.first_chunk_mut::<32>())
+                {
+                    w += scan::compact32(proof, window, backslashes, dst);
+                    p += 32;
+                    continue;
+                }
+                (mask & 0xFFFF, backslashes & 0xFFFF, quotes & 0xFFFF)
+            } else {
+                scan::specials_split::<true>(chunk)
+            };
             if mask == 0 {
                 out[w..w + 16].copy_from_slice(chunk);
                 w += 16;

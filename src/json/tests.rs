@@ -1104,10 +1104,22 @@ fn escaped_quotes_at_every_alignment_read_as_serde_json_reads_them() {
     escaped_quotes_at_every_alignment();
 }
 
-/// The same without the SSSE3 unescaping (the path of other CPUs).
+/// The same with the SSSE3 unescaping only (the path of CPUs without AVX2).
+#[test]
+fn escaped_quotes_at_every_alignment_without_avx2() {
+    super::parse::with_unescape_level(
+        super::parse::Level::Ssse3,
+        escaped_quotes_at_every_alignment,
+    );
+}
+
+/// The same without SSSE3 either (the path of other CPUs).
 #[test]
 fn escaped_quotes_at_every_alignment_without_ssse3() {
-    super::parse::with_portable_unescape(escaped_quotes_at_every_alignment);
+    super::parse::with_unescape_level(
+        super::parse::Level::Portable,
+        escaped_quotes_at_every_alignment,
+    );
 }
 
 fn escaped_quotes_at_every_alignment() {
