@@ -862,6 +862,7 @@ impl<'a> Ctx<'a> {
                     continue;
                 }
                 Node::If(n) => self.render_if(n, env, out)?,
+                Node::Foreach(n) => self.render_foreach(n, env, out)?,
                 _ => self.render_other(node, env, out)?,
             };
             if flow != Flow::Normal {
@@ -1009,8 +1010,8 @@ impl<'a> Ctx<'a> {
             | Node::UtilCall(_)
             | Node::Reference(_)
             | Node::Set(_)
-            | Node::If(_) => {}
-            Node::Foreach(n) => return self.render_foreach(n, env, out),
+            | Node::If(_)
+            | Node::Foreach(_) => {}
             Node::Macro(_) => {}
             Node::MacroCall(n) => return self.render_macro_call(n, env, out),
             Node::Define(n) => {
@@ -1461,6 +1462,7 @@ impl<'a> Ctx<'a> {
 
     // ------------------------------------------------------------------ #foreach
 
+    #[inline(never)]
     fn render_foreach(&mut self, n: &ForeachNode, env: Env, out: &mut String) -> Result<Flow> {
         self.enter(n.range, env)?;
         let r = self.render_foreach_inner(n, env, out);
