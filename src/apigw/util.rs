@@ -84,8 +84,11 @@ pub fn escape_javascript(s: &str, out: &mut String) {
 #[inline(never)]
 pub fn escape_javascript_in(text: &str, start: usize, end: usize, out: &mut String) {
     let n = end.wrapping_sub(start);
+    // (`checked_add`: the block is then known to be 16 bytes long, and is
+    // copied as such; with `saturating_add`, it was copied by a `memcpy` call.)
     if n < 16
-        && let Some(block) = text.get(start..start.saturating_add(16))
+        && let Some(block_end) = start.checked_add(16)
+        && let Some(block) = text.get(start..block_end)
         && let Some(chunk) = block.as_bytes().first_chunk::<16>()
         && scan::js_specials(chunk) & ((1 << n) - 1) == 0
         && block.is_char_boundary(n)

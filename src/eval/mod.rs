@@ -819,9 +819,52 @@ impl<'a> Ctx<'a> {
 
     // ------------------------------------------------------------------ rendering
 
+    /// Renders a block's nodes: the usual kinds here, the others in
+    /// [`Ctx::render_other`]. (A node that cannot change the flow goes
+    /// straight on to the next one: through one `Result<Flow>` for every
+    /// node, each result was stored, loaded back and tested.)
     fn render_block(&mut self, block: &[Node], env: Env, out: &mut String) -> Result<Flow> {
         for node in block {
-            let flow = self.render_node(node, env, out)?;
+            if let Err(e) = self.step() {
+                return Err(self.node_error(e, node, env));
+            }
+            if self.trace.is_some() {
+                self.trace_node(node, env, out);
+            }
+            let flow = match node {
+                Node::SourceText { start, text } => {
+                    self.render_source_text(*start, text, env, out)?;
+                    continue;
+                }
+                Node::Text(t) => {
+                    self.render_text(t, env, out)?;
+                    continue;
+                }
+                Node::Reference(r) => {
+                    self.render_reference(r, env, out)
+                        .map_err(|e| self.at(e, r.range, env))?;
+                    self.check_output(out)
+                        .map_err(|e| self.at(e, r.range, env))?;
+                    continue;
+                }
+                Node::UtilCall(u) => {
+                    let r = &u.reference;
+                    self.render_util_node(u, env, out)
+                        .map_err(|e| self.at(e, r.range, env))?;
+                    self.check_output(out)
+                        .map_err(|e| self.at(e, r.range, env))?;
+                    continue;
+                }
+                Node::Set(s) => {
+                    self.render_set(s, env)
+                        .map_err(|e| self.at(e, s.range, env))?;
+                    self.check_work().map_err(|e| self.at(e, s.range, env))?;
+                    continue;
+                }
+                Node::If(n) => self.render_if(n, env, out)?,
+                Node::Foreach(n) => self.render_foreach(n, env, out)?,
+                _ => self.render_other(node, env, out)?,
+            };
             if flow != Flow::Normal {
                 return Ok(flow);
             }
@@ -853,61 +896,29 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// Renders one node: the usual kinds here (inlined in `render_block`),
-    /// the others in [`Ctx::render_other`].
-    #[inline]
-    fn render_node(&mut self, node: &Node, env: Env, out: &mut String) -> Result<Flow> {
-        if let Err(e) = self.step() {
-            return Err(self.node_error(e, node, env));
+    /// An `#if`: the first branch whose condition holds, or the `#else`.
+    #[inline(always)]
+    fn render_if(&mut self, n: &IfNode, env: Env, out: &mut String) -> Result<Flow> {
+        for (cond, block) in &n.branches {
+            let yes = match cond {
+                // `ops::evaluate` of a reference (`#if($item.inStock)`,
+                // `#if($foreach.hasNext)`), without its dispatch.
+                Expr::Ref(r) => match self.ref_truthy(r, env) {
+                    Some(yes) => yes?,
+                    None => !matches!(
+                        self.eval_reference(r, env)?,
+                        Value::Null | Value::Bool(false)
+                    ),
+                },
+                c => self.truthy(c, env)?,
+            };
+            self.check_work().map_err(|e| self.at(e, n.range, env))?;
+            if yes {
+                return self.render_branch(block, env, out);
+            }
         }
-        if self.trace.is_some() {
-            self.trace_node(node, env, out);
-        }
-        match node {
-            Node::SourceText { start, text } => self.render_source_text(*start, text, env, out)?,
-            Node::Text(t) => self.render_text(t, env, out)?,
-            Node::Reference(r) => {
-                self.render_reference(r, env, out)
-                    .map_err(|e| self.at(e, r.range, env))?;
-                self.check_output(out)
-                    .map_err(|e| self.at(e, r.range, env))?;
-            }
-            Node::UtilCall(u) => {
-                let r = &u.reference;
-                self.render_util_node(u, env, out)
-                    .map_err(|e| self.at(e, r.range, env))?;
-                self.check_output(out)
-                    .map_err(|e| self.at(e, r.range, env))?;
-            }
-            Node::Set(s) => {
-                self.render_set(s, env)
-                    .map_err(|e| self.at(e, s.range, env))?;
-                self.check_work().map_err(|e| self.at(e, s.range, env))?;
-            }
-            Node::If(n) => {
-                for (cond, block) in &n.branches {
-                    let yes = match cond {
-                        // `ops::evaluate` of a reference (`#if($item.inStock)`,
-                        // `#if($foreach.hasNext)`), without its dispatch.
-                        Expr::Ref(r) => match self.ref_truthy(r, env) {
-                            Some(yes) => yes?,
-                            None => !matches!(
-                                self.eval_reference(r, env)?,
-                                Value::Null | Value::Bool(false)
-                            ),
-                        },
-                        c => self.truthy(c, env)?,
-                    };
-                    self.check_work().map_err(|e| self.at(e, n.range, env))?;
-                    if yes {
-                        return self.render_branch(block, env, out);
-                    }
-                }
-                if let Some(block) = &n.otherwise {
-                    return self.render_branch(block, env, out);
-                }
-            }
-            _ => return self.render_other(node, env, out),
+        if let Some(block) = &n.otherwise {
+            return self.render_branch(block, env, out);
         }
         Ok(Flow::Normal)
     }
@@ -993,14 +1004,14 @@ impl<'a> Ctx<'a> {
     #[inline(never)]
     fn render_other(&mut self, node: &Node, env: Env, out: &mut String) -> Result<Flow> {
         match node {
-            // Rendered by `render_node`, which never passes them here.
+            // Rendered by `render_block`, which never passes them here.
             Node::Text(_)
             | Node::SourceText { .. }
             | Node::UtilCall(_)
             | Node::Reference(_)
             | Node::Set(_)
-            | Node::If(_) => {}
-            Node::Foreach(n) => return self.render_foreach(n, env, out),
+            | Node::If(_)
+            | Node::Foreach(_) => {}
             Node::Macro(_) => {}
             Node::MacroCall(n) => return self.render_macro_call(n, env, out),
             Node::Define(n) => {
@@ -1451,6 +1462,7 @@ impl<'a> Ctx<'a> {
 
     // ------------------------------------------------------------------ #foreach
 
+    #[inline(never)]
     fn render_foreach(&mut self, n: &ForeachNode, env: Env, out: &mut String) -> Result<Flow> {
         self.enter(n.range, env)?;
         let r = self.render_foreach_inner(n, env, out);
