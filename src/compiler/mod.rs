@@ -88,7 +88,7 @@ pub fn compile(source: &str, limits: &Limits) -> Result<Compiled> {
         .prepared()
         .parse_template()?;
     let mut ast = ast;
-    prepare_texts(&mut ast.root, &src, &mut parser::TextCache::new());
+    prepare_texts(&mut ast.root, &src, &mut parser::TextCache::default());
     let index = shared
         .names
         .iter()
@@ -240,7 +240,11 @@ mod tests {
         // Texts of the same length and ends, different in the middle, and
         // a text longer than those shared.
         let long = "- ".repeat(50);
-        let template = format!("ab\n$x\n$y\n$z a-b$w axb$v a-b$u{long}$t{long}");
+        // (The first 32 texts get their own copies: 32 `$a`s and texts before.)
+        let template = format!(
+            "{}ab\n$x\n$y\n$z a-b$w axb$v a-b$u{long}$t{long}",
+            "$a;".repeat(32)
+        );
         let c = compile(&template, &Limits::default()).unwrap();
         let texts: Vec<(u32, &std::sync::Arc<str>)> = c
             .ast
@@ -255,11 +259,14 @@ mod tests {
             let at = *start as usize;
             assert_eq!(template.get(at..at + text.len()), Some(&***text));
         }
-        assert_eq!(texts.len(), 8, "{texts:?}");
-        assert!(std::sync::Arc::ptr_eq(texts[1].1, texts[2].1));
-        assert!(std::sync::Arc::ptr_eq(texts[3].1, texts[5].1));
-        assert!(!std::sync::Arc::ptr_eq(texts[3].1, texts[4].1));
-        assert!(!std::sync::Arc::ptr_eq(texts[6].1, texts[7].1));
+        assert_eq!(texts.len(), 39, "{texts:?}");
+        // Before the cache was made: each its own copy.
+        assert!(!std::sync::Arc::ptr_eq(texts[0].1, texts[1].1));
+        let texts = &texts[32..];
+        assert!(std::sync::Arc::ptr_eq(texts[0].1, texts[1].1));
+        assert!(std::sync::Arc::ptr_eq(texts[2].1, texts[4].1));
+        assert!(!std::sync::Arc::ptr_eq(texts[2].1, texts[3].1));
+        assert!(!std::sync::Arc::ptr_eq(texts[5].1, texts[6].1));
     }
 
     #[test]

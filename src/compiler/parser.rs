@@ -2763,11 +2763,15 @@ pub(super) fn prepare_text(node: &mut Node, src: &str, texts: &mut TextCache) {
 }
 
 /// A direct-mapped cache of the copies of source texts, by their length and
-/// first and last bytes: a template repeats the same short texts (line
-/// breaks and indentation, `",` and `"` around values), and a node of a
-/// text seen before shares its copy instead of allocating its own.
+/// first, middle and last bytes: a template repeats the same short texts
+/// (line breaks and indentation, `",` and `"` around values), and a node of
+/// a text seen before shares its copy instead of allocating its own. (Made
+/// after the first [`UNCACHED_TEXTS`] texts: a small template does not
+/// pay for its slots.)
+#[derive(Default)]
 pub(super) struct TextCache {
     slots: Vec<Option<Arc<str>>>,
+    uncached: usize,
 }
 
 const TEXT_SLOTS: usize = 256;
@@ -2776,15 +2780,19 @@ const TEXT_SLOTS: usize = 256;
 /// and comparing costs more).
 const MAX_SHARED_TEXT: usize = 64;
 
-impl TextCache {
-    pub(super) fn new() -> TextCache {
-        TextCache {
-            slots: vec![None; TEXT_SLOTS],
-        }
-    }
+/// How many texts get their own copy before the cache is made.
+const UNCACHED_TEXTS: usize = 32;
 
+impl TextCache {
     #[inline]
     fn get(&mut self, text: &str) -> Arc<str> {
+        if self.slots.is_empty() {
+            if self.uncached < UNCACHED_TEXTS {
+                self.uncached += 1;
+                return text.into();
+            }
+            self.slots = vec![None; TEXT_SLOTS];
+        }
         let b = text.as_bytes();
         if b.len() > MAX_SHARED_TEXT {
             return text.into();
