@@ -2735,6 +2735,19 @@ fn unescape_unicode(s: &str) -> Result<std::borrow::Cow<'_, str>, String> {
     Ok(std::borrow::Cow::Owned(out))
 }
 
+/// The cache slot of a text: a hash of its length and its first and last
+/// eight bytes (texts that differ in the middle only are rare).
+#[inline]
+fn text_slot(b: &[u8]) -> usize {
+    let word = |s: &[u8]| s.iter().fold(0u64, |h, &c| (h << 8) | u64::from(c));
+    let (head, tail) = match (b.first_chunk::<8>(), b.last_chunk::<8>()) {
+        (Some(h), Some(t)) => (u64::from_le_bytes(*h), u64::from_le_bytes(*t)),
+        _ => (word(b), 0),
+    };
+    let h = (head ^ tail.rotate_left(29) ^ (b.len() as u64)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    (h >> 56) as usize % TEXT_SLOTS
+}
+
 /// A reference's [`RefExtra`], when it has any of those texts.
 fn ref_extra(esc_prefix: &str, more_prefix: &str, literal: String) -> Option<Box<RefExtra>> {
     if esc_prefix.is_empty() && more_prefix.is_empty() && literal.is_empty() {
@@ -2797,13 +2810,7 @@ impl TextCache {
         if b.len() > MAX_SHARED_TEXT {
             return text.into();
         }
-        let first = b.first().map_or(0, |&c| usize::from(c));
-        let last = b.last().map_or(0, |&c| usize::from(c));
-        let mid = b.get(b.len() / 2).map_or(0, |&c| usize::from(c));
-        let h = (b.len().wrapping_mul(0x9e37) ^ first ^ (last << 3) ^ (mid << 5))
-            .wrapping_mul(0x9e37_79b9)
-            >> 8;
-        let Some(slot) = self.slots.get_mut(h % TEXT_SLOTS) else {
+        let Some(slot) = self.slots.get_mut(text_slot(b)) else {
             return text.into();
         };
         match slot {
