@@ -69,8 +69,12 @@ pub enum Node {
     Literal(Box<Text>),
     /// A `Text::Source` of the template itself, copied out of the source by
     /// [`crate::compiler::compile`] (written without slicing the source on
-    /// every render). Its range is `start..start + text.len()`.
-    SourceText { start: u32, text: Box<str> },
+    /// every render; nodes of the same text may share one copy). Its range
+    /// is `start..start + text.len()`.
+    SourceText {
+        start: u32,
+        text: std::sync::Arc<str>,
+    },
     /// `$util.escapeJavaScript(arg)` / `$util.urlEncode(arg)` (without
     /// escapes or prefixes): a [`Node::Reference`] whose form
     /// [`crate::compiler::compile`] checked once.
@@ -258,21 +262,50 @@ pub struct Reference {
     pub kind: RefKind,
     /// `\$a`: an odd number of backslashes; renders the reference's text.
     pub escaped: bool,
+    /// False for `$\!a`-style references: they evaluate to null.
+    pub computable: bool,
+    /// The variable name (for a `Runt`, the text to write).
+    pub root: Sym,
+    pub chain: Chain,
+    /// Velocity's "first token image" after `getRoot` trimmed its escapes and
+    /// prefix (`$a`, `$!a`, `${`): where macro parameter names come from.
+    pub first_token: Range,
+    /// The prefixes and literal of a reference that has any (none for the
+    /// usual `$a.b`: a reference stays small, and an `#set` or util call
+    /// node that holds one fits in a small allocation).
+    pub extra: Option<Box<RefExtra>>,
+}
+
+/// The rarely present texts of a [`Reference`].
+#[derive(Clone, Debug, Default)]
+pub struct RefExtra {
     /// Half the backslashes before `$`, written before the value.
     pub esc_prefix: Box<str>,
     /// Text before the last `$` of the first token (`#$a`, `$$a`), written before the value.
     pub more_prefix: Box<str>,
-    /// The variable name (for a `Runt`, the text to write).
-    pub root: Sym,
-    pub chain: Chain,
     /// The reference's text, as written when it is escaped (empty when not
     /// escaped: it is only needed then).
     pub literal: Box<str>,
-    /// Velocity's "first token image" after `getRoot` trimmed its escapes and
-    /// prefix (`$a`, `$!a`, `${`): where macro parameter names come from.
-    pub first_token: Range,
-    /// False for `$\!a`-style references: they evaluate to null.
-    pub computable: bool,
+}
+
+impl Reference {
+    /// Half the backslashes before `$`, written before the value.
+    #[inline]
+    pub fn esc_prefix(&self) -> &str {
+        self.extra.as_ref().map_or("", |x| &x.esc_prefix)
+    }
+
+    /// Text before the last `$` of the first token (`#$a`, `$$a`).
+    #[inline]
+    pub fn more_prefix(&self) -> &str {
+        self.extra.as_ref().map_or("", |x| &x.more_prefix)
+    }
+
+    /// The reference's text, as written when it is escaped.
+    #[inline]
+    pub fn literal(&self) -> &str {
+        self.extra.as_ref().map_or("", |x| &x.literal)
+    }
 }
 
 #[derive(Clone, Debug)]

@@ -88,7 +88,7 @@ pub fn compile(source: &str, limits: &Limits) -> Result<Compiled> {
         .prepared()
         .parse_template()?;
     let mut ast = ast;
-    prepare_texts(&mut ast.root, &src);
+    prepare_texts(&mut ast.root, &src, &mut parser::TextCache::default());
     let index = shared
         .names
         .iter()
@@ -139,35 +139,35 @@ pub fn compile(source: &str, limits: &Limits) -> Result<Compiled> {
 /// scratch vectors gave back. (Made as each block ended, they extended
 /// the heap instead, and dropping the template let glibc trim it: about
 /// 800 page faults and 20 `brk` calls per parse of a 300 KB template.)
-fn prepare_texts(block: &mut ast::Block, src: &str) {
+fn prepare_texts(block: &mut ast::Block, src: &str, texts: &mut parser::TextCache) {
     use ast::Node;
     for node in block.iter_mut() {
         match node {
             Node::If(n) => {
                 for (_, b) in &mut n.branches {
-                    prepare_texts(b, src);
+                    prepare_texts(b, src, texts);
                 }
                 if let Some(b) = &mut n.otherwise {
-                    prepare_texts(b, src);
+                    prepare_texts(b, src, texts);
                 }
             }
-            Node::Foreach(n) => prepare_texts(&mut n.body, src),
+            Node::Foreach(n) => prepare_texts(&mut n.body, src, texts),
             Node::Macro(m) => {
                 if let Some(b) = Arc::get_mut(&mut m.body) {
-                    prepare_texts(b, src);
+                    prepare_texts(b, src, texts);
                 }
             }
             Node::MacroCall(n) => {
                 if let Some(b) = &mut n.body {
-                    prepare_texts(b, src);
+                    prepare_texts(b, src, texts);
                 }
             }
             Node::Define(d) => {
                 if let Some(b) = Arc::get_mut(&mut d.body) {
-                    prepare_texts(b, src);
+                    prepare_texts(b, src, texts);
                 }
             }
-            n => parser::prepare_text(n, src),
+            n => parser::prepare_text(n, src, texts),
         }
     }
 }
@@ -178,8 +178,8 @@ pub(crate) fn util_call(r: &ast::Reference) -> Option<(ast::Sym, &ast::Expr)> {
     if r.root != sym::UTIL
         || r.escaped
         || r.kind == ast::RefKind::Runt
-        || !r.esc_prefix.is_empty()
-        || !r.more_prefix.is_empty()
+        || !r.esc_prefix().is_empty()
+        || !r.more_prefix().is_empty()
     {
         return None;
     }
@@ -232,6 +232,41 @@ mod tests {
             panic!("{:?}", n.branches[0].1);
         };
         assert_eq!(&**text, "cd");
+    }
+
+    #[test]
+    fn equal_source_texts_share_their_copy() {
+        use ast::Node;
+        // Texts of the same length and ends, different in the middle, and
+        // a text longer than those shared.
+        let long = "- ".repeat(50);
+        // (The first 32 texts get their own copies: 32 `$a`s and texts before.)
+        let template = format!(
+            "{}ab\n$x\n$y\n$z a-b$w axb$v a-b$u{long}$t{long}",
+            "$a;".repeat(32)
+        );
+        let c = compile(&template, &Limits::default()).unwrap();
+        let texts: Vec<(u32, &std::sync::Arc<str>)> = c
+            .ast
+            .root
+            .iter()
+            .filter_map(|n| match n {
+                Node::SourceText { start, text } => Some((*start, text)),
+                _ => None,
+            })
+            .collect();
+        for (start, text) in &texts {
+            let at = *start as usize;
+            assert_eq!(template.get(at..at + text.len()), Some(&***text));
+        }
+        assert_eq!(texts.len(), 39, "{texts:?}");
+        // Before the cache was made: each its own copy.
+        assert!(!std::sync::Arc::ptr_eq(texts[0].1, texts[1].1));
+        let texts = &texts[32..];
+        assert!(std::sync::Arc::ptr_eq(texts[0].1, texts[1].1));
+        assert!(std::sync::Arc::ptr_eq(texts[2].1, texts[4].1));
+        assert!(!std::sync::Arc::ptr_eq(texts[2].1, texts[3].1));
+        assert!(!std::sync::Arc::ptr_eq(texts[5].1, texts[6].1));
     }
 
     #[test]

@@ -2005,13 +2005,11 @@ impl<'s, 'sh> Parser<'s, 'sh> {
                 range,
                 kind,
                 escaped: false,
-                esc_prefix: Box::default(),
-                more_prefix: Box::default(),
                 root,
                 chain,
-                literal: Box::default(),
                 first_token: Range::new(first_tok.start as usize, first_tok.end as usize),
                 computable: true,
+                extra: None,
             });
         }
         self.finish_reference_rest(range, first_index, first_tok, root_tok, chain)
@@ -2061,13 +2059,11 @@ impl<'s, 'sh> Parser<'s, 'sh> {
                 range,
                 kind: RefKind::Normal,
                 escaped: false,
-                esc_prefix: "".into(),
-                more_prefix: "".into(),
                 root,
                 chain,
-                literal: null_string.into(),
                 first_token: Range::new(first_tok.start as usize, first_tok.end as usize),
                 computable: false,
+                extra: ref_extra("", "", null_string),
             });
         }
         let mut escaped = false;
@@ -2117,13 +2113,11 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             range,
             kind,
             escaped,
-            esc_prefix: esc_prefix.into(),
-            more_prefix: more_prefix.into(),
             root,
             chain,
-            literal: literal.into(),
             first_token,
             computable: true,
+            extra: ref_extra(esc_prefix, more_prefix, literal),
         })
     }
 
@@ -2741,17 +2735,92 @@ fn unescape_unicode(s: &str) -> Result<std::borrow::Cow<'_, str>, String> {
     Ok(std::borrow::Cow::Owned(out))
 }
 
-/// A `Text::Source` node as [`Node::SourceText`] (its text copied out of
-/// the source, so that rendering it does not slice the source).
+/// The cache slot of a text: a hash of its length and its first and last
+/// eight bytes (texts that differ in the middle only are rare).
 #[inline]
-pub(super) fn prepare_text(node: &mut Node, src: &str) {
+fn text_slot(b: &[u8]) -> usize {
+    let word = |s: &[u8]| s.iter().fold(0u64, |h, &c| (h << 8) | u64::from(c));
+    let (head, tail) = match (b.first_chunk::<8>(), b.last_chunk::<8>()) {
+        (Some(h), Some(t)) => (u64::from_le_bytes(*h), u64::from_le_bytes(*t)),
+        _ => (word(b), 0),
+    };
+    let h = (head ^ tail.rotate_left(29) ^ (b.len() as u64)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    (h >> 56) as usize % TEXT_SLOTS
+}
+
+/// A reference's [`RefExtra`], when it has any of those texts.
+fn ref_extra(esc_prefix: &str, more_prefix: &str, literal: String) -> Option<Box<RefExtra>> {
+    if esc_prefix.is_empty() && more_prefix.is_empty() && literal.is_empty() {
+        return None;
+    }
+    Some(Box::new(RefExtra {
+        esc_prefix: esc_prefix.into(),
+        more_prefix: more_prefix.into(),
+        literal: literal.into(),
+    }))
+}
+
+/// A `Text::Source` node as [`Node::SourceText`] (its text copied out of
+/// the source, so that rendering it does not slice the source; a text
+/// that `texts` saw recently shares that copy).
+#[inline]
+pub(super) fn prepare_text(node: &mut Node, src: &str, texts: &mut TextCache) {
     if let Node::Text(Text::Source(r)) = node
         && let Some(text) = src.get(r.start as usize..r.end as usize)
     {
         *node = Node::SourceText {
             start: r.start,
-            text: text.into(),
+            text: texts.get(text),
         };
+    }
+}
+
+/// A direct-mapped cache of the copies of source texts, by their length and
+/// first, middle and last bytes: a template repeats the same short texts
+/// (line breaks and indentation, `",` and `"` around values), and a node of
+/// a text seen before shares its copy instead of allocating its own. (Made
+/// after the first [`UNCACHED_TEXTS`] texts: a small template does not
+/// pay for its slots.)
+#[derive(Default)]
+pub(super) struct TextCache {
+    slots: Vec<Option<Arc<str>>>,
+    uncached: usize,
+}
+
+const TEXT_SLOTS: usize = 256;
+
+/// Texts longer than this get their own copy (repeats are less likely,
+/// and comparing costs more).
+const MAX_SHARED_TEXT: usize = 64;
+
+/// How many texts get their own copy before the cache is made.
+const UNCACHED_TEXTS: usize = 32;
+
+impl TextCache {
+    #[inline]
+    fn get(&mut self, text: &str) -> Arc<str> {
+        if self.slots.is_empty() {
+            if self.uncached < UNCACHED_TEXTS {
+                self.uncached += 1;
+                return text.into();
+            }
+            self.slots = vec![None; TEXT_SLOTS];
+        }
+        let b = text.as_bytes();
+        if b.len() > MAX_SHARED_TEXT {
+            return text.into();
+        }
+        let Some(slot) = self.slots.get_mut(text_slot(b)) else {
+            return text.into();
+        };
+        match slot {
+            Some(t) if **t == *text => t.clone(),
+            _ => {
+                let t: Arc<str> = text.into();
+                *slot = Some(t.clone());
+                t
+            }
+        }
     }
 }
 

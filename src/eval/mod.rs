@@ -1070,16 +1070,16 @@ impl<'a> Ctx<'a> {
         }
         let value = self.eval_reference(r, env)?;
         if r.escaped {
-            out.push_str(&r.esc_prefix);
+            out.push_str(r.esc_prefix());
             if value.is_null() {
                 out.push('\\');
             }
             out.push_str(self.null_string(r, env));
             return Ok(());
         }
-        if !r.esc_prefix.is_empty() || !r.more_prefix.is_empty() {
-            out.push_str(&r.esc_prefix);
-            out.push_str(&r.more_prefix);
+        if let Some(x) = &r.extra {
+            out.push_str(&x.esc_prefix);
+            out.push_str(&x.more_prefix);
         }
         // API Gateway: a null value renders as "".
         self.write_value(value, env, out)
@@ -1091,7 +1091,7 @@ impl<'a> Ctx<'a> {
     fn null_string<'r>(&self, r: &'r Reference, env: Env<'r>) -> &'r str {
         if r.chain.is_empty()
             && r.kind == RefKind::Normal
-            && r.literal.strip_prefix('$') == Some(self.name(r.root))
+            && r.literal().strip_prefix('$') == Some(self.name(r.root))
         {
             let mut frame = env.frame;
             while let Some(f) = frame {
@@ -1101,7 +1101,7 @@ impl<'a> Ctx<'a> {
                 frame = f.parent;
             }
         }
-        &r.literal
+        r.literal()
     }
 
     /// `$util.escapeJavaScript(x)` / `$util.urlEncode(x)` written straight to
@@ -1135,9 +1135,9 @@ impl<'a> Ctx<'a> {
             Expr::Ref(a) if a.computable => self.eval_reference(a, env)?,
             a => self.eval(a, env)?,
         };
-        if !r.esc_prefix.is_empty() || !r.more_prefix.is_empty() {
-            out.push_str(&r.esc_prefix);
-            out.push_str(&r.more_prefix);
+        if let Some(x) = &r.extra {
+            out.push_str(&x.esc_prefix);
+            out.push_str(&x.more_prefix);
         }
         if let Value::Str(s) = v {
             escape(self.heap.str(s), out);
@@ -1334,9 +1334,9 @@ impl<'a> Ctx<'a> {
             Ok(found) => found,
             Err(e) => return Some(Err(e)),
         };
-        if !r.esc_prefix.is_empty() || !r.more_prefix.is_empty() {
-            out.push_str(&r.esc_prefix);
-            out.push_str(&r.more_prefix);
+        if let Some(x) = &r.extra {
+            out.push_str(&x.esc_prefix);
+            out.push_str(&x.more_prefix);
         }
         // (A null or missing property reads as "", which writes nothing.)
         match found {
