@@ -30,6 +30,17 @@ fn parse(c: &mut Criterion) {
             BatchSize::PerIteration,
         )
     });
+    // 300 KB of `#evaluate` directives: each once worked out its line and
+    // column by scanning the template up to it (2.3 s per parse).
+    let evaluates = "#evaluate($x)\n".repeat(300 * 1024 / 14);
+    assert!(Template::parse_with(&evaluates, Limits::default()).is_ok());
+    c.bench_function("parse_300k_evaluate", |b| {
+        b.iter_batched(
+            || (),
+            |()| Template::parse(black_box(&evaluates)).unwrap(),
+            BatchSize::PerIteration,
+        )
+    });
     // Parsing and dropping, both timed.
     c.bench_function("parse_300k_and_drop", |b| {
         b.iter(|| black_box(Template::parse(black_box(&t)).unwrap()))

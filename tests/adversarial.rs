@@ -277,3 +277,20 @@ fn limits_are_configurable() {
     let t = Template::parse_with("#foreach($i in [1..900])$i#end", limits).unwrap();
     assert_eq!(t.render(&Invocation::default()).unwrap().body, "123");
 }
+
+#[test]
+fn only_the_first_of_many_initialisation_errors_is_reported() {
+    // Each of these errors used to get its line and column (a scan of the
+    // template up to it) even when an earlier one was already kept: 300 KB
+    // of them took seconds to parse (see benches/parse.rs).
+    let t = format!(
+        "a\n  #evaluate()\n{}{}",
+        "#set($s = \"#if(\")\n".repeat(100),
+        "#evaluate()\n#evaluate(1 2)\n".repeat(10_000)
+    );
+    assert!(t.len() > 200 * 1024);
+    let e = Template::parse(&t).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Parse);
+    assert_eq!(e.message(), "`#evaluate()` requires exactly one argument");
+    assert_eq!(e.line_col(), Some((2, 3)));
+}
