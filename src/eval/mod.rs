@@ -140,9 +140,13 @@ pub(crate) struct Ctx<'a> {
     context_map: Value,
     /// How many entries `$context` had when built (the override maps are the last two).
     context_len: usize,
+    /// The emptied buffers' holder, kept to hand them back at the end.
+    spare: Option<Box<Spare>>,
 }
 
-/// What a finished render leaves for the next one on the same thread.
+/// What a finished render leaves for the next one on the same thread (boxed:
+/// taken and put back as a pointer, where moving the whole struct in and out
+/// of the thread-local slot was two `memcpy` calls per render).
 #[derive(Default)]
 struct Spare {
     heap: HeapBuffers,
@@ -150,17 +154,17 @@ struct Spare {
 }
 
 thread_local! {
-    static SPARE: std::cell::Cell<Option<Spare>> = const { std::cell::Cell::new(None) };
+    static SPARE: std::cell::Cell<Option<Box<Spare>>> = const { std::cell::Cell::new(None) };
 }
 
 impl Drop for Ctx<'_> {
     fn drop(&mut self) {
-        let mut vars = std::mem::take(&mut self.vars);
-        vars.clear();
-        let spare = Spare {
-            heap: self.heap.take_buffers(),
-            vars,
+        let Some(mut spare) = self.spare.take() else {
+            return;
         };
+        self.heap.return_buffers(&mut spare.heap);
+        spare.vars = std::mem::take(&mut self.vars);
+        spare.vars.clear();
         // A thread being torn down has no slot any more; the buffers are just freed.
         let _ = SPARE.try_with(|s| s.set(Some(spare)));
     }
@@ -182,11 +186,15 @@ pub fn render_hinted(
     limits: &Limits,
     hint: &std::sync::atomic::AtomicUsize,
 ) -> Result<Rendered> {
-    // (Filled in place: a `Rendered` is a few hundred bytes, and each move of
-    // it through a `Result` was a `memcpy` call.)
-    let mut rendered = Rendered::default();
-    render_with(c, inv, limits, false, Some(hint), &mut rendered)?;
-    Ok(rendered)
+    // (Filled in place, in the result itself: a `Rendered` is a few hundred
+    // bytes, and each move of it into a `Result` was a `memcpy` call.)
+    let mut result = Ok(Rendered::default());
+    if let Ok(rendered) = &mut result
+        && let Err(e) = render_with(c, inv, limits, false, Some(hint), rendered)
+    {
+        result = Err(e);
+    }
+    result
 }
 
 /// Which template text produced which output bytes (see [`render_traced`]).
@@ -260,8 +268,8 @@ fn render_with(
 impl<'a> Ctx<'a> {
     fn new(c: &'a Compiled, inv: &'a Invocation, limits: &'a Limits) -> Ctx<'a> {
         let body: &'a str = if inv.body.is_empty() { "{}" } else { &inv.body };
-        let spare = SPARE.with(|s| s.take()).unwrap_or_default();
-        let mut vars = spare.vars;
+        let mut spare = SPARE.with(|s| s.take()).unwrap_or_default();
+        let mut vars = std::mem::take(&mut spare.vars);
         vars.resize(c.names.len(), None);
         // Built in place: the heap inside the literal, the globals by
         // `init` on the caller's variable (a `Ctx` is large; each move of it
@@ -270,7 +278,7 @@ impl<'a> Ctx<'a> {
             c,
             inv,
             limits,
-            heap: Heap::with_buffers(body, &c.sources[0], spare.heap),
+            heap: Heap::with_buffers(body, &c.sources[0], &mut spare.heap),
             vars,
             extra_names: Vec::new(),
             extra_index: HashMap::new(),
@@ -294,6 +302,7 @@ impl<'a> Ctx<'a> {
             output_bytes: limits.output_bytes,
             context_map: Value::Null,
             context_len: 0,
+            spare: Some(spare),
         }
     }
 
