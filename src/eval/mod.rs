@@ -2435,12 +2435,13 @@ impl<'a> Ctx<'a> {
             }
         }
         if let Some(Value::Map(ro)) = response {
-            // `build_context` put `header` first; a template's `status` is
-            // usually the second entry (the hints; a miss searches).
-            if let Some(status) = self.heap.map_get_str_hinted(ro, "status", &mut 1) {
+            let (status, header) = self.status_and_header(ro);
+            if let Some(status) = status {
                 rendered.status = self.to_status(status);
             }
-            if let Some(Value::Map(h)) = self.heap.map_get_str_hinted(ro, "header", &mut 0) {
+            if let Some(Value::Map(h)) = header
+                && !self.heap.map(h).entries.is_empty()
+            {
                 let entries = self.heap.map(h).entries.clone();
                 for (k, v) in entries {
                     if k.is_null() || v.is_null() {
@@ -2456,6 +2457,34 @@ impl<'a> Ctx<'a> {
             self.request_override(rq, &mut rendered.request_override)?;
         }
         Ok(())
+    }
+
+    /// `responseOverride`'s `status` and `header` values. The map is usually
+    /// small (`header`, and `status` when set): one pass finds both, where a
+    /// missing `status` was a search of its own.
+    fn status_and_header(&self, ro: crate::value::MapId) -> (Option<Value>, Option<Value>) {
+        let entries = &self.heap.map(ro).entries;
+        if entries.len() > 8 {
+            // `build_context` put `header` first; a template's `status` is
+            // usually the second entry (the hints; a miss searches).
+            return (
+                self.heap.map_get_str_hinted(ro, "status", &mut 1),
+                self.heap.map_get_str_hinted(ro, "header", &mut 0),
+            );
+        }
+        let (mut status, mut header) = (None, None);
+        for (k, v) in entries {
+            if let Value::Str(s) = k
+                && s.len == 6
+            {
+                match self.heap.str(*s) {
+                    "status" => status = status.or(Some(*v)),
+                    "header" => header = header.or(Some(*v)),
+                    _ => {}
+                }
+            }
+        }
+        (status, header)
     }
 
     /// An override's key or value as the text API Gateway sends. All of them
@@ -2538,6 +2567,9 @@ impl<'a> Ctx<'a> {
             let Some(Value::Map(m)) = self.heap.map_get_str_hinted(rq, part, &mut hint) else {
                 continue;
             };
+            if self.heap.map(m).entries.is_empty() {
+                continue;
+            }
             let entries = self.heap.map(m).entries.clone();
             for (k, v) in entries {
                 if k.is_null() || v.is_null() {
