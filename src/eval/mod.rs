@@ -173,7 +173,7 @@ impl Drop for Ctx<'_> {
 /// Renders a parsed template against one invocation.
 pub fn render(c: &Compiled, inv: &Invocation, limits: &Limits) -> Result<Rendered> {
     let mut rendered = Rendered::default();
-    render_with(c, inv, limits, false, None, &mut rendered)?;
+    render_with(c, inv, limits, true, false, None, &mut rendered)?;
     Ok(rendered)
 }
 
@@ -186,11 +186,23 @@ pub fn render_hinted(
     limits: &Limits,
     hint: &std::sync::atomic::AtomicUsize,
 ) -> Result<Rendered> {
+    render_template(c, inv, limits, true, hint)
+}
+
+/// [`render_hinted`], told whether the template defines macros (see
+/// [`defines_macros`]).
+pub(crate) fn render_template(
+    c: &Compiled,
+    inv: &Invocation,
+    limits: &Limits,
+    macros: bool,
+    hint: &std::sync::atomic::AtomicUsize,
+) -> Result<Rendered> {
     // (Filled in place, in the result itself: a `Rendered` is a few hundred
     // bytes, and each move of it into a `Result` was a `memcpy` call.)
     let mut result = Ok(Rendered::default());
     if let Ok(rendered) = &mut result
-        && let Err(e) = render_with(c, inv, limits, false, Some(hint), rendered)
+        && let Err(e) = render_with(c, inv, limits, macros, false, Some(hint), rendered)
     {
         result = Err(e);
     }
@@ -226,7 +238,7 @@ impl Trace {
 /// and `#evaluate` is attributed to the call).
 pub fn render_traced(c: &Compiled, inv: &Invocation, limits: &Limits) -> Result<(Rendered, Trace)> {
     let mut rendered = Rendered::default();
-    let entries = render_with(c, inv, limits, true, None, &mut rendered)?;
+    let entries = render_with(c, inv, limits, true, true, None, &mut rendered)?;
     Ok((rendered, Trace { entries }))
 }
 
@@ -234,6 +246,7 @@ fn render_with(
     c: &Compiled,
     inv: &Invocation,
     limits: &Limits,
+    macros: bool,
     traced: bool,
     hint: Option<&std::sync::atomic::AtomicUsize>,
     rendered: &mut Rendered,
@@ -241,7 +254,9 @@ fn render_with(
     use std::sync::atomic::Ordering::Relaxed;
     let mut ctx = Ctx::new(c, inv, limits);
     ctx.init();
-    ctx.register_macros(&c.ast.root, 0);
+    if macros {
+        ctx.register_macros(&c.ast.root, 0);
+    }
     // The last render's output size (W2's buffer grew twice per render,
     // copying 12 KB then 24 KB), never more than the output limit.
     let last = hint.map_or(0, |h| h.load(Relaxed));
@@ -263,6 +278,63 @@ fn render_with(
     rendered.body = out;
     ctx.finish(rendered)?;
     Ok(entries)
+}
+
+/// Whether a template defines a macro anywhere (when not, the walk of its
+/// tree that registers them is skipped at each render).
+pub(crate) fn defines_macros(c: &Compiled) -> bool {
+    let mut found = false;
+    each_macro(&c.ast.root, c.ast.source_id, &mut |_, _| found = true);
+    found
+}
+
+/// Calls `f` on every `#macro` in a tree and the source it is in, in
+/// document order (those in a macro's body before the macro).
+fn each_macro(block: &Block, src: u16, f: &mut impl FnMut(&MacroNode, u16)) {
+    for node in block {
+        each_macro_node(node, src, f);
+    }
+}
+
+fn each_macro_node(node: &Node, src: u16, f: &mut impl FnMut(&MacroNode, u16)) {
+    match node {
+        Node::Macro(m) => {
+            each_macro(&m.body, src, f);
+            f(m, src);
+        }
+        Node::If(n) => {
+            for (c, b) in &n.branches {
+                each_macro_expr(c, f);
+                each_macro(b, src, f);
+            }
+            if let Some(b) = &n.otherwise {
+                each_macro(b, src, f);
+            }
+        }
+        Node::Foreach(n) => {
+            each_macro_expr(&n.iterable, f);
+            each_macro(&n.body, src, f);
+        }
+        Node::MacroCall(n) => {
+            for a in &n.args {
+                each_macro_expr(a, f);
+            }
+            if let Some(b) = &n.body {
+                each_macro(b, src, f);
+            }
+        }
+        Node::Define(n) => each_macro(&n.body, src, f),
+        Node::Set(n) => each_macro_expr(&n.rhs, f),
+        _ => {}
+    }
+}
+
+fn each_macro_expr(e: &Expr, f: &mut impl FnMut(&MacroNode, u16)) {
+    if let Expr::Str(s) = e
+        && let Some(i) = &s.interpolated
+    {
+        each_macro(&i.ast.root, i.source_id, f);
+    }
 }
 
 impl<'a> Ctx<'a> {
@@ -603,57 +675,17 @@ impl<'a> Ctx<'a> {
     /// Registers every `#macro` in a tree, in document order (Velocity does
     /// it when initialising the template, before rendering).
     fn register_macros(&mut self, block: &Block, src: u16) {
-        for node in block {
-            self.register_macros_node(node, src);
-        }
-    }
-
-    fn register_macros_node(&mut self, node: &Node, src: u16) {
-        match node {
-            Node::Macro(m) => {
-                self.register_macros(&m.body, src);
-                self.macros.insert(
-                    m.name,
-                    Arc::new(MacroDef {
-                        params: m.params.clone(),
-                        body: m.body.clone(),
-                        src,
-                    }),
-                );
-            }
-            Node::If(n) => {
-                for (c, b) in &n.branches {
-                    self.register_macros_expr(c);
-                    self.register_macros(b, src);
-                }
-                if let Some(b) = &n.otherwise {
-                    self.register_macros(b, src);
-                }
-            }
-            Node::Foreach(n) => {
-                self.register_macros_expr(&n.iterable);
-                self.register_macros(&n.body, src);
-            }
-            Node::MacroCall(n) => {
-                for a in &n.args {
-                    self.register_macros_expr(a);
-                }
-                if let Some(b) = &n.body {
-                    self.register_macros(b, src);
-                }
-            }
-            Node::Define(n) => self.register_macros(&n.body, src),
-            Node::Set(n) => self.register_macros_expr(&n.rhs),
-            _ => {}
-        }
-    }
-
-    fn register_macros_expr(&mut self, e: &Expr) {
-        if let Expr::Str(s) = e
-            && let Some(i) = &s.interpolated
-        {
-            self.register_macros(&i.ast.root, i.source_id);
-        }
+        let macros = &mut self.macros;
+        each_macro(block, src, &mut |m, src| {
+            macros.insert(
+                m.name,
+                Arc::new(MacroDef {
+                    params: m.params.clone(),
+                    body: m.body.clone(),
+                    src,
+                }),
+            );
+        });
     }
 
     // ------------------------------------------------------------------ variables
@@ -2709,4 +2741,32 @@ fn node_range(node: &Node) -> Option<Range> {
         Node::Stop(r) => *r,
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod macro_walk_tests {
+    use crate::api::{Invocation, Limits, Template};
+
+    /// Templates whose macros are defined in nested places render them
+    /// (outputs from Velocity 1.7), and `defines_macros` sees them.
+    #[test]
+    fn macros_found_where_defined() {
+        let cases = [
+            ("x", false, "x"),
+            ("#if(false)#macro(m)X#end#end#m()", true, "X"),
+            ("#set($s = \"#macro(n)Y#end\")#n()", true, "Y"),
+            (
+                "#foreach($i in [1])#end#macro(k $a)[$a]#end#k(2)",
+                true,
+                "[2]",
+            ),
+        ];
+        for (src, defines, out) in cases {
+            let c = crate::compiler::compile(src, &Limits::default()).expect(src);
+            assert_eq!(super::defines_macros(&c), defines, "{src}");
+            let t = Template::parse(src).expect(src);
+            let r = t.render(&Invocation::with_body("{}")).expect(src);
+            assert_eq!(r.body, out, "{src}");
+        }
+    }
 }
