@@ -395,7 +395,11 @@ impl<'a> Ctx<'a> {
             ctx.context_len = ctx.heap.map(m).entries.len();
         }
         ctx.put_global(sym::CONTEXT, context);
-        let stage = ctx.heap.alloc_map(MapKind::Plain, Vec::new());
+        let stage = if inv.stage_variables.is_empty() {
+            ctx.heap.alloc_empty_map(MapKind::Plain)
+        } else {
+            ctx.heap.alloc_map(MapKind::Plain, Vec::new())
+        };
         for (k, v) in &inv.stage_variables {
             let k = ctx.heap.string(k);
             let v = ctx.heap.string(v);
@@ -423,13 +427,13 @@ impl<'a> Ctx<'a> {
             .heap
             .alloc_str("headerpathquerystringresponseOverriderequestOverride");
         let key = |a: usize, b: usize| Value::Str(keys.slice(a, b));
-        let header = self.heap.alloc_map(MapKind::Override, Vec::new());
+        let header = self.heap.alloc_empty_map(MapKind::Override);
         let mut entries = self.heap.pair_vec();
         entries.push((key(0, 6), Value::Map(header)));
         let response = self.heap.alloc_map(MapKind::Override, entries);
         let mut parts = self.heap.pair_vec();
         for (a, b) in [(6, 10), (0, 6), (10, 21)] {
-            let m = self.heap.alloc_map(MapKind::Override, Vec::new());
+            let m = self.heap.alloc_empty_map(MapKind::Override);
             parts.push((key(a, b), Value::Map(m)));
         }
         let request = self.heap.alloc_map(MapKind::Override, parts);

@@ -690,6 +690,21 @@ impl<'a> Heap<'a> {
         MapId(self.maps.len() as u32 - 1)
     }
 
+    /// A new map whose entry vector is allocated only when an entry is added
+    /// (for the maps every render makes and few fill, such as `$context`'s
+    /// override maps: taking a kept vector and giving it back cost more).
+    #[inline]
+    pub fn alloc_empty_map(&mut self, kind: MapKind) -> MapId {
+        self.counted += Self::map_bytes(0);
+        self.maps.push(Map {
+            kind,
+            entries: Vec::new(),
+            repeated: None,
+            index: std::cell::OnceCell::new(),
+        });
+        MapId(self.maps.len() as u32 - 1)
+    }
+
     /// A new map value.
     pub fn new_map(&mut self, kind: MapKind) -> Value {
         Value::Map(self.alloc_map(kind, Vec::new()))
@@ -860,6 +875,12 @@ impl<'a> Heap<'a> {
             _ => None,
         };
         let map = &mut self.maps[id.0 as usize];
+        // A map made by `alloc_empty_map` takes a kept vector on its first entry.
+        if map.entries.capacity() == 0
+            && let Some(v) = self.free_pairs.pop()
+        {
+            map.entries = v;
+        }
         map.entries.push((key, value));
         let pos = map.entries.len() as u32 - 1;
         if let Some(ix) = map.index.get_mut()
