@@ -2513,9 +2513,9 @@ impl<'a> Ctx<'a> {
             if let Value::Str(s) = k
                 && s.len == 6
             {
-                match self.heap.str(*s) {
-                    "status" => status = status.or(Some(*v)),
-                    "header" => header = header.or(Some(*v)),
+                match self.heap.str_bytes(*s) {
+                    b"status" => status = status.or(Some(*v)),
+                    b"header" => header = header.or(Some(*v)),
                     _ => {}
                 }
             }
@@ -2598,9 +2598,36 @@ impl<'a> Ctx<'a> {
         rq: crate::value::MapId,
         ro: &mut RequestOverride,
     ) -> Result<()> {
-        // `build_context`'s positions of the parts are the hints.
-        for (part, mut hint) in [("header", 1), ("path", 0), ("querystring", 2)] {
-            let Some(Value::Map(m)) = self.heap.map_get_str_hinted(rq, part, &mut hint) else {
+        // The parts with entries, found in one pass over the (small) map.
+        let mut parts: [Option<crate::value::MapId>; 3] = [None; 3];
+        let entries = &self.heap.map(rq).entries;
+        if entries.len() > 8 {
+            // `build_context`'s positions of the parts are the hints.
+            for (i, (part, mut hint)) in [("header", 1), ("path", 0), ("querystring", 2)]
+                .into_iter()
+                .enumerate()
+            {
+                if let Some(Value::Map(m)) = self.heap.map_get_str_hinted(rq, part, &mut hint) {
+                    parts[i] = Some(m);
+                }
+            }
+        } else {
+            for (k, v) in entries {
+                if let (Value::Str(s), Value::Map(m)) = (k, v) {
+                    let i = match self.heap.str_bytes(*s) {
+                        b"header" => 0,
+                        b"path" => 1,
+                        b"querystring" => 2,
+                        _ => continue,
+                    };
+                    if parts[i].is_none() && !self.heap.map(*m).entries.is_empty() {
+                        parts[i] = Some(*m);
+                    }
+                }
+            }
+        }
+        for (part, m) in ["header", "path", "querystring"].into_iter().zip(parts) {
+            let Some(m) = m else {
                 continue;
             };
             if self.heap.map(m).entries.is_empty() {
