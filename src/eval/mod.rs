@@ -2463,11 +2463,14 @@ impl<'a> Ctx<'a> {
         let request =
             self.heap
                 .map_get_str_hinted(ctx_map, "requestOverride", &mut n.wrapping_sub(1));
-        for root in [response, request].into_iter().flatten() {
-            if let Some(twice) = self.repeated_override(root) {
-                return Err(Error::eval(format!(
-                    "the override `{twice}` was set more than once; API Gateway allows each override once"
-                )));
+        // (Looked for only when some override map recorded a repeated key.)
+        if self.heap.override_repeated() {
+            for root in [response, request].into_iter().flatten() {
+                if let Some(twice) = self.repeated_override(root) {
+                    return Err(Error::eval(format!(
+                        "the override `{twice}` was set more than once; API Gateway allows each override once"
+                    )));
+                }
             }
         }
         if let Some(Value::Map(ro)) = response {
@@ -2799,5 +2802,57 @@ mod macro_walk_tests {
             let r = t.render(&Invocation::with_body("{}")).expect(src);
             assert_eq!(r.body, out, "{src}");
         }
+    }
+}
+
+#[cfg(test)]
+mod override_tests {
+    use crate::api::{Invocation, Template};
+
+    fn render(src: &str) -> crate::error::Result<crate::api::Rendered> {
+        Template::parse(src)
+            .expect(src)
+            .render(&Invocation::with_body("{}"))
+    }
+
+    /// API Gateway allows each override once (spec/apigw-semantics.md:
+    /// "Overrides are final"): a second assignment fails the render.
+    #[test]
+    fn an_override_assigned_twice_fails() {
+        for src in [
+            "#set($context.responseOverride.status = 201)#set($context.responseOverride.status = 202)x",
+            "#set($context.responseOverride.header.A = \"1\")#set($context.responseOverride.header.A = \"2\")x",
+            "#set($context.requestOverride.path.p = \"1\")#set($context.requestOverride.path.p = \"2\")x",
+            "#set($context.requestOverride.querystring.q = \"1\")#set($context.requestOverride.querystring.q = \"2\")x",
+        ] {
+            let e = render(src).expect_err(src);
+            assert!(e.to_string().contains("more than once"), "{src}: {e}");
+        }
+    }
+
+    #[test]
+    fn overrides_assigned_once_are_returned() {
+        let r = render(
+            "#set($context.responseOverride.status = 201)#set($context.responseOverride.header.A = \"1\")#set($context.requestOverride.path.p = \"v\")#set($context.requestOverride.header.h = \"w\")#set($context.requestOverride.querystring.q = \"z\")x",
+        )
+        .expect("renders");
+        assert_eq!(r.body, "x");
+        assert_eq!(r.status, Some(201));
+        assert_eq!(r.headers.get("A").map(String::as_str), Some("1"));
+        assert_eq!(
+            r.request_override.path.get("p").map(String::as_str),
+            Some("v")
+        );
+        assert_eq!(
+            r.request_override.header.get("h"),
+            Some(&vec!["w".to_string()])
+        );
+        assert_eq!(
+            r.request_override.querystring.get("q"),
+            Some(&vec!["z".to_string()])
+        );
+        let r = render("x").expect("renders");
+        assert_eq!((r.status, r.headers.len()), (None, 0));
+        assert!(r.request_override.is_empty());
     }
 }

@@ -193,6 +193,9 @@ pub struct Heap<'a> {
             std::hash::BuildHasherDefault<std::hash::DefaultHasher>,
         >,
     >,
+    /// Whether an override map has had a key assigned twice (see
+    /// [`Map::repeated`]): when not, the end of a render looks at none of them.
+    override_repeated: bool,
     /// Emptied vectors for new lists and maps (kept from earlier renders).
     free_values: Vec<Vec<Value>>,
     free_pairs: Vec<Vec<(Value, Value)>>,
@@ -258,6 +261,7 @@ impl<'a> Heap<'a> {
             work: std::cell::Cell::new(WORK_BUDGET),
             overflowed: std::cell::Cell::new(false),
             str_hashes: Default::default(),
+            override_repeated: false,
             free_values: std::mem::take(&mut buffers.free_values),
             free_pairs: std::mem::take(&mut buffers.free_pairs),
             scratch: std::mem::take(&mut buffers.scratch),
@@ -308,6 +312,11 @@ impl<'a> Heap<'a> {
         if !keep(b.entries.capacity() * std::mem::size_of::<Entry>()) {
             b.entries = Vec::new();
         }
+    }
+
+    /// Whether some override map has had a key assigned twice.
+    pub fn override_repeated(&self) -> bool {
+        self.override_repeated
     }
 
     /// The request body.
@@ -855,6 +864,7 @@ impl<'a> Heap<'a> {
                 let map = &mut self.maps[id.0 as usize];
                 if map.kind == MapKind::Override && map.repeated.is_none() {
                     map.repeated = Some(key);
+                    self.override_repeated = true;
                 }
                 Some(std::mem::replace(&mut map.entries[i].1, value))
             }
