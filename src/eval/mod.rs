@@ -2616,14 +2616,18 @@ impl<'a> Ctx<'a> {
             }
         } else {
             for (k, v) in entries {
-                if let (Value::Str(s), Value::Map(m)) = (k, v) {
+                // (Empty parts, the usual case, are passed over before their
+                // keys are compared.)
+                if let (Value::Str(s), Value::Map(m)) = (k, v)
+                    && !self.heap.map(*m).entries.is_empty()
+                {
                     let i = match self.heap.str_bytes(*s) {
                         b"header" => 0,
                         b"path" => 1,
                         b"querystring" => 2,
                         _ => continue,
                     };
-                    if parts[i].is_none() && !self.heap.map(*m).entries.is_empty() {
+                    if parts[i].is_none() {
                         parts[i] = Some(*m);
                     }
                 }
