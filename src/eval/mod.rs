@@ -140,9 +140,13 @@ pub(crate) struct Ctx<'a> {
     context_map: Value,
     /// How many entries `$context` had when built (the override maps are the last two).
     context_len: usize,
+    /// The emptied buffers' holder, kept to hand them back at the end.
+    spare: Option<Box<Spare>>,
 }
 
-/// What a finished render leaves for the next one on the same thread.
+/// What a finished render leaves for the next one on the same thread (boxed:
+/// taken and put back as a pointer, where moving the whole struct in and out
+/// of the thread-local slot was two `memcpy` calls per render).
 #[derive(Default)]
 struct Spare {
     heap: HeapBuffers,
@@ -150,17 +154,17 @@ struct Spare {
 }
 
 thread_local! {
-    static SPARE: std::cell::Cell<Option<Spare>> = const { std::cell::Cell::new(None) };
+    static SPARE: std::cell::Cell<Option<Box<Spare>>> = const { std::cell::Cell::new(None) };
 }
 
 impl Drop for Ctx<'_> {
     fn drop(&mut self) {
-        let mut vars = std::mem::take(&mut self.vars);
-        vars.clear();
-        let spare = Spare {
-            heap: self.heap.take_buffers(),
-            vars,
+        let Some(mut spare) = self.spare.take() else {
+            return;
         };
+        self.heap.return_buffers(&mut spare.heap);
+        spare.vars = std::mem::take(&mut self.vars);
+        spare.vars.clear();
         // A thread being torn down has no slot any more; the buffers are just freed.
         let _ = SPARE.try_with(|s| s.set(Some(spare)));
     }
@@ -169,7 +173,7 @@ impl Drop for Ctx<'_> {
 /// Renders a parsed template against one invocation.
 pub fn render(c: &Compiled, inv: &Invocation, limits: &Limits) -> Result<Rendered> {
     let mut rendered = Rendered::default();
-    render_with(c, inv, limits, false, None, &mut rendered)?;
+    render_with(c, inv, limits, true, false, None, &mut rendered)?;
     Ok(rendered)
 }
 
@@ -182,11 +186,27 @@ pub fn render_hinted(
     limits: &Limits,
     hint: &std::sync::atomic::AtomicUsize,
 ) -> Result<Rendered> {
-    // (Filled in place: a `Rendered` is a few hundred bytes, and each move of
-    // it through a `Result` was a `memcpy` call.)
-    let mut rendered = Rendered::default();
-    render_with(c, inv, limits, false, Some(hint), &mut rendered)?;
-    Ok(rendered)
+    render_template(c, inv, limits, true, hint)
+}
+
+/// [`render_hinted`], told whether the template defines macros (see
+/// [`defines_macros`]).
+pub(crate) fn render_template(
+    c: &Compiled,
+    inv: &Invocation,
+    limits: &Limits,
+    macros: bool,
+    hint: &std::sync::atomic::AtomicUsize,
+) -> Result<Rendered> {
+    // (Filled in place, in the result itself: a `Rendered` is a few hundred
+    // bytes, and each move of it into a `Result` was a `memcpy` call.)
+    let mut result = Ok(Rendered::default());
+    if let Ok(rendered) = &mut result
+        && let Err(e) = render_with(c, inv, limits, macros, false, Some(hint), rendered)
+    {
+        result = Err(e);
+    }
+    result
 }
 
 /// Which template text produced which output bytes (see [`render_traced`]).
@@ -218,7 +238,7 @@ impl Trace {
 /// and `#evaluate` is attributed to the call).
 pub fn render_traced(c: &Compiled, inv: &Invocation, limits: &Limits) -> Result<(Rendered, Trace)> {
     let mut rendered = Rendered::default();
-    let entries = render_with(c, inv, limits, true, None, &mut rendered)?;
+    let entries = render_with(c, inv, limits, true, true, None, &mut rendered)?;
     Ok((rendered, Trace { entries }))
 }
 
@@ -226,6 +246,7 @@ fn render_with(
     c: &Compiled,
     inv: &Invocation,
     limits: &Limits,
+    macros: bool,
     traced: bool,
     hint: Option<&std::sync::atomic::AtomicUsize>,
     rendered: &mut Rendered,
@@ -233,7 +254,9 @@ fn render_with(
     use std::sync::atomic::Ordering::Relaxed;
     let mut ctx = Ctx::new(c, inv, limits);
     ctx.init();
-    ctx.register_macros(&c.ast.root, 0);
+    if macros {
+        ctx.register_macros(&c.ast.root, 0);
+    }
     // The last render's output size (W2's buffer grew twice per render,
     // copying 12 KB then 24 KB), never more than the output limit.
     let last = hint.map_or(0, |h| h.load(Relaxed));
@@ -257,11 +280,68 @@ fn render_with(
     Ok(entries)
 }
 
+/// Whether a template defines a macro anywhere (when not, the walk of its
+/// tree that registers them is skipped at each render).
+pub(crate) fn defines_macros(c: &Compiled) -> bool {
+    let mut found = false;
+    each_macro(&c.ast.root, c.ast.source_id, &mut |_, _| found = true);
+    found
+}
+
+/// Calls `f` on every `#macro` in a tree and the source it is in, in
+/// document order (those in a macro's body before the macro).
+fn each_macro(block: &Block, src: u16, f: &mut impl FnMut(&MacroNode, u16)) {
+    for node in block {
+        each_macro_node(node, src, f);
+    }
+}
+
+fn each_macro_node(node: &Node, src: u16, f: &mut impl FnMut(&MacroNode, u16)) {
+    match node {
+        Node::Macro(m) => {
+            each_macro(&m.body, src, f);
+            f(m, src);
+        }
+        Node::If(n) => {
+            for (c, b) in &n.branches {
+                each_macro_expr(c, f);
+                each_macro(b, src, f);
+            }
+            if let Some(b) = &n.otherwise {
+                each_macro(b, src, f);
+            }
+        }
+        Node::Foreach(n) => {
+            each_macro_expr(&n.iterable, f);
+            each_macro(&n.body, src, f);
+        }
+        Node::MacroCall(n) => {
+            for a in &n.args {
+                each_macro_expr(a, f);
+            }
+            if let Some(b) = &n.body {
+                each_macro(b, src, f);
+            }
+        }
+        Node::Define(n) => each_macro(&n.body, src, f),
+        Node::Set(n) => each_macro_expr(&n.rhs, f),
+        _ => {}
+    }
+}
+
+fn each_macro_expr(e: &Expr, f: &mut impl FnMut(&MacroNode, u16)) {
+    if let Expr::Str(s) = e
+        && let Some(i) = &s.interpolated
+    {
+        each_macro(&i.ast.root, i.source_id, f);
+    }
+}
+
 impl<'a> Ctx<'a> {
     fn new(c: &'a Compiled, inv: &'a Invocation, limits: &'a Limits) -> Ctx<'a> {
         let body: &'a str = if inv.body.is_empty() { "{}" } else { &inv.body };
-        let spare = SPARE.with(|s| s.take()).unwrap_or_default();
-        let mut vars = spare.vars;
+        let mut spare = SPARE.with(|s| s.take()).unwrap_or_default();
+        let mut vars = std::mem::take(&mut spare.vars);
         vars.resize(c.names.len(), None);
         // Built in place: the heap inside the literal, the globals by
         // `init` on the caller's variable (a `Ctx` is large; each move of it
@@ -270,7 +350,7 @@ impl<'a> Ctx<'a> {
             c,
             inv,
             limits,
-            heap: Heap::with_buffers(body, &c.sources[0], spare.heap),
+            heap: Heap::with_buffers(body, &c.sources[0], &mut spare.heap),
             vars,
             extra_names: Vec::new(),
             extra_index: HashMap::new(),
@@ -294,6 +374,7 @@ impl<'a> Ctx<'a> {
             output_bytes: limits.output_bytes,
             context_map: Value::Null,
             context_len: 0,
+            spare: Some(spare),
         }
     }
 
@@ -314,7 +395,11 @@ impl<'a> Ctx<'a> {
             ctx.context_len = ctx.heap.map(m).entries.len();
         }
         ctx.put_global(sym::CONTEXT, context);
-        let stage = ctx.heap.alloc_map(MapKind::Plain, Vec::new());
+        let stage = if inv.stage_variables.is_empty() {
+            ctx.heap.alloc_empty_map(MapKind::Plain)
+        } else {
+            ctx.heap.alloc_map(MapKind::Plain, Vec::new())
+        };
         for (k, v) in &inv.stage_variables {
             let k = ctx.heap.string(k);
             let v = ctx.heap.string(v);
@@ -342,13 +427,13 @@ impl<'a> Ctx<'a> {
             .heap
             .alloc_str("headerpathquerystringresponseOverriderequestOverride");
         let key = |a: usize, b: usize| Value::Str(keys.slice(a, b));
-        let header = self.heap.alloc_map(MapKind::Override, Vec::new());
+        let header = self.heap.alloc_empty_map(MapKind::Override);
         let mut entries = self.heap.pair_vec();
         entries.push((key(0, 6), Value::Map(header)));
         let response = self.heap.alloc_map(MapKind::Override, entries);
         let mut parts = self.heap.pair_vec();
         for (a, b) in [(6, 10), (0, 6), (10, 21)] {
-            let m = self.heap.alloc_map(MapKind::Override, Vec::new());
+            let m = self.heap.alloc_empty_map(MapKind::Override);
             parts.push((key(a, b), Value::Map(m)));
         }
         let request = self.heap.alloc_map(MapKind::Override, parts);
@@ -594,57 +679,17 @@ impl<'a> Ctx<'a> {
     /// Registers every `#macro` in a tree, in document order (Velocity does
     /// it when initialising the template, before rendering).
     fn register_macros(&mut self, block: &Block, src: u16) {
-        for node in block {
-            self.register_macros_node(node, src);
-        }
-    }
-
-    fn register_macros_node(&mut self, node: &Node, src: u16) {
-        match node {
-            Node::Macro(m) => {
-                self.register_macros(&m.body, src);
-                self.macros.insert(
-                    m.name,
-                    Arc::new(MacroDef {
-                        params: m.params.clone(),
-                        body: m.body.clone(),
-                        src,
-                    }),
-                );
-            }
-            Node::If(n) => {
-                for (c, b) in &n.branches {
-                    self.register_macros_expr(c);
-                    self.register_macros(b, src);
-                }
-                if let Some(b) = &n.otherwise {
-                    self.register_macros(b, src);
-                }
-            }
-            Node::Foreach(n) => {
-                self.register_macros_expr(&n.iterable);
-                self.register_macros(&n.body, src);
-            }
-            Node::MacroCall(n) => {
-                for a in &n.args {
-                    self.register_macros_expr(a);
-                }
-                if let Some(b) = &n.body {
-                    self.register_macros(b, src);
-                }
-            }
-            Node::Define(n) => self.register_macros(&n.body, src),
-            Node::Set(n) => self.register_macros_expr(&n.rhs),
-            _ => {}
-        }
-    }
-
-    fn register_macros_expr(&mut self, e: &Expr) {
-        if let Expr::Str(s) = e
-            && let Some(i) = &s.interpolated
-        {
-            self.register_macros(&i.ast.root, i.source_id);
-        }
+        let macros = &mut self.macros;
+        each_macro(block, src, &mut |m, src| {
+            macros.insert(
+                m.name,
+                Arc::new(MacroDef {
+                    params: m.params.clone(),
+                    body: m.body.clone(),
+                    src,
+                }),
+            );
+        });
     }
 
     // ------------------------------------------------------------------ variables
@@ -2418,20 +2463,24 @@ impl<'a> Ctx<'a> {
         let request =
             self.heap
                 .map_get_str_hinted(ctx_map, "requestOverride", &mut n.wrapping_sub(1));
-        for root in [response, request].into_iter().flatten() {
-            if let Some(twice) = self.repeated_override(root) {
-                return Err(Error::eval(format!(
-                    "the override `{twice}` was set more than once; API Gateway allows each override once"
-                )));
+        // (Looked for only when some override map recorded a repeated key.)
+        if self.heap.override_repeated() {
+            for root in [response, request].into_iter().flatten() {
+                if let Some(twice) = self.repeated_override(root) {
+                    return Err(Error::eval(format!(
+                        "the override `{twice}` was set more than once; API Gateway allows each override once"
+                    )));
+                }
             }
         }
         if let Some(Value::Map(ro)) = response {
-            // `build_context` put `header` first; a template's `status` is
-            // usually the second entry (the hints; a miss searches).
-            if let Some(status) = self.heap.map_get_str_hinted(ro, "status", &mut 1) {
+            let (status, header) = self.status_and_header(ro);
+            if let Some(status) = status {
                 rendered.status = self.to_status(status);
             }
-            if let Some(Value::Map(h)) = self.heap.map_get_str_hinted(ro, "header", &mut 0) {
+            if let Some(Value::Map(h)) = header
+                && !self.heap.map(h).entries.is_empty()
+            {
                 let entries = self.heap.map(h).entries.clone();
                 for (k, v) in entries {
                     if k.is_null() || v.is_null() {
@@ -2447,6 +2496,34 @@ impl<'a> Ctx<'a> {
             self.request_override(rq, &mut rendered.request_override)?;
         }
         Ok(())
+    }
+
+    /// `responseOverride`'s `status` and `header` values. The map is usually
+    /// small (`header`, and `status` when set): one pass finds both, where a
+    /// missing `status` was a search of its own.
+    fn status_and_header(&self, ro: crate::value::MapId) -> (Option<Value>, Option<Value>) {
+        let entries = &self.heap.map(ro).entries;
+        if entries.len() > 8 {
+            // `build_context` put `header` first; a template's `status` is
+            // usually the second entry (the hints; a miss searches).
+            return (
+                self.heap.map_get_str_hinted(ro, "status", &mut 1),
+                self.heap.map_get_str_hinted(ro, "header", &mut 0),
+            );
+        }
+        let (mut status, mut header) = (None, None);
+        for (k, v) in entries {
+            if let Value::Str(s) = k
+                && s.len == 6
+            {
+                match self.heap.str_bytes(*s) {
+                    b"status" => status = status.or(Some(*v)),
+                    b"header" => header = header.or(Some(*v)),
+                    _ => {}
+                }
+            }
+        }
+        (status, header)
     }
 
     /// An override's key or value as the text API Gateway sends. All of them
@@ -2524,11 +2601,45 @@ impl<'a> Ctx<'a> {
         rq: crate::value::MapId,
         ro: &mut RequestOverride,
     ) -> Result<()> {
-        // `build_context`'s positions of the parts are the hints.
-        for (part, mut hint) in [("header", 1), ("path", 0), ("querystring", 2)] {
-            let Some(Value::Map(m)) = self.heap.map_get_str_hinted(rq, part, &mut hint) else {
+        // The parts with entries, found in one pass over the (small) map.
+        let mut parts: [Option<crate::value::MapId>; 3] = [None; 3];
+        let entries = &self.heap.map(rq).entries;
+        if entries.len() > 8 {
+            // `build_context`'s positions of the parts are the hints.
+            for (i, (part, mut hint)) in [("header", 1), ("path", 0), ("querystring", 2)]
+                .into_iter()
+                .enumerate()
+            {
+                if let Some(Value::Map(m)) = self.heap.map_get_str_hinted(rq, part, &mut hint) {
+                    parts[i] = Some(m);
+                }
+            }
+        } else {
+            for (k, v) in entries {
+                // (Empty parts, the usual case, are passed over before their
+                // keys are compared.)
+                if let (Value::Str(s), Value::Map(m)) = (k, v)
+                    && !self.heap.map(*m).entries.is_empty()
+                {
+                    let i = match self.heap.str_bytes(*s) {
+                        b"header" => 0,
+                        b"path" => 1,
+                        b"querystring" => 2,
+                        _ => continue,
+                    };
+                    if parts[i].is_none() {
+                        parts[i] = Some(*m);
+                    }
+                }
+            }
+        }
+        for (part, m) in ["header", "path", "querystring"].into_iter().zip(parts) {
+            let Some(m) = m else {
                 continue;
             };
+            if self.heap.map(m).entries.is_empty() {
+                continue;
+            }
             let entries = self.heap.map(m).entries.clone();
             for (k, v) in entries {
                 if k.is_null() || v.is_null() {
@@ -2668,4 +2779,84 @@ fn node_range(node: &Node) -> Option<Range> {
         Node::Stop(r) => *r,
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod macro_walk_tests {
+    use crate::api::{Invocation, Limits, Template};
+
+    /// Templates whose macros are defined in nested places render them
+    /// (outputs from Velocity 1.7), and `defines_macros` sees them.
+    #[test]
+    fn macros_found_where_defined() {
+        let cases = [
+            ("x", false, "x"),
+            ("#if(false)#macro(m)X#end#end#m()", true, "X"),
+            ("#set($s = \"#macro(n)Y#end\")#n()", true, "Y"),
+            (
+                "#foreach($i in [1])#end#macro(k $a)[$a]#end#k(2)",
+                true,
+                "[2]",
+            ),
+        ];
+        for (src, defines, out) in cases {
+            let c = crate::compiler::compile(src, &Limits::default()).expect(src);
+            assert_eq!(super::defines_macros(&c), defines, "{src}");
+            let t = Template::parse(src).expect(src);
+            let r = t.render(&Invocation::with_body("{}")).expect(src);
+            assert_eq!(r.body, out, "{src}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod override_tests {
+    use crate::api::{Invocation, Template};
+
+    fn render(src: &str) -> crate::error::Result<crate::api::Rendered> {
+        Template::parse(src)
+            .expect(src)
+            .render(&Invocation::with_body("{}"))
+    }
+
+    /// API Gateway allows each override once (spec/apigw-semantics.md:
+    /// "Overrides are final"): a second assignment fails the render.
+    #[test]
+    fn an_override_assigned_twice_fails() {
+        for src in [
+            "#set($context.responseOverride.status = 201)#set($context.responseOverride.status = 202)x",
+            "#set($context.responseOverride.header.A = \"1\")#set($context.responseOverride.header.A = \"2\")x",
+            "#set($context.requestOverride.path.p = \"1\")#set($context.requestOverride.path.p = \"2\")x",
+            "#set($context.requestOverride.querystring.q = \"1\")#set($context.requestOverride.querystring.q = \"2\")x",
+        ] {
+            let e = render(src).expect_err(src);
+            assert!(e.to_string().contains("more than once"), "{src}: {e}");
+        }
+    }
+
+    #[test]
+    fn overrides_assigned_once_are_returned() {
+        let r = render(
+            "#set($context.responseOverride.status = 201)#set($context.responseOverride.header.A = \"1\")#set($context.requestOverride.path.p = \"v\")#set($context.requestOverride.header.h = \"w\")#set($context.requestOverride.querystring.q = \"z\")x",
+        )
+        .expect("renders");
+        assert_eq!(r.body, "x");
+        assert_eq!(r.status, Some(201));
+        assert_eq!(r.headers.get("A").map(String::as_str), Some("1"));
+        assert_eq!(
+            r.request_override.path.get("p").map(String::as_str),
+            Some("v")
+        );
+        assert_eq!(
+            r.request_override.header.get("h"),
+            Some(&vec!["w".to_string()])
+        );
+        assert_eq!(
+            r.request_override.querystring.get("q"),
+            Some(&vec!["z".to_string()])
+        );
+        let r = render("x").expect("renders");
+        assert_eq!((r.status, r.headers.len()), (None, 0));
+        assert!(r.request_override.is_empty());
+    }
 }

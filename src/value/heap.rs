@@ -193,6 +193,9 @@ pub struct Heap<'a> {
             std::hash::BuildHasherDefault<std::hash::DefaultHasher>,
         >,
     >,
+    /// Whether an override map has had a key assigned twice (see
+    /// [`Map::repeated`]): when not, the end of a render looks at none of them.
+    override_repeated: bool,
     /// Emptied vectors for new lists and maps (kept from earlier renders).
     free_values: Vec<Vec<Value>>,
     free_pairs: Vec<Vec<(Value, Value)>>,
@@ -236,47 +239,50 @@ fn recycle<T>(free: &mut Vec<Vec<T>>, mut v: Vec<T>) {
 impl<'a> Heap<'a> {
     /// A heap for rendering `source` against the request `body`.
     pub fn new(body: &'a str, source: &'a str) -> Heap<'a> {
-        Heap::with_buffers(body, source, HeapBuffers::default())
+        Heap::with_buffers(body, source, &mut HeapBuffers::default())
     }
 
-    /// A heap that reuses `buffers` (from [`Heap::take_buffers`]).
+    /// A heap that reuses `buffers` (left by [`Heap::return_buffers`]),
+    /// taking them field by field (moves of 24 bytes each, where moving a
+    /// whole `HeapBuffers` was a `memcpy` call).
     #[inline(always)]
-    pub fn with_buffers(body: &'a str, source: &'a str, buffers: HeapBuffers) -> Heap<'a> {
+    pub fn with_buffers(body: &'a str, source: &'a str, buffers: &mut HeapBuffers) -> Heap<'a> {
         Heap {
-            arena: buffers.arena,
+            arena: std::mem::take(&mut buffers.arena),
             body,
             source0: source,
             sources: Vec::new(),
-            lists: buffers.lists,
-            maps: buffers.maps,
-            entries: buffers.entries,
+            lists: std::mem::take(&mut buffers.lists),
+            maps: std::mem::take(&mut buffers.maps),
+            entries: std::mem::take(&mut buffers.entries),
             bigs: Vec::new(),
             iters: Vec::new(),
             counted: 0,
             work: std::cell::Cell::new(WORK_BUDGET),
             overflowed: std::cell::Cell::new(false),
             str_hashes: Default::default(),
-            free_values: buffers.free_values,
-            free_pairs: buffers.free_pairs,
-            scratch: buffers.scratch,
+            override_repeated: false,
+            free_values: std::mem::take(&mut buffers.free_values),
+            free_pairs: std::mem::take(&mut buffers.free_pairs),
+            scratch: std::mem::take(&mut buffers.scratch),
         }
     }
 
-    /// Empties the heap and returns its allocations (all of them small enough
-    /// to be worth keeping).
+    /// Empties the heap and puts its allocations (those small enough to be
+    /// worth keeping) into `b`, for [`Heap::with_buffers`].
     #[inline(always)]
-    pub fn take_buffers(&mut self) -> HeapBuffers {
+    pub fn return_buffers(&mut self, b: &mut HeapBuffers) {
         self.counted = 0;
         let keep = |bytes: usize| bytes <= HeapBuffers::KEEP_BYTES;
-        let mut b = HeapBuffers {
-            arena: std::mem::take(&mut self.arena),
-            lists: std::mem::take(&mut self.lists),
-            maps: std::mem::take(&mut self.maps),
-            entries: std::mem::take(&mut self.entries),
-            free_values: std::mem::take(&mut self.free_values),
-            free_pairs: std::mem::take(&mut self.free_pairs),
-            scratch: std::mem::take(&mut self.scratch),
-        };
+        // Swapped, not assigned: `b`'s fields are the empty ones
+        // `with_buffers` left (nothing to drop), and the heap's become empty.
+        std::mem::swap(&mut b.arena, &mut self.arena);
+        std::mem::swap(&mut b.lists, &mut self.lists);
+        std::mem::swap(&mut b.maps, &mut self.maps);
+        std::mem::swap(&mut b.entries, &mut self.entries);
+        std::mem::swap(&mut b.free_values, &mut self.free_values);
+        std::mem::swap(&mut b.free_pairs, &mut self.free_pairs);
+        std::mem::swap(&mut b.scratch, &mut self.scratch);
         b.arena.clear();
         for list in b.lists.drain(..) {
             recycle(&mut b.free_values, list.items);
@@ -306,7 +312,11 @@ impl<'a> Heap<'a> {
         if !keep(b.entries.capacity() * std::mem::size_of::<Entry>()) {
             b.entries = Vec::new();
         }
-        b
+    }
+
+    /// Whether some override map has had a key assigned twice.
+    pub fn override_repeated(&self) -> bool {
+        self.override_repeated
     }
 
     /// The request body.
@@ -689,6 +699,21 @@ impl<'a> Heap<'a> {
         MapId(self.maps.len() as u32 - 1)
     }
 
+    /// A new map whose entry vector is allocated only when an entry is added
+    /// (for the maps every render makes and few fill, such as `$context`'s
+    /// override maps: taking a kept vector and giving it back cost more).
+    #[inline]
+    pub fn alloc_empty_map(&mut self, kind: MapKind) -> MapId {
+        self.counted += Self::map_bytes(0);
+        self.maps.push(Map {
+            kind,
+            entries: Vec::new(),
+            repeated: None,
+            index: std::cell::OnceCell::new(),
+        });
+        MapId(self.maps.len() as u32 - 1)
+    }
+
     /// A new map value.
     pub fn new_map(&mut self, kind: MapKind) -> Value {
         Value::Map(self.alloc_map(kind, Vec::new()))
@@ -839,6 +864,7 @@ impl<'a> Heap<'a> {
                 let map = &mut self.maps[id.0 as usize];
                 if map.kind == MapKind::Override && map.repeated.is_none() {
                     map.repeated = Some(key);
+                    self.override_repeated = true;
                 }
                 Some(std::mem::replace(&mut map.entries[i].1, value))
             }
@@ -859,6 +885,12 @@ impl<'a> Heap<'a> {
             _ => None,
         };
         let map = &mut self.maps[id.0 as usize];
+        // A map made by `alloc_empty_map` takes a kept vector on its first entry.
+        if map.entries.capacity() == 0
+            && let Some(v) = self.free_pairs.pop()
+        {
+            map.entries = v;
+        }
         map.entries.push((key, value));
         let pos = map.entries.len() as u32 - 1;
         if let Some(ix) = map.index.get_mut()
