@@ -141,7 +141,7 @@ impl Template {
             )));
         }
         let compiled = crate::compiler::compile(source, &limits)?;
-        let macros = crate::eval::defines_macros(&compiled);
+        let macros = compiled.defines_macros;
         Ok(Template {
             inner: Arc::new(compiled),
             limits,

@@ -122,6 +122,9 @@ pub struct Shared {
     /// tree looks for them; a directive drops those of the arguments and
     /// blocks it does not keep (see [`PathMarks`]).
     pub path_literals: Option<Vec<(u16, Text)>>,
+    /// How many `#macro` nodes were made (in the template and its
+    /// interpolated string literals).
+    pub macros: usize,
 }
 
 /// Where each of a directive's first five arguments and its block began in
@@ -1712,6 +1715,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
                     _ => sym,
                 };
                 let params = it.map(|a| self.macro_param(&a)).collect();
+                self.shared.macros += 1;
                 Node::Macro(Box::new(MacroNode {
                     range,
                     name,

@@ -280,8 +280,10 @@ fn render_with(
     Ok(entries)
 }
 
-/// Whether a template defines a macro anywhere (when not, the walk of its
-/// tree that registers them is skipped at each render).
+/// Whether a template defines a macro anywhere, by a walk of its tree (the
+/// parser counts them as it makes them: [`Compiled::defines_macros`]; the
+/// tests check that both agree).
+#[cfg(test)]
 pub(crate) fn defines_macros(c: &Compiled) -> bool {
     let mut found = false;
     each_macro(&c.ast.root, c.ast.source_id, &mut |_, _| found = true);
@@ -2802,6 +2804,7 @@ mod macro_walk_tests {
         for (src, defines, out) in cases {
             let c = crate::compiler::compile(src, &Limits::default()).expect(src);
             assert_eq!(super::defines_macros(&c), defines, "{src}");
+            assert_eq!(c.defines_macros, defines, "{src}");
             let t = Template::parse(src).expect(src);
             let r = t.render(&Invocation::with_body("{}")).expect(src);
             assert_eq!(r.body, out, "{src}");
