@@ -121,8 +121,6 @@ pub struct Template {
     /// the next render's output buffer starts that large instead of growing
     /// (and copying) its way there.
     out_hint: Arc<std::sync::atomic::AtomicUsize>,
-    /// Whether the template defines macros (registered before each render).
-    macros: bool,
 }
 
 impl Template {
@@ -141,12 +139,10 @@ impl Template {
             )));
         }
         let compiled = crate::compiler::compile(source, &limits)?;
-        let macros = compiled.defines_macros;
         Ok(Template {
             inner: Arc::new(compiled),
             limits,
             out_hint: Arc::default(),
-            macros,
         })
     }
 
@@ -162,13 +158,7 @@ impl Template {
 
     /// Renders the template against one invocation.
     pub fn render(&self, invocation: &Invocation) -> Result<Rendered> {
-        crate::eval::render_template(
-            &self.inner,
-            invocation,
-            &self.limits,
-            self.macros,
-            &self.out_hint,
-        )
+        crate::eval::render_hinted(&self.inner, invocation, &self.limits, &self.out_hint)
     }
 
     /// Renders, and says which template text wrote which output bytes (for

@@ -173,7 +173,7 @@ impl Drop for Ctx<'_> {
 /// Renders a parsed template against one invocation.
 pub fn render(c: &Compiled, inv: &Invocation, limits: &Limits) -> Result<Rendered> {
     let mut rendered = Rendered::default();
-    render_with(c, inv, limits, true, false, None, &mut rendered)?;
+    render_with(c, inv, limits, false, None, &mut rendered)?;
     Ok(rendered)
 }
 
@@ -186,23 +186,11 @@ pub fn render_hinted(
     limits: &Limits,
     hint: &std::sync::atomic::AtomicUsize,
 ) -> Result<Rendered> {
-    render_template(c, inv, limits, true, hint)
-}
-
-/// [`render_hinted`], told whether the template defines macros (see
-/// [`defines_macros`]).
-pub(crate) fn render_template(
-    c: &Compiled,
-    inv: &Invocation,
-    limits: &Limits,
-    macros: bool,
-    hint: &std::sync::atomic::AtomicUsize,
-) -> Result<Rendered> {
     // (Filled in place, in the result itself: a `Rendered` is a few hundred
     // bytes, and each move of it into a `Result` was a `memcpy` call.)
     let mut result = Ok(Rendered::default());
     if let Ok(rendered) = &mut result
-        && let Err(e) = render_with(c, inv, limits, macros, false, Some(hint), rendered)
+        && let Err(e) = render_with(c, inv, limits, false, Some(hint), rendered)
     {
         result = Err(e);
     }
@@ -238,7 +226,7 @@ impl Trace {
 /// and `#evaluate` is attributed to the call).
 pub fn render_traced(c: &Compiled, inv: &Invocation, limits: &Limits) -> Result<(Rendered, Trace)> {
     let mut rendered = Rendered::default();
-    let entries = render_with(c, inv, limits, true, true, None, &mut rendered)?;
+    let entries = render_with(c, inv, limits, true, None, &mut rendered)?;
     Ok((rendered, Trace { entries }))
 }
 
@@ -246,7 +234,6 @@ fn render_with(
     c: &Compiled,
     inv: &Invocation,
     limits: &Limits,
-    macros: bool,
     traced: bool,
     hint: Option<&std::sync::atomic::AtomicUsize>,
     rendered: &mut Rendered,
@@ -254,7 +241,9 @@ fn render_with(
     use std::sync::atomic::Ordering::Relaxed;
     let mut ctx = Ctx::new(c, inv, limits);
     ctx.init();
-    if macros {
+    // (Skipped when the parser made no `#macro`: the walk cost W2 about 850
+    // instructions per render.)
+    if c.defines_macros {
         ctx.register_macros(&c.ast.root, 0);
     }
     // The last render's output size (W2's buffer grew twice per render,

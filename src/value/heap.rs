@@ -689,14 +689,7 @@ impl<'a> Heap<'a> {
         if entries.capacity() == 0 {
             entries = self.pair_vec();
         }
-        self.counted += Self::map_bytes(entries.len());
-        self.maps.push(Map {
-            kind,
-            entries,
-            repeated: None,
-            index: std::cell::OnceCell::new(),
-        });
-        MapId(self.maps.len() as u32 - 1)
+        self.push_map(kind, entries)
     }
 
     /// A new map whose entry vector is allocated only when an entry is added
@@ -704,10 +697,14 @@ impl<'a> Heap<'a> {
     /// override maps: taking a kept vector and giving it back cost more).
     #[inline]
     pub fn alloc_empty_map(&mut self, kind: MapKind) -> MapId {
-        self.counted += Self::map_bytes(0);
+        self.push_map(kind, Vec::new())
+    }
+
+    fn push_map(&mut self, kind: MapKind, entries: Vec<(Value, Value)>) -> MapId {
+        self.counted += Self::map_bytes(entries.len());
         self.maps.push(Map {
             kind,
-            entries: Vec::new(),
+            entries,
             repeated: None,
             index: std::cell::OnceCell::new(),
         });
