@@ -96,8 +96,8 @@ impl UtilCallNode {
     /// the compiler made).
     #[inline]
     pub fn arg(&self) -> Option<&Expr> {
-        match &self.reference.chain[..] {
-            [Modifier::Method { args, .. }] => args.first(),
+        match self.reference.chain.only() {
+            Some(Modifier::Method { args, .. }) => args.first(),
             _ => None,
         }
     }
@@ -200,6 +200,53 @@ enum InlineRepr<T> {
 }
 
 impl<T> Inline<T> {
+    /// The only item, when there is exactly one (what the slice pattern
+    /// `[item]` matches): the usual inline item is found with one test,
+    /// where making the slice first told the three forms apart (eight
+    /// instructions, at every reference the evaluator reads).
+    #[inline(always)]
+    pub fn only(&self) -> Option<&T> {
+        if let InlineRepr::One(item) = &self.0 {
+            return Some(item);
+        }
+        self.only_slow()
+    }
+
+    #[inline(never)]
+    fn only_slow(&self) -> Option<&T> {
+        match &self.0 {
+            InlineRepr::Many(v) if v.len() == 1 => v.first(),
+            _ => None,
+        }
+    }
+
+    /// The first item (`slice.first()`), the usual inline item with one test.
+    #[inline(always)]
+    pub fn first(&self) -> Option<&T> {
+        if let InlineRepr::One(item) = &self.0 {
+            return Some(item);
+        }
+        self.first_slow()
+    }
+
+    #[inline(never)]
+    fn first_slow(&self) -> Option<&T> {
+        match &self.0 {
+            InlineRepr::Many(v) => v.first(),
+            _ => None,
+        }
+    }
+
+    /// Whether there is no item (`slice.is_empty()`), without making the slice.
+    #[inline(always)]
+    pub fn is_empty(&self) -> bool {
+        match &self.0 {
+            InlineRepr::Empty => true,
+            InlineRepr::One(_) => false,
+            InlineRepr::Many(v) => v.is_empty(),
+        }
+    }
+
     /// Adds an item (the first one inline, here; the others out of line).
     #[inline]
     pub fn push(&mut self, item: T) {
@@ -436,4 +483,34 @@ pub enum IntLit {
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum FloatLit {
     Double(f64),
+}
+
+#[cfg(test)]
+mod inline_tests {
+    use super::Inline;
+
+    /// `only`, `first` and `is_empty` answer as the slice does, whatever the
+    /// list's form (a vector of 0, 1 or 2 items included).
+    #[test]
+    fn accessors_match_the_slice() {
+        let mut pushed = Inline::default();
+        let mut lists = vec![Inline::default()];
+        for i in 0..3 {
+            pushed.push(i);
+            lists.push(pushed.clone());
+        }
+        for n in 0..3 {
+            lists.push(Inline::from((0..n).collect::<Vec<i32>>()));
+        }
+        for l in &lists {
+            let slice: &[i32] = l;
+            let only = match slice {
+                [x] => Some(x),
+                _ => None,
+            };
+            assert_eq!(l.only(), only, "{l:?}");
+            assert_eq!(l.first(), slice.first(), "{l:?}");
+            assert_eq!(l.is_empty(), slice.is_empty(), "{l:?}");
+        }
+    }
 }

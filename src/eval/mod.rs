@@ -855,17 +855,40 @@ impl<'a> Ctx<'a> {
 
     // ------------------------------------------------------------------ rendering
 
-    /// Renders a block's nodes: the usual kinds here, the others in
-    /// [`Ctx::render_other`]. (A node that cannot change the flow goes
-    /// straight on to the next one: through one `Result<Flow>` for every
-    /// node, each result was stored, loaded back and tested.)
+    /// Renders a block's nodes. With a trace, see [`Ctx::render_traced_block`].
+    #[inline(always)]
     fn render_block(&mut self, block: &[Node], env: Env, out: &mut String) -> Result<Flow> {
+        if self.trace.is_some() {
+            return self.render_traced_block(block, env, out);
+        }
+        self.render_nodes(block, env, out)
+    }
+
+    /// [`Ctx::render_block`] with a trace: each node is traced, then rendered
+    /// by [`Ctx::render_nodes`] as a block of its own. (Checked once per block
+    /// rather than at every node of `render_nodes`: three instructions less
+    /// per node, 1% of W2.)
+    #[cold]
+    #[inline(never)]
+    fn render_traced_block(&mut self, block: &[Node], env: Env, out: &mut String) -> Result<Flow> {
+        for node in block {
+            self.trace_node(node, env, out);
+            let flow = self.render_nodes(std::slice::from_ref(node), env, out)?;
+            if flow != Flow::Normal {
+                return Ok(flow);
+            }
+        }
+        Ok(Flow::Normal)
+    }
+
+    /// Renders a block's nodes without tracing them: the usual kinds here,
+    /// the others in [`Ctx::render_other`]. (A node that cannot change the
+    /// flow goes straight on to the next one: through one `Result<Flow>` for
+    /// every node, each result was stored, loaded back and tested.)
+    fn render_nodes(&mut self, block: &[Node], env: Env, out: &mut String) -> Result<Flow> {
         for node in block {
             if let Err(e) = self.step() {
                 return Err(self.node_error(e, node, env));
-            }
-            if self.trace.is_some() {
-                self.trace_node(node, env, out);
             }
             let flow = match node {
                 Node::SourceText { start, text } => {
@@ -1152,10 +1175,12 @@ impl<'a> Ctx<'a> {
         if r.root != sym::UTIL || r.escaped || r.kind == RefKind::Runt {
             return Ok(None);
         }
-        let [Modifier::Method { name, args, .. }] = &r.chain[..] else {
+        let Some(Modifier::Method { name, args, .. }) = r.chain.only() else {
             return Ok(None);
         };
-        let [arg] = &args[..] else { return Ok(None) };
+        let Some(arg) = args.only() else {
+            return Ok(None);
+        };
         // (Fixed symbols: every template interns these names first.)
         let escape: fn(&str, &mut String) = match *name {
             sym::ESCAPE_JAVASCRIPT => crate::apigw::util::escape_javascript,
@@ -1276,7 +1301,7 @@ impl<'a> Ctx<'a> {
     /// [`Ctx::util_map_property`].)
     #[inline(always)]
     fn ref_truthy(&mut self, r: &Reference, env: Env) -> Option<Result<bool>> {
-        let [Modifier::Property { name, .. }] = &r.chain[..] else {
+        let Some(Modifier::Property { name, .. }) = r.chain.only() else {
             return None;
         };
         if !self.plain_read(r, env) {
@@ -1330,7 +1355,7 @@ impl<'a> Ctx<'a> {
     /// `None` outside when that path does not apply.
     #[inline(always)]
     fn map_property(&mut self, r: &Reference) -> Option<Result<Option<Value>>> {
-        let [Modifier::Property { name, hint, .. }] = &r.chain[..] else {
+        let Some(Modifier::Property { name, hint, .. }) = r.chain.only() else {
             return None;
         };
         let Some(Some(Value::Map(id))) = self.vars.get(r.root as usize) else {
@@ -1995,7 +2020,7 @@ impl<'a> Ctx<'a> {
     /// in [`Ctx::eval_reference_general`] (which reads these the same way).
     #[inline(always)]
     pub(crate) fn eval_reference(&mut self, r: &Reference, env: Env) -> Result<Value> {
-        if let [Modifier::Property { name, hint, .. }] = &r.chain[..]
+        if let Some(Modifier::Property { name, hint, .. }) = r.chain.only()
             && self.plain_read(r, env)
         {
             match self.vars.get(r.root as usize) {
@@ -2850,5 +2875,34 @@ mod override_tests {
         let r = render("x").expect("renders");
         assert_eq!((r.status, r.headers.len()), (None, 0));
         assert!(r.request_override.is_empty());
+    }
+}
+
+#[cfg(test)]
+mod trace_tests {
+    use crate::api::{Invocation, Template};
+
+    /// Each output byte is traced to the template text that wrote it, in
+    /// nested blocks too (a loop's body, an `#if` branch of one text node and
+    /// one of several nodes).
+    #[test]
+    fn output_bytes_traced_to_their_template_text() {
+        let src = "ab#foreach($i in [1, 2])-$i#end;#if(true)x#end#if(true)y$util.escapeJavaScript('z')#end";
+        let t = Template::parse(src).expect("parses");
+        let (r, trace) = t
+            .render_traced(&Invocation::with_body("{}"))
+            .expect("renders");
+        assert_eq!(r.body, "ab-1-2;xyz");
+        let origins: Vec<&str> = (0..r.body.len())
+            .map(|at| {
+                let (start, end) = trace.source_range(at).expect("traced");
+                &src[start..end]
+            })
+            .collect();
+        let util = "$util.escapeJavaScript('z')";
+        assert_eq!(
+            origins,
+            ["ab", "ab", "-", "$i", "-", "$i", ";", "x", "y", util]
+        );
     }
 }
