@@ -80,7 +80,9 @@ pub fn escape_javascript(s: &str, out: &mut String) {
 /// A string shorter than 16 bytes with 16 bytes of `text` from its start (in
 /// the body, most of W2's ids, names and tags) is read as one 16-byte block
 /// and, when it has nothing to escape, written as the block cut back to the
-/// string: no slice of the string to check, no `memcpy` call.
+/// string: no slice of the string to check, no `memcpy` call. (The other
+/// cases are escaped by another function, called last: this one then saves
+/// no registers.)
 #[inline(never)]
 pub fn escape_javascript_in(text: &str, start: usize, end: usize, out: &mut String) {
     let n = end.wrapping_sub(start);
@@ -92,12 +94,20 @@ pub fn escape_javascript_in(text: &str, start: usize, end: usize, out: &mut Stri
         && let Some(chunk) = block.as_bytes().first_chunk::<16>()
         && scan::js_specials(chunk) & ((1 << n) - 1) == 0
         && block.is_char_boundary(n)
+        // (The output not grown here: this function then saves no registers.)
+        && out.capacity() - out.len() >= 16
     {
         let len = out.len();
         out.push_str(block);
         out.truncate(len + n);
         return;
     }
+    escape_javascript_slice(text, start, end, out);
+}
+
+/// [`escape_javascript`] of `text[start..end]` (nothing when not on char boundaries).
+#[inline(never)]
+fn escape_javascript_slice(text: &str, start: usize, end: usize, out: &mut String) {
     if let Some(s) = text.get(start..end) {
         escape_javascript(s, out);
     }
@@ -662,9 +672,14 @@ mod tests {
                     let Some(s) = text.get(start..end) else {
                         continue;
                     };
-                    let mut out = String::from("<");
-                    escape_javascript_in(text, start, end, &mut out);
-                    assert_eq!(out, format!("<{}", esc(s)), "{text:?} {start}..{end}");
+                    // Without and with room for a 16-byte block (the
+                    // block is written only when the output has room).
+                    for room in [0, 64] {
+                        let mut out = String::with_capacity(room);
+                        out.push('<');
+                        escape_javascript_in(text, start, end, &mut out);
+                        assert_eq!(out, format!("<{}", esc(s)), "{text:?} {start}..{end}");
+                    }
                 }
             }
         }

@@ -1301,15 +1301,17 @@ impl<'a> Ctx<'a> {
     /// [`Ctx::util_map_property`].)
     #[inline(always)]
     fn ref_truthy(&mut self, r: &Reference, env: Env) -> Option<Result<bool>> {
-        let Some(Modifier::Property { name, .. }) = r.chain.only() else {
+        let Some(Modifier::Property { name, hint, .. }) = r.chain.only() else {
             return None;
         };
         if !self.plain_read(r, env) {
             return None;
         }
         match self.vars.get(r.root as usize) {
-            Some(Some(Value::Map(_))) => Some(
-                self.map_property(r)?
+            // (The map's entry read here: through `map_property`, the chain
+            // and the variable were looked up a second time.)
+            Some(Some(Value::Map(id))) => Some(
+                self.map_entry(*id, *name, hint)?
                     // (A null or missing property reads as "", which is true.)
                     .map(|found| !matches!(found, Some(Value::Bool(false)))),
             ),
@@ -1361,8 +1363,19 @@ impl<'a> Ctx<'a> {
         let Some(Some(Value::Map(id))) = self.vars.get(r.root as usize) else {
             return None;
         };
-        let id = *id;
-        let key = self.template_name(*name)?;
+        self.map_entry(*id, *name, hint)
+    }
+
+    /// [`Ctx::map_property`] of map `id` and property `name`, the reference
+    /// already taken apart.
+    #[inline(always)]
+    fn map_entry(
+        &mut self,
+        id: crate::value::MapId,
+        name: Sym,
+        hint: &Hint,
+    ) -> Option<Result<Option<Value>>> {
+        let key = self.template_name(name)?;
         if key == "class" || key == "Class" {
             return None;
         }
