@@ -900,8 +900,22 @@ impl<'a> Ctx<'a> {
                     continue;
                 }
                 Node::Reference(r) => {
-                    self.render_reference(r, env, out)
-                        .map_err(|e| self.at(e, r.range, env))?;
+                    // `$item.price`: what `render_reference` does first with
+                    // such a reference, done here without the call (see
+                    // `render_reference`).
+                    let done = if let Some(Modifier::Property { .. }) = r.chain.only()
+                        && r.root != sym::UTIL
+                        && !r.escaped
+                    {
+                        self.render_map_property(r, env, out)
+                    } else {
+                        None
+                    };
+                    match done {
+                        Some(done) => done,
+                        None => self.render_reference(r, env, out),
+                    }
+                    .map_err(|e| self.at(e, r.range, env))?;
                     self.check_output(out)
                         .map_err(|e| self.at(e, r.range, env))?;
                     continue;
