@@ -2933,3 +2933,32 @@ mod trace_tests {
         );
     }
 }
+
+#[cfg(test)]
+mod reference_node_tests {
+    use crate::api::{Invocation, Template};
+
+    /// Reference nodes of one property (read in `render_nodes` itself) and
+    /// those that are not (escaped, with a prefix, on `$util`, `class`, in a
+    /// macro, on a null loop element): outputs from Velocity 1.7 (the oracle).
+    #[test]
+    fn property_references_render_as_in_velocity() {
+        let cases = [
+            (
+                r#"{"a": {"b": "x", "n": null, "d": 1.5, "i": 7}, "l": [null, {"b": "y"}]}"#,
+                r"#set($m = $input.path('$.a'))[$m.b][$m.n][$!m.n][$m.zz][\$m.b][$m.d][$m.i]#foreach($e in $input.path('$.l'))[$e.b]#end",
+                "[x][][][][$m.b][1.5][7][][y]",
+            ),
+            (
+                r#"{"a": {"b": "x"}}"#,
+                "#set($m = $input.path('$.a'))#macro(show $p)[$p.b][$m.b]#end#show($m)[$m.class.simpleName][$util.b][#$m.b][$$m.b]",
+                "[x][x][LinkedHashMap][][#x][$x]",
+            ),
+        ];
+        for (body, src, want) in cases {
+            let t = Template::parse(src).expect(src);
+            let r = t.render(&Invocation::with_body(body)).expect(src);
+            assert_eq!(r.body, want, "{src}");
+        }
+    }
+}
