@@ -1271,26 +1271,33 @@ impl<'a> Ctx<'a> {
         if !self.plain_read(r, env) {
             return None;
         }
+        // (The variable read once, then its property or itself: the map's
+        // property path first, as `map_property` tests it.)
+        let Some(Some(v)) = self.vars.get(r.root as usize) else {
+            return None;
+        };
+        if let Value::Map(id) = *v
+            && let Some(Modifier::Property { name, hint, .. }) = r.chain.only()
+        {
+            let found = match self.map_entry(id, *name, hint)? {
+                Ok(found) => found,
+                Err(e) => return Some(Err(e)),
+            };
+            // (A null or missing property reads as "", which writes nothing, as
+            // does a value that is not a string.)
+            if let Some(Value::Str(s)) = found {
+                self.util_escape(method, s, out);
+            }
+            return Some(Ok(()));
+        }
         if r.chain.is_empty() {
             // A variable (`$t`), as the second fast path of `eval_reference` reads it.
-            let Some(Some(v)) = self.vars.get(r.root as usize) else {
-                return None;
-            };
             if let Value::Str(s) = *v {
                 self.util_escape(method, s, out);
             }
             return Some(Ok(()));
         }
-        let found = match self.map_property(r)? {
-            Ok(found) => found,
-            Err(e) => return Some(Err(e)),
-        };
-        // (A null or missing property reads as "", which writes nothing, as
-        // does a value that is not a string.)
-        if let Some(Value::Str(s)) = found {
-            self.util_escape(method, s, out);
-        }
-        Some(Ok(()))
+        None
     }
 
     /// `$util.escapeJavaScript(s)` (`method` is `sym::ESCAPE_JAVASCRIPT`) or
