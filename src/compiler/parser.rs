@@ -285,6 +285,9 @@ pub struct Parser<'s, 'sh> {
     /// template itself, not `#evaluate`d texts or interpolated literals):
     /// see [`Parser::prepared`].
     prepare: bool,
+    /// A `#foreach`'s arguments vector, emptied and kept for the next
+    /// directive (a `#foreach` keeps no vector: see `foreach_node`).
+    spare_args: Vec<Expr>,
 }
 
 /// Tokens all lookaheads of one parse may scan before the parse is stopped.
@@ -316,6 +319,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             open_text: usize::MAX,
             text_buf: String::new(),
             prepare: false,
+            spare_args: Vec::new(),
         }
     }
 
@@ -1562,14 +1566,25 @@ impl<'s, 'sh> Parser<'s, 'sh> {
                 args: [at; 5],
                 block: at,
             };
-            self.push_directive(first, name, kind, (Vec::new(), Vec::new()), None, marks)?;
+            self.push_directive(
+                first,
+                name,
+                kind,
+                (Vec::new(), Vec::new(), None),
+                None,
+                marks,
+            )?;
             return Ok(());
         }
         self.consume_if(Kind::Whitespace)?;
         self.consume(Kind::Lparen, "`(`")?;
-        let mut args = Vec::new();
+        let mut args = std::mem::take(&mut self.spare_args);
         let mut arg_literals = Vec::new();
         let mut arg_pos = 0usize;
+        // A `#foreach`'s loop variable, when it is a reference: only its
+        // name is kept (its place in `args` holds a placeholder), so the
+        // reference is not boxed.
+        let mut foreach_var = None;
         let mut marks = PathMarks {
             args: [0; 5],
             block: 0,
@@ -1584,7 +1599,16 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             }
             let arg_tok = self.peek(0)?;
             let arg_first = self.next;
-            let arg = self.directive_arg()?;
+            let arg = if arg_pos == 0
+                && name == "foreach"
+                && matches!(arg_tok.kind, Kind::Identifier | Kind::Lcurly)
+            {
+                // (What `directive_arg` does with it, but the box.)
+                foreach_var = Some(self.reference()?.root);
+                Expr::True
+            } else {
+                self.directive_arg()?
+            };
             if kind.is_none() {
                 // A macro argument's text (`Node.literal()`), for `\$param` in the body.
                 let mut lit = String::new();
@@ -1617,12 +1641,23 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             return Err(self.unexpected(&format!("`)` closing the arguments of `#{name}`")));
         }
         self.consume(Kind::Rparen, "`)`")?;
+        if args.is_empty() {
+            // (Kept for the next directive: a node keeps no empty vector's room.)
+            self.spare_args = std::mem::take(&mut args);
+        }
         marks.block = self.paths_len();
         for m in marks.args.iter_mut().skip(arg_pos) {
             *m = marks.block;
         }
         if !is_block {
-            self.push_directive(first, name, kind, (args, arg_literals), None, marks)?;
+            self.push_directive(
+                first,
+                name,
+                kind,
+                (args, arg_literals, foreach_var),
+                None,
+                marks,
+            )?;
             return Ok(());
         }
         let block = self.block()?;
@@ -1649,7 +1684,14 @@ impl<'s, 'sh> Parser<'s, 'sh> {
                 ));
             }
         }
-        self.push_directive(first, name, kind, (args, arg_literals), Some(block), marks)
+        self.push_directive(
+            first,
+            name,
+            kind,
+            (args, arg_literals, foreach_var),
+            Some(block),
+            marks,
+        )
     }
 
     /// The length of [`Shared::path_literals`] (0 when not recording).
@@ -1674,7 +1716,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         first: usize,
         name: &str,
         kind: Option<bool>,
-        (args, arg_literals): (Vec<Expr>, Vec<Box<str>>),
+        (args, arg_literals, foreach_var): (Vec<Expr>, Vec<Box<str>>, Option<Sym>),
         block: Option<Block>,
         marks: PathMarks,
     ) -> PResult<()> {
@@ -1695,7 +1737,12 @@ impl<'s, 'sh> Parser<'s, 'sh> {
                         _ => a0..a0,
                     };
                     self.keep_paths(a0, keep);
-                    Node::Foreach(Box::new(self.foreach_node(range, args, body)?))
+                    Node::Foreach(Box::new(self.foreach_node(
+                        range,
+                        args,
+                        foreach_var,
+                        body,
+                    )?))
                 }
                 None => {
                     self.init_error_at(
@@ -1874,15 +1921,24 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         }
     }
 
-    fn foreach_node(&mut self, range: Range, args: Vec<Expr>, body: Block) -> PResult<ForeachNode> {
-        let var = match args.first() {
-            Some(Expr::Ref(r)) => r.root,
-            Some(e) => {
+    /// A `#foreach` node of its arguments (`var`: the name of the first,
+    /// when that is a reference, whose place holds a placeholder) and block.
+    fn foreach_node(
+        &mut self,
+        range: Range,
+        args: Vec<Expr>,
+        var: Option<Sym>,
+        body: Block,
+    ) -> PResult<ForeachNode> {
+        let var = match (var, args.first()) {
+            (Some(var), _) => var,
+            (None, Some(Expr::Ref(r))) => r.root,
+            (None, Some(e)) => {
                 let s = self.first_image_of(e);
                 self.shared
                     .intern(java_substring(&s, 1, s.encode_utf16().count()))
             }
-            None => {
+            (None, None) => {
                 return Err(
                     Error::eval("`#foreach` needs arguments: `#foreach($item in $list)`")
                         .with_span(Span::of(self.src, range.start as usize, range.end as usize)),
@@ -1906,6 +1962,11 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         } else {
             (Expr::Word(self.shared.intern("")), Vec::new())
         };
+        // The emptied vector serves the next directive's arguments.
+        args.clear();
+        if args.capacity() > self.spare_args.capacity() {
+            self.spare_args = args;
+        }
         Ok(ForeachNode {
             range,
             var,
