@@ -368,12 +368,11 @@ impl<'s, 'sh> Parser<'s, 'sh> {
     fn fetch(&mut self, i: usize) -> PResult<Kind> {
         let want = self.next + i;
         while self.toks.len() <= want {
-            match self.lx.next_token() {
-                Ok(t) => {
-                    self.toks.push(t);
+            match self.lx.next_token_into(&mut self.toks) {
+                Ok(kind) => {
                     // (The wanted token is the one just lexed: no lookup.)
                     if self.toks.len() > want {
-                        return Ok(t.kind);
+                        return Ok(kind);
                     }
                 }
                 Err(e) => return Err(self.lex_error(*e)),
