@@ -152,7 +152,10 @@ impl Shared {
             _ => 0,
         };
         if let Some(&s) = self.recent.get(slot)
-            && self.names.get(s as usize).is_some_and(|n| **n == *name)
+            && self
+                .names
+                .get(s as usize)
+                .is_some_and(|n| short_eq(n.as_bytes(), b))
         {
             return s;
         }
@@ -1237,17 +1240,29 @@ impl<'s, 'sh> Parser<'s, 'sh> {
     /// special tokens before it).
     fn emit_text(&mut self, t: &Token) {
         if t.kind != Kind::Dot && !self.has_special_text(t) {
-            self.emit(Node::Text(Text::Source(Range::new(
-                t.start as usize,
-                t.end as usize,
-            ))));
+            let range = Range::new(t.start as usize, t.end as usize);
+            // What `emit` does, with the node made where it is stored.
+            if self.nodes.len() > self.block_start
+                && matches!(self.nodes.last(), Some(Node::Text(_)))
+            {
+                self.merge_into_last(&Node::Text(Text::Source(range)));
+                return;
+            }
+            if self.open_text != usize::MAX {
+                self.close_text();
+            }
+            self.nodes.push(Node::Text(Text::Source(range)));
         } else {
             self.emit(Node::Text(Text::Owned(self.token_literal(t).into())));
         }
     }
 
     /// Adds a node to the current block, merging adjacent text nodes.
-    #[inline]
+    /// (Inlined into its callers, so that a node made there goes from
+    /// registers into the vector: passed in memory, it was written field
+    /// by field and read back at once, a load the CPU cannot forward from
+    /// those stores; perf put half of `emit`'s time on it.)
+    #[inline(always)]
     fn emit(&mut self, node: Node) {
         if matches!(node, Node::Text(_))
             && self.nodes.len() > self.block_start
@@ -2927,7 +2942,7 @@ impl TextCache {
             return text.into();
         };
         match slot {
-            Some(t) if **t == *text => t.clone(),
+            Some(t) if short_eq(t.as_bytes(), b) => t.clone(),
             _ => {
                 let t: Arc<str> = text.into();
                 *slot = Some(t.clone());
@@ -2935,6 +2950,34 @@ impl TextCache {
             }
         }
     }
+}
+
+/// `a == b` without a call to `memcmp` for the short texts and names a
+/// template repeats (up to [`MAX_SHARED_TEXT`] bytes: overlapping word
+/// compares).
+#[inline]
+fn short_eq(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let word = |s: &[u8], i: usize| {
+        s.get(i..)
+            .and_then(|w| w.first_chunk::<8>())
+            .map(|w| u64::from_le_bytes(*w))
+    };
+    if !(8..=MAX_SHARED_TEXT).contains(&n) {
+        return a == b;
+    }
+    // The words at 0, 8, 16, ... and the last eight bytes.
+    let mut i = 0;
+    while i + 8 < n {
+        if word(a, i) != word(b, i) {
+            return false;
+        }
+        i += 8;
+    }
+    word(a, n - 8) == word(b, n - 8)
 }
 
 /// A text node's text.
@@ -2953,4 +2996,27 @@ pub fn parse(
     max_depth: usize,
 ) -> Result<Ast, Error> {
     Parser::new(src, shared, source_id, max_depth).parse_template()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::short_eq;
+
+    #[test]
+    fn short_eq_is_slice_eq() {
+        // Every pair of lengths 0 to 70 (past the word compares), equal
+        // or differing in one byte at each place.
+        let text = |n: usize| -> Vec<u8> { (0..n).map(|i| b'a' + (i % 11) as u8).collect() };
+        for n in 0..70 {
+            let a = text(n);
+            for m in 0..70 {
+                assert_eq!(short_eq(&a, &text(m)), n == m, "{n} {m}");
+            }
+            for i in 0..n {
+                let mut b = a.clone();
+                b[i] = b'#';
+                assert!(!short_eq(&a, &b), "{n} {i}");
+            }
+        }
+    }
 }
