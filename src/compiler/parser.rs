@@ -2593,7 +2593,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         while self.ntk()? == Kind::LogicalOr {
             self.consume(Kind::LogicalOr, "`||`")?;
             let r = self.and_expr()?;
-            e = Expr::Or(Box::new(e), Box::new(r));
+            e = Expr::Or(Box::new((e, r)));
         }
         Ok(e)
     }
@@ -2608,7 +2608,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         while self.ntk()? == Kind::LogicalAnd {
             self.consume(Kind::LogicalAnd, "`&&`")?;
             let r = self.equality()?;
-            e = Expr::And(Box::new(e), Box::new(r));
+            e = Expr::And(Box::new((e, r)));
         }
         Ok(e)
     }
@@ -2625,12 +2625,12 @@ impl<'s, 'sh> Parser<'s, 'sh> {
                 Kind::LogicalEquals => {
                     self.consume(Kind::LogicalEquals, "`==`")?;
                     let r = self.relational()?;
-                    e = Expr::Eq(Box::new(e), Box::new(r));
+                    e = Expr::Eq(Box::new((e, r)));
                 }
                 Kind::LogicalNotEquals => {
                     self.consume(Kind::LogicalNotEquals, "`!=`")?;
                     let r = self.relational()?;
-                    e = Expr::Ne(Box::new(e), Box::new(r));
+                    e = Expr::Ne(Box::new((e, r)));
                 }
                 _ => return Ok(e),
             }
@@ -2646,7 +2646,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         let mut e = self.additive_rest(e)?;
         loop {
             let k = self.ntk()?;
-            let make: fn(Box<Expr>, Box<Expr>) -> Expr = match k {
+            let make: fn(Box<(Expr, Expr)>) -> Expr = match k {
                 Kind::LogicalLt => Expr::Lt,
                 Kind::LogicalGt => Expr::Gt,
                 Kind::LogicalLe => Expr::Le,
@@ -2655,7 +2655,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             };
             self.consume(k, "an operator")?;
             let r = self.additive()?;
-            e = make(Box::new(e), Box::new(r));
+            e = make(Box::new((e, r)));
         }
     }
 
@@ -2675,9 +2675,9 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             let r = self.multiplicative()?;
             let range = Range::new(op.start as usize, op.end as usize);
             e = if k == Kind::Plus {
-                Expr::Add(Box::new(e), Box::new(r), range)
+                Expr::Add(Box::new((e, r)), range)
             } else {
-                Expr::Sub(Box::new(e), Box::new(r), range)
+                Expr::Sub(Box::new((e, r)), range)
             };
         }
     }
@@ -2697,9 +2697,9 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             let r = self.unary()?;
             let range = Range::new(op.start as usize, op.end as usize);
             e = match k {
-                Kind::Multiply => Expr::Mul(Box::new(e), Box::new(r), range),
-                Kind::Divide => Expr::Div(Box::new(e), Box::new(r), range),
-                _ => Expr::Mod(Box::new(e), Box::new(r), range),
+                Kind::Multiply => Expr::Mul(Box::new((e, r)), range),
+                Kind::Divide => Expr::Div(Box::new((e, r)), range),
+                _ => Expr::Mod(Box::new((e, r)), range),
             };
         }
     }
