@@ -1224,6 +1224,22 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         Node::Reference(Box::new(r))
     }
 
+    /// `emit` of the `reference_node` of a `$util...` reference (out of
+    /// line). (Emitted here, the node goes from registers into the block:
+    /// returned by `reference_node` from out of line, it was read back at
+    /// once from the stores that wrote it, a load the CPU cannot forward.)
+    #[inline(never)]
+    fn emit_util_reference(&mut self, r: Reference) {
+        if let Some((method, _)) = super::util_call(&r) {
+            self.emit(Node::UtilCall(Box::new(UtilCallNode {
+                reference: r,
+                method,
+            })));
+        } else {
+            self.emit(Node::Reference(Box::new(r)));
+        }
+    }
+
     /// `reference_node` for a `$util...` reference (out of line).
     #[inline(never)]
     fn util_reference_node(&self, r: Reference) -> Node {
@@ -1336,8 +1352,12 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         }
         if self.reference_follows()? {
             let r = self.reference()?;
-            let node = self.reference_node(r);
-            self.emit(node);
+            // (The node made where it is stored: see `emit_util_reference`.)
+            if self.prepare && r.root == super::sym::UTIL {
+                self.emit_util_reference(r);
+            } else {
+                self.emit(Node::Reference(Box::new(r)));
+            }
             return Ok(());
         }
         match k {
