@@ -277,6 +277,20 @@ mod tests {
     }
 
     #[test]
+    fn foreach_variables_and_the_arguments_vector_reused_after_a_foreach() {
+        // A loop variable given as a reference keeps only its name (also
+        // `${j}` and `$k.x`, whose name is `k`); the directives after a
+        // `#foreach` get its emptied arguments vector. (Expected: the
+        // oracle, Velocity 1.7.)
+        let t = crate::Template::parse(
+            "#foreach($i in [1,2])$i#end#evaluate(\"x$i\")#foreach(${j} in [3])$j#end#macro(m $a $b)[$a$b]#end#m(4 5)#foreach($k.x in [6])$k#end#set($l = [7])#foreach($n in $l)$n#end",
+        )
+        .unwrap();
+        let out = t.render(&crate::Invocation::with_body("{}")).unwrap();
+        assert_eq!(out.body, "12x3[45]67");
+    }
+
+    #[test]
     fn literal_paths_of_the_tree_are_compiled() {
         // Arguments and blocks a directive drops are not in the tree: their
         // paths are not compiled (as a walk over the finished tree found).

@@ -152,7 +152,10 @@ impl Shared {
             _ => 0,
         };
         if let Some(&s) = self.recent.get(slot)
-            && self.names.get(s as usize).is_some_and(|n| **n == *name)
+            && self
+                .names
+                .get(s as usize)
+                .is_some_and(|n| short_eq(n.as_bytes(), b))
         {
             return s;
         }
@@ -285,6 +288,9 @@ pub struct Parser<'s, 'sh> {
     /// template itself, not `#evaluate`d texts or interpolated literals):
     /// see [`Parser::prepared`].
     prepare: bool,
+    /// A `#foreach`'s arguments vector, emptied and kept for the next
+    /// directive (a `#foreach` keeps no vector: see `foreach_node`).
+    spare_args: Vec<Expr>,
 }
 
 /// Tokens all lookaheads of one parse may scan before the parse is stopped.
@@ -316,6 +322,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             open_text: usize::MAX,
             text_buf: String::new(),
             prepare: false,
+            spare_args: Vec::new(),
         }
     }
 
@@ -364,12 +371,11 @@ impl<'s, 'sh> Parser<'s, 'sh> {
     fn fetch(&mut self, i: usize) -> PResult<Kind> {
         let want = self.next + i;
         while self.toks.len() <= want {
-            match self.lx.next_token() {
-                Ok(t) => {
-                    self.toks.push(t);
+            match self.lx.next_token_into(&mut self.toks) {
+                Ok(kind) => {
                     // (The wanted token is the one just lexed: no lookup.)
                     if self.toks.len() > want {
-                        return Ok(t.kind);
+                        return Ok(kind);
                     }
                 }
                 Err(e) => return Err(self.lex_error(*e)),
@@ -1218,6 +1224,22 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         Node::Reference(Box::new(r))
     }
 
+    /// `emit` of the `reference_node` of a `$util...` reference (out of
+    /// line). (Emitted here, the node goes from registers into the block:
+    /// returned by `reference_node` from out of line, it was read back at
+    /// once from the stores that wrote it, a load the CPU cannot forward.)
+    #[inline(never)]
+    fn emit_util_reference(&mut self, r: Reference) {
+        if let Some((method, _)) = super::util_call(&r) {
+            self.emit(Node::UtilCall(Box::new(UtilCallNode {
+                reference: r,
+                method,
+            })));
+        } else {
+            self.emit(Node::Reference(Box::new(r)));
+        }
+    }
+
     /// `reference_node` for a `$util...` reference (out of line).
     #[inline(never)]
     fn util_reference_node(&self, r: Reference) -> Node {
@@ -1234,17 +1256,29 @@ impl<'s, 'sh> Parser<'s, 'sh> {
     /// special tokens before it).
     fn emit_text(&mut self, t: &Token) {
         if t.kind != Kind::Dot && !self.has_special_text(t) {
-            self.emit(Node::Text(Text::Source(Range::new(
-                t.start as usize,
-                t.end as usize,
-            ))));
+            let range = Range::new(t.start as usize, t.end as usize);
+            // What `emit` does, with the node made where it is stored.
+            if self.nodes.len() > self.block_start
+                && matches!(self.nodes.last(), Some(Node::Text(_)))
+            {
+                self.merge_into_last(&Node::Text(Text::Source(range)));
+                return;
+            }
+            if self.open_text != usize::MAX {
+                self.close_text();
+            }
+            self.nodes.push(Node::Text(Text::Source(range)));
         } else {
             self.emit(Node::Text(Text::Owned(self.token_literal(t).into())));
         }
     }
 
     /// Adds a node to the current block, merging adjacent text nodes.
-    #[inline]
+    /// (Inlined into its callers, so that a node made there goes from
+    /// registers into the vector: passed in memory, it was written field
+    /// by field and read back at once, a load the CPU cannot forward from
+    /// those stores; perf put half of `emit`'s time on it.)
+    #[inline(always)]
     fn emit(&mut self, node: Node) {
         if matches!(node, Node::Text(_))
             && self.nodes.len() > self.block_start
@@ -1318,8 +1352,12 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         }
         if self.reference_follows()? {
             let r = self.reference()?;
-            let node = self.reference_node(r);
-            self.emit(node);
+            // (The node made where it is stored: see `emit_util_reference`.)
+            if self.prepare && r.root == super::sym::UTIL {
+                self.emit_util_reference(r);
+            } else {
+                self.emit(Node::Reference(Box::new(r)));
+            }
             return Ok(());
         }
         match k {
@@ -1562,14 +1600,25 @@ impl<'s, 'sh> Parser<'s, 'sh> {
                 args: [at; 5],
                 block: at,
             };
-            self.push_directive(first, name, kind, (Vec::new(), Vec::new()), None, marks)?;
+            self.push_directive(
+                first,
+                name,
+                kind,
+                (Vec::new(), Vec::new(), None),
+                None,
+                marks,
+            )?;
             return Ok(());
         }
         self.consume_if(Kind::Whitespace)?;
         self.consume(Kind::Lparen, "`(`")?;
-        let mut args = Vec::new();
+        let mut args = std::mem::take(&mut self.spare_args);
         let mut arg_literals = Vec::new();
         let mut arg_pos = 0usize;
+        // A `#foreach`'s loop variable, when it is a reference: only its
+        // name is kept (its place in `args` holds a placeholder), so the
+        // reference is not boxed.
+        let mut foreach_var = None;
         let mut marks = PathMarks {
             args: [0; 5],
             block: 0,
@@ -1584,7 +1633,16 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             }
             let arg_tok = self.peek(0)?;
             let arg_first = self.next;
-            let arg = self.directive_arg()?;
+            let arg = if arg_pos == 0
+                && name == "foreach"
+                && matches!(arg_tok.kind, Kind::Identifier | Kind::Lcurly)
+            {
+                // (What `directive_arg` does with it, but the box.)
+                foreach_var = Some(self.reference()?.root);
+                Expr::True
+            } else {
+                self.directive_arg()?
+            };
             if kind.is_none() {
                 // A macro argument's text (`Node.literal()`), for `\$param` in the body.
                 let mut lit = String::new();
@@ -1617,12 +1675,23 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             return Err(self.unexpected(&format!("`)` closing the arguments of `#{name}`")));
         }
         self.consume(Kind::Rparen, "`)`")?;
+        if args.is_empty() {
+            // (Kept for the next directive: a node keeps no empty vector's room.)
+            self.spare_args = std::mem::take(&mut args);
+        }
         marks.block = self.paths_len();
         for m in marks.args.iter_mut().skip(arg_pos) {
             *m = marks.block;
         }
         if !is_block {
-            self.push_directive(first, name, kind, (args, arg_literals), None, marks)?;
+            self.push_directive(
+                first,
+                name,
+                kind,
+                (args, arg_literals, foreach_var),
+                None,
+                marks,
+            )?;
             return Ok(());
         }
         let block = self.block()?;
@@ -1649,7 +1718,14 @@ impl<'s, 'sh> Parser<'s, 'sh> {
                 ));
             }
         }
-        self.push_directive(first, name, kind, (args, arg_literals), Some(block), marks)
+        self.push_directive(
+            first,
+            name,
+            kind,
+            (args, arg_literals, foreach_var),
+            Some(block),
+            marks,
+        )
     }
 
     /// The length of [`Shared::path_literals`] (0 when not recording).
@@ -1674,7 +1750,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         first: usize,
         name: &str,
         kind: Option<bool>,
-        (args, arg_literals): (Vec<Expr>, Vec<Box<str>>),
+        (args, arg_literals, foreach_var): (Vec<Expr>, Vec<Box<str>>, Option<Sym>),
         block: Option<Block>,
         marks: PathMarks,
     ) -> PResult<()> {
@@ -1695,7 +1771,12 @@ impl<'s, 'sh> Parser<'s, 'sh> {
                         _ => a0..a0,
                     };
                     self.keep_paths(a0, keep);
-                    Node::Foreach(Box::new(self.foreach_node(range, args, body)?))
+                    Node::Foreach(Box::new(self.foreach_node(
+                        range,
+                        args,
+                        foreach_var,
+                        body,
+                    )?))
                 }
                 None => {
                     self.init_error_at(
@@ -1874,15 +1955,24 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         }
     }
 
-    fn foreach_node(&mut self, range: Range, args: Vec<Expr>, body: Block) -> PResult<ForeachNode> {
-        let var = match args.first() {
-            Some(Expr::Ref(r)) => r.root,
-            Some(e) => {
+    /// A `#foreach` node of its arguments (`var`: the name of the first,
+    /// when that is a reference, whose place holds a placeholder) and block.
+    fn foreach_node(
+        &mut self,
+        range: Range,
+        args: Vec<Expr>,
+        var: Option<Sym>,
+        body: Block,
+    ) -> PResult<ForeachNode> {
+        let var = match (var, args.first()) {
+            (Some(var), _) => var,
+            (None, Some(Expr::Ref(r))) => r.root,
+            (None, Some(e)) => {
                 let s = self.first_image_of(e);
                 self.shared
                     .intern(java_substring(&s, 1, s.encode_utf16().count()))
             }
-            None => {
+            (None, None) => {
                 return Err(
                     Error::eval("`#foreach` needs arguments: `#foreach($item in $list)`")
                         .with_span(Span::of(self.src, range.start as usize, range.end as usize)),
@@ -1906,6 +1996,11 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         } else {
             (Expr::Word(self.shared.intern("")), Vec::new())
         };
+        // The emptied vector serves the next directive's arguments.
+        args.clear();
+        if args.capacity() > self.spare_args.capacity() {
+            self.spare_args = args;
+        }
         Ok(ForeachNode {
             range,
             var,
@@ -2518,7 +2613,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         while self.ntk()? == Kind::LogicalOr {
             self.consume(Kind::LogicalOr, "`||`")?;
             let r = self.and_expr()?;
-            e = Expr::Or(Box::new(e), Box::new(r));
+            e = Expr::Or(Box::new((e, r)));
         }
         Ok(e)
     }
@@ -2533,7 +2628,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         while self.ntk()? == Kind::LogicalAnd {
             self.consume(Kind::LogicalAnd, "`&&`")?;
             let r = self.equality()?;
-            e = Expr::And(Box::new(e), Box::new(r));
+            e = Expr::And(Box::new((e, r)));
         }
         Ok(e)
     }
@@ -2550,12 +2645,12 @@ impl<'s, 'sh> Parser<'s, 'sh> {
                 Kind::LogicalEquals => {
                     self.consume(Kind::LogicalEquals, "`==`")?;
                     let r = self.relational()?;
-                    e = Expr::Eq(Box::new(e), Box::new(r));
+                    e = Expr::Eq(Box::new((e, r)));
                 }
                 Kind::LogicalNotEquals => {
                     self.consume(Kind::LogicalNotEquals, "`!=`")?;
                     let r = self.relational()?;
-                    e = Expr::Ne(Box::new(e), Box::new(r));
+                    e = Expr::Ne(Box::new((e, r)));
                 }
                 _ => return Ok(e),
             }
@@ -2571,7 +2666,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
         let mut e = self.additive_rest(e)?;
         loop {
             let k = self.ntk()?;
-            let make: fn(Box<Expr>, Box<Expr>) -> Expr = match k {
+            let make: fn(Box<(Expr, Expr)>) -> Expr = match k {
                 Kind::LogicalLt => Expr::Lt,
                 Kind::LogicalGt => Expr::Gt,
                 Kind::LogicalLe => Expr::Le,
@@ -2580,7 +2675,7 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             };
             self.consume(k, "an operator")?;
             let r = self.additive()?;
-            e = make(Box::new(e), Box::new(r));
+            e = make(Box::new((e, r)));
         }
     }
 
@@ -2600,9 +2695,9 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             let r = self.multiplicative()?;
             let range = Range::new(op.start as usize, op.end as usize);
             e = if k == Kind::Plus {
-                Expr::Add(Box::new(e), Box::new(r), range)
+                Expr::Add(Box::new((e, r)), range)
             } else {
-                Expr::Sub(Box::new(e), Box::new(r), range)
+                Expr::Sub(Box::new((e, r)), range)
             };
         }
     }
@@ -2622,9 +2717,9 @@ impl<'s, 'sh> Parser<'s, 'sh> {
             let r = self.unary()?;
             let range = Range::new(op.start as usize, op.end as usize);
             e = match k {
-                Kind::Multiply => Expr::Mul(Box::new(e), Box::new(r), range),
-                Kind::Divide => Expr::Div(Box::new(e), Box::new(r), range),
-                _ => Expr::Mod(Box::new(e), Box::new(r), range),
+                Kind::Multiply => Expr::Mul(Box::new((e, r)), range),
+                Kind::Divide => Expr::Div(Box::new((e, r)), range),
+                _ => Expr::Mod(Box::new((e, r)), range),
             };
         }
     }
@@ -2867,7 +2962,7 @@ impl TextCache {
             return text.into();
         };
         match slot {
-            Some(t) if **t == *text => t.clone(),
+            Some(t) if short_eq(t.as_bytes(), b) => t.clone(),
             _ => {
                 let t: Arc<str> = text.into();
                 *slot = Some(t.clone());
@@ -2875,6 +2970,34 @@ impl TextCache {
             }
         }
     }
+}
+
+/// `a == b` without a call to `memcmp` for the short texts and names a
+/// template repeats (up to [`MAX_SHARED_TEXT`] bytes: overlapping word
+/// compares).
+#[inline]
+fn short_eq(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let word = |s: &[u8], i: usize| {
+        s.get(i..)
+            .and_then(|w| w.first_chunk::<8>())
+            .map(|w| u64::from_le_bytes(*w))
+    };
+    if !(8..=MAX_SHARED_TEXT).contains(&n) {
+        return a == b;
+    }
+    // The words at 0, 8, 16, ... and the last eight bytes.
+    let mut i = 0;
+    while i + 8 < n {
+        if word(a, i) != word(b, i) {
+            return false;
+        }
+        i += 8;
+    }
+    word(a, n - 8) == word(b, n - 8)
 }
 
 /// A text node's text.
@@ -2893,4 +3016,27 @@ pub fn parse(
     max_depth: usize,
 ) -> Result<Ast, Error> {
     Parser::new(src, shared, source_id, max_depth).parse_template()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::short_eq;
+
+    #[test]
+    fn short_eq_is_slice_eq() {
+        // Every pair of lengths 0 to 70 (past the word compares), equal
+        // or differing in one byte at each place.
+        let text = |n: usize| -> Vec<u8> { (0..n).map(|i| b'a' + (i % 11) as u8).collect() };
+        for n in 0..70 {
+            let a = text(n);
+            for m in 0..70 {
+                assert_eq!(short_eq(&a, &text(m)), n == m, "{n} {m}");
+            }
+            for i in 0..n {
+                let mut b = a.clone();
+                b[i] = b'#';
+                assert!(!short_eq(&a, &b), "{n} {i}");
+            }
+        }
+    }
 }

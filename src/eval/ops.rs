@@ -82,7 +82,8 @@ pub(crate) fn value(ctx: &mut Ctx, e: &Expr, env: Env) -> Result<Value> {
         | Expr::Le(..)
         | Expr::Ge(..)
         | Expr::Not(..) => Value::Bool(evaluate(ctx, e, env)?),
-        Expr::Add(a, b, _) => {
+        Expr::Add(ab, _) => {
+            let (a, b) = &**ab;
             let l = operand(ctx, a, env)?;
             let r = operand(ctx, b, env)?;
             if let (Value::Int(x), Value::Int(y)) = (l, r) {
@@ -102,7 +103,8 @@ pub(crate) fn value(ctx: &mut Ctx, e: &Expr, env: Env) -> Result<Value> {
                 arith(&mut ctx.heap, l, r, number::add)?
             }
         }
-        Expr::Sub(a, b, _) => {
+        Expr::Sub(ab, _) => {
+            let (a, b) = &**ab;
             let l = value(ctx, a, env)?;
             let r = value(ctx, b, env)?;
             if let (Value::Int(x), Value::Int(y)) = (l, r) {
@@ -110,17 +112,20 @@ pub(crate) fn value(ctx: &mut Ctx, e: &Expr, env: Env) -> Result<Value> {
             }
             arith(&mut ctx.heap, l, r, number::subtract)?
         }
-        Expr::Mul(a, b, _) => {
+        Expr::Mul(ab, _) => {
+            let (a, b) = &**ab;
             let l = value(ctx, a, env)?;
             let r = value(ctx, b, env)?;
             arith(&mut ctx.heap, l, r, number::multiply)?
         }
-        Expr::Div(a, b, _) => {
+        Expr::Div(ab, _) => {
+            let (a, b) = &**ab;
             let l = value(ctx, a, env)?;
             let r = value(ctx, b, env)?;
             arith(&mut ctx.heap, l, r, number::divide)?
         }
-        Expr::Mod(a, b, _) => {
+        Expr::Mod(ab, _) => {
+            let (a, b) = &**ab;
             let l = value(ctx, a, env)?;
             let r = value(ctx, b, env)?;
             arith(&mut ctx.heap, l, r, number::modulo)?
@@ -196,27 +201,29 @@ pub(crate) fn evaluate(ctx: &mut Ctx, e: &Expr, env: Env) -> Result<bool> {
                 _ => true,
             }
         }
-        Expr::Or(a, b) => evaluate(ctx, a, env)? || evaluate(ctx, b, env)?,
-        Expr::And(a, b) => evaluate(ctx, a, env)? && evaluate(ctx, b, env)?,
+        Expr::Or(ab) => evaluate(ctx, &ab.0, env)? || evaluate(ctx, &ab.1, env)?,
+        Expr::And(ab) => evaluate(ctx, &ab.0, env)? && evaluate(ctx, &ab.1, env)?,
         Expr::Not(a) => !evaluate(ctx, a, env)?,
-        Expr::Eq(a, b) => {
+        Expr::Eq(ab) => {
+            let (a, b) = &**ab;
             let l = value(ctx, a, env)?;
             let r = value(ctx, b, env)?;
             equals(ctx, l, r, env)?
         }
-        Expr::Ne(a, b) => {
+        Expr::Ne(ab) => {
+            let (a, b) = &**ab;
             let l = value(ctx, a, env)?;
             let r = value(ctx, b, env)?;
             !equals(ctx, l, r, env)?
         }
-        Expr::Lt(a, b) => compare(ctx, a, b, env)? == Some(Ordering::Less),
-        Expr::Gt(a, b) => compare(ctx, a, b, env)? == Some(Ordering::Greater),
-        Expr::Le(a, b) => matches!(
-            compare(ctx, a, b, env)?,
+        Expr::Lt(ab) => compare(ctx, &ab.0, &ab.1, env)? == Some(Ordering::Less),
+        Expr::Gt(ab) => compare(ctx, &ab.0, &ab.1, env)? == Some(Ordering::Greater),
+        Expr::Le(ab) => matches!(
+            compare(ctx, &ab.0, &ab.1, env)?,
             Some(Ordering::Less | Ordering::Equal)
         ),
-        Expr::Ge(a, b) => matches!(
-            compare(ctx, a, b, env)?,
+        Expr::Ge(ab) => matches!(
+            compare(ctx, &ab.0, &ab.1, env)?,
             Some(Ordering::Greater | Ordering::Equal)
         ),
         // Literals, maps, lists, ranges, math: Velocity's SimpleNode.evaluate
