@@ -1155,7 +1155,8 @@ fn escaped_quotes_at_every_alignment() {
 /// every place between tokens, reads as the text without it.
 #[test]
 fn white_space_between_tokens_reads_as_without() {
-    let compact = r#"{"a":[1,2.5,"s",true,false,null,{},[],{"b":"\n","c":-7}],"d":{"e":[["x"]]},"f":"y"}"#;
+    let compact =
+        r#"{"a":[1,2.5,"s",true,false,null,{},[],{"b":"\n","c":-7}],"d":{"e":[["x"]]},"f":"y"}"#;
     let read = |text: &str| {
         let mut heap = Heap::new(text, "");
         let v = parse_body(&mut heap).unwrap_or_else(|e| panic!("{text:?}: {e}"));
