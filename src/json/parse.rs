@@ -502,15 +502,15 @@ impl<'s> Parser<'s> {
                     return Err(self.eof($eof));
                 };
                 // (Strings, the most common values, are tested first.)
-                break if b == b'"' {
+                                break if b == b'"' {
                     let start = pos + 1;
-                    let p = skip_plain(bytes, start);
-                    match bytes.get(p) {
-                        Some(b'"') => {
+                    let (p, stop) = skip_plain(bytes, start);
+                    match stop {
+                        b'"' => {
                             pos = p + 1;
                             Value::Str(self.text.slice(start, p))
                         }
-                        Some(b'\\') => {
+                        b'\\' => {
                             let v = self.parse_escaped(heap, start)?;
                             pos = self.pos;
                             v
@@ -665,8 +665,13 @@ impl<'s> Parser<'s> {
                     loop {
                         match bytes.get(pos) {
                             Some(b',') => {
+                                // (Most often `, "`: tested at once.)
                                 (cur.key, cur.bit, pos) =
-                                    self.key_at(heap, skip_space(bytes, pos + 1))?;
+                                    if bytes.get(pos + 1..pos + 3) == Some(b" \"") {
+                                        self.key_after_quote(heap, pos + 3)?
+                                    } else {
+                                        self.key_at(heap, skip_space(bytes, pos + 1))?
+                                    };
                                 break;
                             }
                             Some(b'}') => {
@@ -738,31 +743,49 @@ impl<'s> Parser<'s> {
     /// [`skip_space`]).
     #[inline(always)]
     fn key_at(&mut self, heap: &mut Heap<'_>, pos: usize) -> PResult<(Str, u64, usize)> {
+        if self.bytes.get(pos) == Some(&b'"') {
+            self.key_after_quote(heap, pos + 1)
+        } else {
+            self.key_slow(heap, pos)
+        }
+    }
+
+    /// [`Parser::key_at`] where the key's opening quote is known to be at
+    /// `start - 1`.
+    #[inline(always)]
+    fn key_after_quote(&mut self, heap: &mut Heap<'_>, start: usize) -> PResult<(Str, u64, usize)> {
         let bytes = self.bytes;
-        if bytes.get(pos) == Some(&b'"') {
-            let start = pos + 1;
-            let p = skip_plain(bytes, start);
-            if bytes.get(p) == Some(&b'"') {
-                let key = self.text.slice(start, p);
-                let first = if p > start {
-                    bytes.get(start).copied()
-                } else {
-                    None
-                };
-                let bit = key_bit_of(p - start, first.unwrap_or(0));
-                // (The colon most often follows the key directly.)
-                let colon = if bytes.get(p + 1) == Some(&b':') {
-                    Some(p + 1)
-                } else {
-                    let q = skip_ws_from(bytes, p + 1);
-                    (bytes.get(q) == Some(&b':')).then_some(q)
-                };
-                if let Some(colon) = colon {
-                    return Ok((key, bit, skip_space(bytes, colon + 1)));
-                }
+        let (p, stop) = skip_plain(bytes, start);
+        if stop == b'"' {
+            let key = self.text.slice(start, p);
+            let first = if p > start {
+                bytes.get(start).copied()
+            } else {
+                None
+            };
+            let bit = key_bit_of(p - start, first.unwrap_or(0));
+            // (The colon most often follows the key directly, and a space
+            // the colon: both tested at once.)
+            if bytes.get(p + 1..p + 3) == Some(b": ") {
+                return Ok((key, bit, p + 3));
+            }
+            let colon = if bytes.get(p + 1) == Some(&b':') {
+                Some(p + 1)
+            } else {
+                let q = skip_ws_from(bytes, p + 1);
+                (bytes.get(q) == Some(&b':')).then_some(q)
+            };
+            if let Some(colon) = colon {
+                return Ok((key, bit, skip_space(bytes, colon + 1)));
             }
         }
-        self.pos = skip_ws_from(bytes, pos);
+        self.key_slow(heap, start - 1)
+    }
+
+    /// [`Parser::key_at`] by the general readers (with their errors).
+    #[inline(never)]
+    fn key_slow(&mut self, heap: &mut Heap<'_>, pos: usize) -> PResult<(Str, u64, usize)> {
+        self.pos = skip_ws_from(self.bytes, pos);
         // (A key is always a string.)
         let key = match self.object_key(heap)? {
             Value::Str(s) => s,
@@ -847,15 +870,15 @@ impl<'s> Parser<'s> {
     /// A string at the current position (on its opening quote).
     fn parse_string(&mut self, heap: &mut Heap<'_>) -> PResult<Value> {
         let start = self.pos + 1;
-        let p = skip_plain(self.bytes, start);
-        match self.bytes.get(p) {
-            Some(b'"') => {
+        let (p, stop) = skip_plain(self.bytes, start);
+        match stop {
+            b'"' => {
                 self.pos = p + 1;
                 Ok(Value::Str(self.text.slice(start, p)))
             }
-            Some(b'\\') => self.parse_escaped(heap, start),
-            Some(_) => Err(self.illegal_control(p)),
-            None => Err(self.eof("was expecting closing quote for a string value")),
+            b'\\' => self.parse_escaped(heap, start),
+            _ if p < self.bytes.len() => Err(self.illegal_control(p)),
+            _ => Err(self.eof("was expecting closing quote for a string value")),
         }
     }
 
@@ -1515,23 +1538,28 @@ fn short_number(bytes: &[u8], pos: usize) -> Option<(Value, usize)> {
 }
 
 /// The first position at or after `p` that may end a run of plain string
-/// characters (`"`, `\\` or a control character), found 16 bytes at a time;
-/// the end of the text if there is none.
-fn skip_plain(bytes: &[u8], mut p: usize) -> usize {
+/// characters (`"`, `\\` or a control character), found 16 bytes at a time,
+/// and its byte; the end of the text and 0 if there is none.
+///
+/// (The byte is taken from the block just scanned, where reading it again
+/// from the text cost a bounds check: 1,305 strings and keys in W2.)
+#[inline(always)]
+fn skip_plain(bytes: &[u8], mut p: usize) -> (usize, u8) {
     while let Some(chunk) = bytes.get(p..).and_then(|rest| rest.first_chunk::<16>()) {
         let mask = scan::specials::<false>(chunk);
         if mask != 0 {
-            return p + mask.trailing_zeros() as usize;
+            let k = mask.trailing_zeros() as usize;
+            return (p + k, chunk[k & 15]);
         }
         p += 16;
     }
     while let Some(&b) = bytes.get(p) {
         if STRING_STOP[b as usize] {
-            break;
+            return (p, b);
         }
         p += 1;
     }
-    p
+    (p, 0)
 }
 
 fn describe_escape(c: char) -> String {
