@@ -1213,3 +1213,30 @@ fn errors_after_white_space_are_at_the_next_token() {
         }
     }
 }
+
+/// Keys and string values of every length around the 16-byte blocks the
+/// scanner reads (the first one inline, the rest in a loop), at every
+/// distance from the end of the text, plain or with an escape or a DEL.
+#[test]
+fn strings_of_every_length_at_every_distance_from_the_end() {
+    for len in 0..40 {
+        let plain: String = (0..len)
+            .map(|i| char::from(b'a' + (i % 26) as u8))
+            .collect();
+        for (raw, read) in [
+            (plain.clone(), plain.clone()),
+            (format!("{plain}\\n"), format!("{plain}\n")),
+            (format!("\\t{plain}"), format!("\t{plain}")),
+            (format!("{plain}\u{7f}"), format!("{plain}\u{7f}")),
+        ] {
+            for pad in 0..20 {
+                let body = format!("{{\"{raw}\": [\"{raw}\"]{}}}", " ".repeat(pad));
+                let mut heap = Heap::new(&body, "");
+                let v = parse_body(&mut heap).unwrap_or_else(|e| panic!("{body:?}: {e}"));
+                let mut out = String::new();
+                desc(&heap, v, &mut out);
+                assert_eq!(out, format!("{{{read}:[String({read}),],}}"), "{body:?}");
+            }
+        }
+    }
+}
