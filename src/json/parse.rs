@@ -668,7 +668,7 @@ impl<'s> Parser<'s> {
                                 // (Most often `, "`: tested at once.)
                                 (cur.key, cur.bit, pos) =
                                     if bytes.get(pos + 1..pos + 3) == Some(b" \"") {
-                                        self.key_after_quote(heap, pos + 3)?
+                                        self.key_after_quote(heap, bytes, pos + 3)?
                                     } else {
                                         self.key_at(heap, skip_space(bytes, pos + 1))?
                                     };
@@ -744,17 +744,22 @@ impl<'s> Parser<'s> {
     #[inline(always)]
     fn key_at(&mut self, heap: &mut Heap<'_>, pos: usize) -> PResult<(Str, u64, usize)> {
         if self.bytes.get(pos) == Some(&b'"') {
-            self.key_after_quote(heap, pos + 1)
+            self.key_after_quote(heap, self.bytes, pos + 1)
         } else {
             self.key_slow(heap, pos)
         }
     }
 
     /// [`Parser::key_at`] where the key's opening quote is known to be at
-    /// `start - 1`.
+    /// `start - 1`; `bytes` is `self.bytes` (from the caller's register,
+    /// where reading the field again cost two loads a key).
     #[inline(always)]
-    fn key_after_quote(&mut self, heap: &mut Heap<'_>, start: usize) -> PResult<(Str, u64, usize)> {
-        let bytes = self.bytes;
+    fn key_after_quote(
+        &mut self,
+        heap: &mut Heap<'_>,
+        bytes: &[u8],
+        start: usize,
+    ) -> PResult<(Str, u64, usize)> {
         let (p, stop) = skip_plain(bytes, start);
         if stop == b'"' {
             let key = self.text.slice(start, p);
