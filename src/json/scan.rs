@@ -33,10 +33,10 @@ fn sse2_classes<const DEL: bool>(
     use std::arch::x86_64::{
         _mm_cmpeq_epi8, _mm_max_epu8, _mm_or_si128, _mm_set_epi64x, _mm_set1_epi8,
     };
-    let (lo, hi) = chunk.split_at(8);
-    let word = |half: &[u8]| u64::from_le_bytes(half.try_into().unwrap_or([0; 8])) as i64;
-    // (The compiler turns the two halves into one unaligned 16-byte load.)
-    let v = _mm_set_epi64x(word(hi), word(lo));
+    // (Read as one `u128`: the compiler makes one unaligned 16-byte load of
+    // it, where two 8-byte halves were loaded apart and then combined.)
+    let x = u128::from_le_bytes(*chunk);
+    let v = _mm_set_epi64x((x >> 64) as i64, x as i64);
     let quote = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8));
     let backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\\' as i8));
     // Unsigned `b <= 0x1F`: max(b, 0x1F) == 0x1F.

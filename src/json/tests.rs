@@ -1149,3 +1149,94 @@ fn escaped_quotes_at_every_alignment() {
         assert_eq!(heap.str(s), want, "{text}");
     }
 }
+
+/// The tree reader skips one space between tokens itself and leaves any
+/// other white space to the readers of the next token: every white space, at
+/// every place between tokens, reads as the text without it.
+#[test]
+fn white_space_between_tokens_reads_as_without() {
+    let compact =
+        r#"{"a":[1,2.5,"s",true,false,null,{},[],{"b":"\n","c":-7}],"d":{"e":[["x"]]},"f":"y"}"#;
+    let read = |text: &str| {
+        let mut heap = Heap::new(text, "");
+        let v = parse_body(&mut heap).unwrap_or_else(|e| panic!("{text:?}: {e}"));
+        let mut out = String::new();
+        desc(&heap, v, &mut out);
+        out
+    };
+    let expected = read(compact);
+    let bytes = compact.as_bytes();
+    // (No string of the text holds a structural character.)
+    let between: Vec<usize> = (1..bytes.len())
+        .filter(|&p| b"{}[],:".contains(&bytes[p - 1]) || b"{}[],:".contains(&bytes[p]))
+        .collect();
+    for ws in [" ", "  ", "\t", "\n", "\r\n", " \t ", "\n "] {
+        for &p in &between {
+            let text = format!("{}{ws}{}", &compact[..p], &compact[p..]);
+            assert_eq!(read(&text), expected, "{text:?}");
+        }
+        let mut everywhere = String::new();
+        for (i, c) in compact.char_indices() {
+            if between.contains(&i) {
+                everywhere.push_str(ws);
+            }
+            everywhere.push(c);
+        }
+        assert_eq!(read(&everywhere), expected, "{everywhere:?}");
+    }
+}
+
+/// An error after white space is reported at the token after it, with the
+/// message of the same error without the white space.
+#[test]
+fn errors_after_white_space_are_at_the_next_token() {
+    for (before, after) in [
+        ("[1,", "x]"),
+        ("[1", "x]"),
+        ("[", "x]"),
+        ("{\"a\":", "x}"),
+        ("{\"a\":1", "x}"),
+        ("{\"a\":1,", "x}"),
+        ("{", "x}"),
+        ("{\"a\"", "x}"),
+        ("{\"a\":[1,", "tru]}"),
+    ] {
+        let mut heap = Heap::new("", "");
+        let text = heap.alloc_str(&format!("{before}{after}"));
+        let plain = parse_json(&mut heap, text).unwrap_err();
+        for ws in [" ", "  ", "\t", "\n", " \n\t"] {
+            let body = format!("{before}{ws}{after}");
+            let mut heap = Heap::new(&body, "");
+            let e = parse_body(&mut heap).unwrap_err();
+            assert_eq!(e.message, plain.message, "{body:?}");
+            assert_eq!(e.offset, plain.offset + ws.len(), "{body:?}");
+        }
+    }
+}
+
+/// Keys and string values of every length around the 16-byte blocks the
+/// scanner reads (the first one inline, the rest in a loop), at every
+/// distance from the end of the text, plain or with an escape or a DEL.
+#[test]
+fn strings_of_every_length_at_every_distance_from_the_end() {
+    for len in 0..40 {
+        let plain: String = (0..len)
+            .map(|i| char::from(b'a' + (i % 26) as u8))
+            .collect();
+        for (raw, read) in [
+            (plain.clone(), plain.clone()),
+            (format!("{plain}\\n"), format!("{plain}\n")),
+            (format!("\\t{plain}"), format!("\t{plain}")),
+            (format!("{plain}\u{7f}"), format!("{plain}\u{7f}")),
+        ] {
+            for pad in 0..20 {
+                let body = format!("{{\"{raw}\": [\"{raw}\"]{}}}", " ".repeat(pad));
+                let mut heap = Heap::new(&body, "");
+                let v = parse_body(&mut heap).unwrap_or_else(|e| panic!("{body:?}: {e}"));
+                let mut out = String::new();
+                desc(&heap, v, &mut out);
+                assert_eq!(out, format!("{{{read}:[String({read}),],}}"), "{body:?}");
+            }
+        }
+    }
+}
