@@ -1230,18 +1230,14 @@ impl<'s, 'sh> Parser<'s, 'sh> {
     /// once from the stores that wrote it, a load the CPU cannot forward.)
     #[inline(never)]
     fn emit_util_reference(&mut self, r: Reference) {
-        if let Some((method, _)) = super::util_call(&r) {
-            self.emit(Node::UtilCall(Box::new(UtilCallNode {
-                reference: r,
-                method,
-            })));
-        } else {
-            self.emit(Node::Reference(Box::new(r)));
-        }
+        let node = self.util_reference_node(r);
+        self.emit(node);
     }
 
-    /// `reference_node` for a `$util...` reference (out of line).
-    #[inline(never)]
+    /// `reference_node` for a `$util...` reference (inlined into
+    /// `emit_util_reference`, which is out of line, so that the node is
+    /// made where it is stored).
+    #[inline(always)]
     fn util_reference_node(&self, r: Reference) -> Node {
         if let Some((method, _)) = super::util_call(&r) {
             return Node::UtilCall(Box::new(UtilCallNode {
@@ -1257,17 +1253,8 @@ impl<'s, 'sh> Parser<'s, 'sh> {
     fn emit_text(&mut self, t: &Token) {
         if t.kind != Kind::Dot && !self.has_special_text(t) {
             let range = Range::new(t.start as usize, t.end as usize);
-            // What `emit` does, with the node made where it is stored.
-            if self.nodes.len() > self.block_start
-                && matches!(self.nodes.last(), Some(Node::Text(_)))
-            {
-                self.merge_into_last(&Node::Text(Text::Source(range)));
-                return;
-            }
-            if self.open_text != usize::MAX {
-                self.close_text();
-            }
-            self.nodes.push(Node::Text(Text::Source(range)));
+            // (`emit` is inlined: the node is made where it is stored.)
+            self.emit(Node::Text(Text::Source(range)));
         } else {
             self.emit(Node::Text(Text::Owned(self.token_literal(t).into())));
         }
