@@ -67,7 +67,7 @@ thread_local! {
 pub(super) enum Level {
     /// The fastest the CPU allows.
     Best,
-    /// Without [`scan::compact32`] (the loop of CPUs with SSSE3 only).
+    /// Without [`scan::unescape32`] (the loop of CPUs with SSSE3 only).
     Ssse3,
     /// Without [`scan::compact`] either (the loop of other CPUs).
     Portable,
@@ -955,7 +955,8 @@ impl<'s> Parser<'s> {
     /// ([`scan::specials`]); the run of plain bytes before each special byte is
     /// stored as one 16-byte copy and `w` advanced past the run only, so an
     /// escape costs a few instructions and no new scan. The last 31 bytes of
-    /// the text are read one at a time.
+    /// the text are read one at a time. With AVX2, 32-byte blocks of plain
+    /// bytes and simple escapes are unescaped whole ([`scan::unescape32`]).
     fn unescape(&mut self, out: &mut Vec<u8>, start: usize) -> PResult<usize> {
         #[cfg(target_arch = "x86_64")]
         if let Some(proof) = scan::Avx2::detect()
@@ -976,12 +977,13 @@ impl<'s> Parser<'s> {
             // running CPU.
             return unsafe { self.unescape_ssse3(proof, out, start) };
         }
-        self.unescape_with(None, None, out, start)
+        self.unescape_with(None, out, start)
     }
 
-    /// [`Parser::unescape`] compiled for AVX2, where [`scan::compact32`] and
-    /// [`scan::compact`] are inlined (a function with a target feature is not
-    /// inlined into one without it).
+    /// [`Parser::unescape`] with AVX2: each 32-byte block that
+    /// [`scan::unescape32`] takes is unescaped whole, whatever its number of
+    /// escapes; the others (with a `\u` escape or an error) go through
+    /// [`Parser::unescape_block`].
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
     fn unescape_avx2(
@@ -990,7 +992,45 @@ impl<'s> Parser<'s> {
         out: &mut Vec<u8>,
         start: usize,
     ) -> PResult<usize> {
-        self.unescape_with(Some(proof), Some(proof.ssse3()), out, start)
+        let bytes = self.bytes;
+        let mut p = start;
+        let mut w = 0;
+        let step = (bytes.len() - p).clamp(64, 4096) + 48;
+        loop {
+            if out.len() < w + 48 {
+                out.resize(w + step, 0);
+            }
+            let Some(window) = bytes.get(p..).and_then(|rest| rest.first_chunk::<32>()) else {
+                break;
+            };
+            if let Some(dst) = out.get_mut(w..).and_then(|o| o.first_chunk_mut::<32>())
+                && let Some(u) = scan::unescape32(window, dst)
+            {
+                w += u.written;
+                p += u.read;
+                if u.closed {
+                    self.pos = p + 1;
+                    return Ok(w);
+                }
+                continue;
+            }
+            let chunk = window.first_chunk::<16>().unwrap_or(&[0; 16]);
+            let (mask, backslashes, quotes) = scan::specials_split::<true>(chunk);
+            let ssse3 = Some(proof.ssse3());
+            if let Some(len) = self.unescape_block(
+                ssse3,
+                window,
+                mask,
+                backslashes,
+                quotes,
+                &mut p,
+                &mut w,
+                out,
+            )? {
+                return Ok(len);
+            }
+        }
+        self.unescape_tail(p, w, out)
     }
 
     /// [`Parser::unescape`] compiled for SSSE3, where [`scan::compact`]
@@ -1003,15 +1043,14 @@ impl<'s> Parser<'s> {
         out: &mut Vec<u8>,
         start: usize,
     ) -> PResult<usize> {
-        self.unescape_with(None, Some(proof), out, start)
+        self.unescape_with(Some(proof), out, start)
     }
 
-    /// [`Parser::unescape`], with [`scan::compact`] when given the proof
-    /// that the CPU has SSSE3.
+    /// [`Parser::unescape`] 16 bytes at a time, with [`scan::compact`] when
+    /// given the proof that the CPU has SSSE3.
     #[inline(always)]
     fn unescape_with(
         &mut self,
-        avx2: Option<scan::Avx2>,
         ssse3: Option<scan::Ssse3>,
         out: &mut Vec<u8>,
         start: usize,
@@ -1023,7 +1062,7 @@ impl<'s> Parser<'s> {
         let mut p = start;
         let mut w = 0;
         let step = (bytes.len() - p).clamp(64, 4096) + 48;
-        'block: loop {
+        loop {
             // Room for one block: its 16 bytes stored whole past the bytes it
             // consumed, plus a `\uXXXX` escape's char.
             if out.len() < w + 48 {
@@ -1032,129 +1071,144 @@ impl<'s> Parser<'s> {
             // A block is the first half of a 32-byte window: each run of plain
             // bytes is stored as the 16 bytes of the window from its start.
             let Some(window) = bytes.get(p..).and_then(|rest| rest.first_chunk::<32>()) else {
-                break 'block;
+                break;
             };
             let chunk = window.first_chunk::<16>().unwrap_or(&[0; 16]);
-            // With AVX2, 32 bytes at a time when they are plain or their only
-            // escapes are `\"` (the backslash of the last byte would escape
-            // the next block's first: the 16-byte steps below take it); the
-            // first 16 bytes' masks are those of the 32.
-            let (mut mask, backslashes, quotes) = if let Some(proof) = avx2 {
-                let (mask, backslashes, quotes) = scan::specials_split32(proof, window);
-                if mask == 0 {
-                    out[w..w + 32].copy_from_slice(window);
-                    w += 32;
-                    p += 32;
-                    continue;
-                }
-                if backslashes & 0x8000_0000 == 0
-                    && quotes == backslashes << 1
-                    && mask == backslashes | quotes
-                    && let Some(dst) = out.get_mut(w..).and_then(|o| o.first_chunk_mut::<32>())
-                {
-                    w += scan::compact32(proof, window, backslashes, dst);
-                    p += 32;
-                    continue;
-                }
-                (mask & 0xFFFF, backslashes & 0xFFFF, quotes & 0xFFFF)
-            } else {
-                scan::specials_split::<true>(chunk)
-            };
-            if mask == 0 {
-                out[w..w + 16].copy_from_slice(chunk);
-                w += 16;
-                p += 16;
-                continue;
+            let (mask, backslashes, quotes) = scan::specials_split::<true>(chunk);
+            if let Some(len) = self.unescape_block(
+                ssse3,
+                window,
+                mask,
+                backslashes,
+                quotes,
+                &mut p,
+                &mut w,
+                out,
+            )? {
+                return Ok(len);
             }
-            // The usual escape of JSON text inside a string, `\"`: when every
-            // special byte of the block is a backslash followed by a quote in
-            // the block, unescaping is dropping the backslashes (each quote
-            // starts the next run). W1's body string, 608 bytes with 98
-            // escapes: 13,816 -> 12,674 instructions per render.
-            if quotes == backslashes << 1 && mask == backslashes | quotes {
-                // With `pshufb`: one shuffle drops them all, without a branch
-                // per escape (W1: 12,524 -> 11,861 instructions per render).
-                if let Some(proof) = ssse3
-                    && let Some(dst) = out.get_mut(w..).and_then(|o| o.first_chunk_mut::<16>())
-                {
-                    w += scan::compact(proof, chunk, backslashes, dst);
-                    p += 16;
-                    continue;
-                }
-                let mut b = backslashes;
-                let mut seg = 0;
-                while b != 0 {
-                    let k = b.trailing_zeros() as usize;
-                    out[w..w + 16].copy_from_slice(&window[seg..seg + 16]);
-                    w += k - seg;
-                    seg = k + 1;
-                    b &= b - 1;
-                }
-                out[w..w + 16].copy_from_slice(&window[seg..seg + 16]);
-                w += 16 - seg;
-                p += 16;
-                continue;
-            }
-            // The same with the block's last byte a backslash whose quote
-            // starts the next block: the pair is taken whole (W1: 6 of its
-            // 38 blocks; 11,861 -> 11,368 instructions per render).
-            if let Some(proof) = ssse3
-                && backslashes & 0x8000 != 0
-                && window[16] == b'"'
-                && quotes == (backslashes << 1) & 0xFFFF
-                && mask == backslashes | quotes
-                && let Some(dst) = out.get_mut(w..).and_then(|o| o.first_chunk_mut::<16>())
-            {
-                w += scan::compact(proof, chunk, backslashes, dst);
-                out[w] = b'"';
-                w += 1;
-                p += 17;
-                continue;
-            }
-            // The block's bytes from `seg` on are not yet consumed.
-            let mut seg = 0;
-            while mask != 0 {
-                let k = mask.trailing_zeros() as usize;
-                out[w..w + 16].copy_from_slice(&window[seg..seg + 16]);
-                w += k - seg;
-                let b = chunk[k];
-                if b == b'\\' {
-                    let e = window[k + 1];
-                    let c = SIMPLE_ESCAPE[usize::from(e)];
-                    if c == 0 {
-                        if e != b'u' {
-                            return Err(self.bad_escape(p + k + 1));
-                        }
-                        p += k + 2;
-                        let c = self.unicode_escape(&mut p)?;
-                        w += c.encode_utf8(&mut out[w..w + 4]).len();
-                        continue 'block;
-                    }
-                    out[w] = c;
-                    w += 1;
-                    seg = k + 2;
-                    if seg >= 16 {
-                        p += seg;
-                        continue 'block;
-                    }
-                    // Drop the flags of the backslash and the escaped byte.
-                    mask &= u32::MAX << seg;
-                } else if b == b'"' {
-                    self.pos = p + k + 1;
-                    return Ok(w);
-                } else if b == 0x7F {
-                    // A raw DEL, which json-smart drops.
-                    seg = k + 1;
-                    mask &= mask - 1;
-                } else {
-                    return Err(self.illegal_control(p + k));
-                }
-            }
-            out[w..w + 16].copy_from_slice(&window[seg..seg + 16]);
-            w += 16 - seg;
-            p += 16;
         }
-        // The last bytes of the text, one at a time.
+        self.unescape_tail(p, w, out)
+    }
+
+    /// Unescapes the first 16 bytes of `window` (at `p` of the text) to `w` of
+    /// `out` (which has room for 48 bytes), given their masks, or fewer when a
+    /// `\uXXXX` escape or an escape's pair crosses their end; `p` and `w` move
+    /// past what was read and written. `Some(len)` when the string ended.
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    fn unescape_block(
+        &mut self,
+        ssse3: Option<scan::Ssse3>,
+        window: &[u8; 32],
+        mut mask: u32,
+        backslashes: u32,
+        quotes: u32,
+        p: &mut usize,
+        w: &mut usize,
+        out: &mut [u8],
+    ) -> PResult<Option<usize>> {
+        let chunk = window.first_chunk::<16>().unwrap_or(&[0; 16]);
+        if mask == 0 {
+            out[*w..*w + 16].copy_from_slice(chunk);
+            *w += 16;
+            *p += 16;
+            return Ok(None);
+        }
+        // The usual escape of JSON text inside a string, `\"`: when every
+        // special byte of the block is a backslash followed by a quote in
+        // the block, unescaping is dropping the backslashes (each quote
+        // starts the next run). W1's body string, 608 bytes with 98
+        // escapes: 13,816 -> 12,674 instructions per render.
+        if quotes == backslashes << 1 && mask == backslashes | quotes {
+            // With `pshufb`: one shuffle drops them all, without a branch
+            // per escape (W1: 12,524 -> 11,861 instructions per render).
+            if let Some(proof) = ssse3
+                && let Some(dst) = out.get_mut(*w..).and_then(|o| o.first_chunk_mut::<16>())
+            {
+                *w += scan::compact(proof, chunk, backslashes, dst);
+                *p += 16;
+                return Ok(None);
+            }
+            let mut b = backslashes;
+            let mut seg = 0;
+            while b != 0 {
+                let k = b.trailing_zeros() as usize;
+                out[*w..*w + 16].copy_from_slice(&window[seg..seg + 16]);
+                *w += k - seg;
+                seg = k + 1;
+                b &= b - 1;
+            }
+            out[*w..*w + 16].copy_from_slice(&window[seg..seg + 16]);
+            *w += 16 - seg;
+            *p += 16;
+            return Ok(None);
+        }
+        // The same with the block's last byte a backslash whose quote
+        // starts the next block: the pair is taken whole (W1: 6 of its
+        // 38 blocks; 11,861 -> 11,368 instructions per render).
+        if let Some(proof) = ssse3
+            && backslashes & 0x8000 != 0
+            && window[16] == b'"'
+            && quotes == (backslashes << 1) & 0xFFFF
+            && mask == backslashes | quotes
+            && let Some(dst) = out.get_mut(*w..).and_then(|o| o.first_chunk_mut::<16>())
+        {
+            *w += scan::compact(proof, chunk, backslashes, dst);
+            out[*w] = b'"';
+            *w += 1;
+            *p += 17;
+            return Ok(None);
+        }
+        // The block's bytes from `seg` on are not yet consumed.
+        let mut seg = 0;
+        while mask != 0 {
+            let k = mask.trailing_zeros() as usize;
+            out[*w..*w + 16].copy_from_slice(&window[seg..seg + 16]);
+            *w += k - seg;
+            let b = chunk[k];
+            if b == b'\\' {
+                let e = window[k + 1];
+                let c = SIMPLE_ESCAPE[usize::from(e)];
+                if c == 0 {
+                    if e != b'u' {
+                        return Err(self.bad_escape(*p + k + 1));
+                    }
+                    *p += k + 2;
+                    let c = self.unicode_escape(p)?;
+                    *w += c.encode_utf8(&mut out[*w..*w + 4]).len();
+                    return Ok(None);
+                }
+                out[*w] = c;
+                *w += 1;
+                seg = k + 2;
+                if seg >= 16 {
+                    *p += seg;
+                    return Ok(None);
+                }
+                // Drop the flags of the backslash and the escaped byte.
+                mask &= u32::MAX << seg;
+            } else if b == b'"' {
+                self.pos = *p + k + 1;
+                return Ok(Some(*w));
+            } else if b == 0x7F {
+                // A raw DEL, which json-smart drops.
+                seg = k + 1;
+                mask &= mask - 1;
+            } else {
+                return Err(self.illegal_control(*p + k));
+            }
+        }
+        out[*w..*w + 16].copy_from_slice(&window[seg..seg + 16]);
+        *w += 16 - seg;
+        *p += 16;
+        Ok(None)
+    }
+
+    /// The end of [`Parser::unescape`]: the last bytes of the text (fewer
+    /// than 32 from `p`), one at a time.
+    fn unescape_tail(&mut self, mut p: usize, mut w: usize, out: &mut [u8]) -> PResult<usize> {
+        let bytes = self.bytes;
         loop {
             let Some(&b) = bytes.get(p) else {
                 return Err(self.eof("was expecting closing quote for a string value"));

@@ -139,7 +139,8 @@ impl Ssse3 {
 
 /// Proof that the running CPU has AVX2 (and so SSSE3): made only by
 /// [`Avx2::detect`], after std's runtime detection, and needed to call
-/// [`specials_split32`] and [`compact32`].
+/// (in tests) [`compact32`]; [`unescape32`] is called from functions
+/// compiled for AVX2 after the detection.
 #[derive(Clone, Copy, Debug)]
 pub struct Avx2(());
 
@@ -167,24 +168,6 @@ impl Avx2 {
     }
 }
 
-/// [`specials_split`] with DEL of a 32-byte block: the special bytes, the
-/// backslashes and the quotes, as 32-bit masks.
-#[cfg(target_arch = "x86_64")]
-#[inline]
-pub fn specials_split32(_proof: Avx2, chunk: &[u8; 32]) -> (u32, u32, u32) {
-    // SAFETY: `avx2_specials_split` is an ordinary safe function whose only
-    // requirement is the `avx2` target feature, and an `Avx2` exists only
-    // when `Avx2::detect` found it on the running CPU (std's runtime
-    // detection).
-    unsafe { avx2_specials_split(chunk) }
-}
-
-/// Never called: no [`Avx2`] is ever made on other architectures.
-#[cfg(not(target_arch = "x86_64"))]
-pub fn specials_split32(_proof: Avx2, _chunk: &[u8; 32]) -> (u32, u32, u32) {
-    unreachable!("no Avx2 is made on this architecture")
-}
-
 /// The four little-endian words of a 32-byte block.
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
@@ -195,36 +178,11 @@ fn words32(chunk: &[u8; 32]) -> [i64; 4] {
     })
 }
 
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-#[inline]
-fn avx2_specials_split(chunk: &[u8; 32]) -> (u32, u32, u32) {
-    use std::arch::x86_64::{
-        _mm256_cmpeq_epi8, _mm256_max_epu8, _mm256_movemask_epi8, _mm256_or_si256,
-        _mm256_set_epi64x, _mm256_set1_epi8,
-    };
-    let [w0, w1, w2, w3] = words32(chunk);
-    // (The compiler turns the four words into one unaligned 32-byte load.)
-    let v = _mm256_set_epi64x(w3, w2, w1, w0);
-    let quote = _mm256_cmpeq_epi8(v, _mm256_set1_epi8(b'"' as i8));
-    let backslash = _mm256_cmpeq_epi8(v, _mm256_set1_epi8(b'\\' as i8));
-    // Unsigned `b <= 0x1F`: max(b, 0x1F) == 0x1F; and DEL.
-    let control = _mm256_cmpeq_epi8(
-        _mm256_max_epu8(v, _mm256_set1_epi8(0x1F)),
-        _mm256_set1_epi8(0x1F),
-    );
-    let other = _mm256_or_si256(control, _mm256_cmpeq_epi8(v, _mm256_set1_epi8(0x7F)));
-    let q = _mm256_movemask_epi8(quote) as u32;
-    let b = _mm256_movemask_epi8(backslash) as u32;
-    let o = _mm256_movemask_epi8(other) as u32;
-    (q | b | o, b, q)
-}
-
 /// [`compact`] of a 32-byte block: stores the bytes of `chunk` whose bits in
 /// `drop` (32 bits) are clear, in order, at the start of `out`, and returns
-/// how many there are (bytes of `out` past the count are left over).
-#[cfg(target_arch = "x86_64")]
-#[inline]
+/// how many there are (bytes of `out` past the count are left over). (For
+/// the tests of [`avx2_compact_vec`], which [`unescape32`] uses.)
+#[cfg(all(test, target_arch = "x86_64"))]
 pub fn compact32(_proof: Avx2, chunk: &[u8; 32], drop: u32, out: &mut [u8; 32]) -> usize {
     // SAFETY: `avx2_compact` is an ordinary safe function whose only
     // requirement is the `avx2` target feature, and an `Avx2` exists only
@@ -234,18 +192,27 @@ pub fn compact32(_proof: Avx2, chunk: &[u8; 32], drop: u32, out: &mut [u8; 32]) 
 }
 
 /// Never called: no [`Avx2`] is ever made on other architectures.
-#[cfg(not(target_arch = "x86_64"))]
+#[cfg(all(test, not(target_arch = "x86_64")))]
 pub fn compact32(_proof: Avx2, _chunk: &[u8; 32], _drop: u32, _out: &mut [u8; 32]) -> usize {
     unreachable!("no Avx2 is made on this architecture")
 }
 
+#[cfg(all(test, target_arch = "x86_64"))]
+#[target_feature(enable = "avx2")]
+fn avx2_compact(chunk: &[u8; 32], drop: u32, out: &mut [u8; 32]) -> usize {
+    use std::arch::x86_64::_mm256_set_epi64x;
+    let [w0, w1, w2, w3] = words32(chunk);
+    avx2_compact_vec(_mm256_set_epi64x(w3, w2, w1, w0), drop, out)
+}
+
+/// Stores the bytes of `v` whose bits in `drop` (32 bits) are clear, in
+/// order, at the start of `out`, and returns how many there are (bytes of
+/// `out` past the count are left over).
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 #[inline]
-fn avx2_compact(chunk: &[u8; 32], drop: u32, out: &mut [u8; 32]) -> usize {
+fn avx2_compact_vec(v: std::arch::x86_64::__m256i, drop: u32, out: &mut [u8; 32]) -> usize {
     use std::arch::x86_64::{_mm256_extract_epi64, _mm256_set_epi64x, _mm256_shuffle_epi8};
-    let [w0, w1, w2, w3] = words32(chunk);
-    let v = _mm256_set_epi64x(w3, w2, w1, w0);
     let d = drop.to_le_bytes().map(usize::from);
     // `vpshufb` shuffles each 16-byte half apart: the second 8 bytes of a
     // half are at positions 8 on (0x80 + 8 still reads as "zero").
@@ -272,6 +239,186 @@ fn avx2_compact(chunk: &[u8; 32], drop: u32, out: &mut [u8; 32]) -> usize {
         n += usize::from(KEEP_COUNT[d]);
     }
     n
+}
+
+/// What [`unescape32`] read of a block and wrote.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Unescaped {
+    /// Source bytes read: up to the closing quote (not included), 31 when the
+    /// block's last byte is a backslash that escapes the next block's first,
+    /// 32 otherwise.
+    pub read: usize,
+    /// Bytes stored at the start of `out`.
+    pub written: usize,
+    /// The closing quote follows the bytes read.
+    pub closed: bool,
+}
+
+/// For the bytes that may follow a backslash as a letter escape (`b`, `f`,
+/// `n`, `r`, `t`), indexed by bits 1-4 of the byte: the letter (and at the
+/// other indexes a byte whose bits 1-4 differ from the index, which no byte
+/// with that index equals)...
+#[cfg(target_arch = "x86_64")]
+const LETTER_AT: [u8; 16] = {
+    let mut t = [0u8; 16];
+    let mut i = 0;
+    while i < 16 {
+        // ((i + 1) % 16) << 1 has bits 1-4 = i + 1 (mod 16), never i.
+        t[i] = (((i + 1) % 16) << 1) as u8;
+        i += 1;
+    }
+    let letters = [b'b', b'f', b'n', b'r', b't'];
+    let mut k = 0;
+    while k < letters.len() {
+        t[((letters[k] >> 1) & 15) as usize] = letters[k];
+        k += 1;
+    }
+    t
+};
+
+/// ...and what it stands for.
+#[cfg(target_arch = "x86_64")]
+const LETTER_MEANS: [u8; 16] = {
+    let mut t = [0u8; 16];
+    let pairs = [
+        (b'b', 8u8),
+        (b'f', 12),
+        (b'n', b'\n'),
+        (b'r', b'\r'),
+        (b't', b'\t'),
+    ];
+    let mut k = 0;
+    while k < pairs.len() {
+        t[((pairs[k].0 >> 1) & 15) as usize] = pairs[k].1;
+        k += 1;
+    }
+    t
+};
+
+/// Unescapes a 32-byte block of the inside of a JSON string with a few
+/// vector instructions and one compaction ([`avx2_compact_vec`]), whatever the number
+/// of escapes, when the block (up to the string's closing quote, if it is
+/// in the block) holds only plain bytes, raw DEL characters (dropped, as
+/// json-smart drops them) and simple escapes (a backslash and one of
+/// `"\/bfnrt`); the bytes written are those json-smart's reader makes of
+/// them. `None` for any other block (an escape `\u`, an invalid escape, a
+/// control character), which the caller reads byte by byte: it has the
+/// errors.
+///
+/// The block must start outside an escape (the caller never splits one: a
+/// block whose last byte starts an escape stops before it). Bytes of `out`
+/// past `written` are left over.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline]
+pub fn unescape32(window: &[u8; 32], out: &mut [u8; 32]) -> Option<Unescaped> {
+    use std::arch::x86_64::{
+        _mm256_and_si256, _mm256_blendv_epi8, _mm256_cmpeq_epi8, _mm256_max_epu8,
+        _mm256_movemask_epi8, _mm256_or_si256, _mm256_set_epi64x, _mm256_set1_epi8,
+        _mm256_set1_epi32, _mm256_set1_epi64x, _mm256_setr_epi8, _mm256_shuffle_epi8,
+        _mm256_srli_epi16,
+    };
+    let [w0, w1, w2, w3] = words32(window);
+    let v = _mm256_set_epi64x(w3, w2, w1, w0);
+    let eq = |b: u8| _mm256_cmpeq_epi8(v, _mm256_set1_epi8(b as i8));
+    let bit = |m| _mm256_movemask_epi8(m) as u32;
+    let (quote, backslash) = (eq(b'"'), eq(b'\\'));
+    let control = _mm256_cmpeq_epi8(
+        _mm256_max_epu8(v, _mm256_set1_epi8(0x1F)),
+        _mm256_set1_epi8(0x1F),
+    );
+    let (quotes, backslashes) = (bit(quote), bit(backslash));
+    let others = bit(_mm256_or_si256(control, eq(0x7F)));
+    // The usual escape of JSON text inside a string, `\"`, alone: each
+    // backslash is followed by a quote, every quote follows a backslash, and
+    // the last byte is no backslash. Unescaping is dropping the backslashes.
+    if others == 0 && quotes == backslashes << 1 && backslashes >> 31 == 0 {
+        return Some(Unescaped {
+            read: 32,
+            written: avx2_compact_vec(v, backslashes, out),
+            closed: false,
+        });
+    }
+    let (controls, dels) = (bit(control), bit(eq(0x7F)));
+    // The letter escapes by bits 1-4 of each byte (one table lookup each).
+    let index = _mm256_and_si256(_mm256_srli_epi16::<1>(v), _mm256_set1_epi8(15));
+    let table = |t: [u8; 16]| {
+        let t = t.map(|b| b as i8);
+        _mm256_setr_epi8(
+            t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7], t[8], t[9], t[10], t[11], t[12], t[13],
+            t[14], t[15], t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7], t[8], t[9], t[10], t[11],
+            t[12], t[13], t[14], t[15],
+        )
+    };
+    let letter = _mm256_cmpeq_epi8(v, _mm256_shuffle_epi8(table(LETTER_AT), index));
+    let letters = bit(letter);
+    let escapable = bit(_mm256_or_si256(
+        _mm256_or_si256(quote, backslash),
+        _mm256_or_si256(eq(b'/'), letter),
+    ));
+    // The backslashes that escape and the bytes they escape, in runs of
+    // backslashes (simdjson's odd-run trick: a run that starts at an even
+    // position and has an odd length ends on an odd one, and so on).
+    const ODD: u32 = 0xAAAA_AAAA;
+    let codes = ((backslashes << 1) | ODD).wrapping_sub(backslashes) ^ ODD;
+    let escaped = codes ^ backslashes;
+    let escapes = codes & backslashes;
+    // The bytes read: up to the first quote not escaped, and not a last
+    // backslash that escapes (its byte is in the next block).
+    let ends = quotes & !escaped;
+    let read_mask = (ends & ends.wrapping_neg()).wrapping_sub(1) & !(escapes & 0x8000_0000);
+    let bad = ((controls & !escaped) | (escaped & !escapable)) & read_mask;
+    if bad != 0 {
+        return None;
+    }
+    let mut unescaped = v;
+    if escaped & letters != 0 {
+        // The escaped letters, replaced by what they stand for: the bits of
+        // `escaped` spread to bytes (byte `i` of the mask is 0xFF when bit
+        // `i` is set).
+        let spread = _mm256_shuffle_epi8(
+            _mm256_set1_epi32(escaped as i32),
+            _mm256_setr_epi8(
+                0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3,
+                3, 3, 3, 3,
+            ),
+        );
+        let bits = _mm256_set1_epi64x(0x8040_2010_0804_0201u64 as i64);
+        let escaped_bytes = _mm256_cmpeq_epi8(_mm256_and_si256(spread, bits), bits);
+        let means = _mm256_shuffle_epi8(table(LETTER_MEANS), index);
+        unescaped = _mm256_blendv_epi8(v, means, _mm256_and_si256(letter, escaped_bytes));
+    }
+    let read = read_mask.trailing_ones() as usize;
+    let drop = (escapes | dels) & read_mask;
+    let written = if drop == 0 {
+        // (Most often the last block of a string: stored whole.)
+        avx2_store(unescaped, out);
+        read
+    } else {
+        avx2_compact_vec(unescaped, drop | !read_mask, out)
+    };
+    Some(Unescaped {
+        read,
+        written,
+        closed: ends != 0,
+    })
+}
+
+/// Stores the bytes of a register.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline]
+fn avx2_store(v: std::arch::x86_64::__m256i, out: &mut [u8; 32]) {
+    use std::arch::x86_64::_mm256_extract_epi64;
+    let words = [
+        _mm256_extract_epi64::<0>(v) as u64,
+        _mm256_extract_epi64::<1>(v) as u64,
+        _mm256_extract_epi64::<2>(v) as u64,
+        _mm256_extract_epi64::<3>(v) as u64,
+    ];
+    for (slot, word) in out.chunks_exact_mut(8).zip(words) {
+        slot.copy_from_slice(&word.to_le_bytes());
+    }
 }
 
 /// Stores the bytes of `chunk` whose bits in `drop` (16 bits) are clear, in
@@ -408,7 +555,6 @@ pub fn js_specials(chunk: &[u8; 16]) -> u32 {
 mod tests {
     use super::{
         Avx2, Ssse3, compact, compact32, js_specials, js_specials_words, specials, specials_split,
-        specials_split32,
     };
 
     /// Random 32-bit drop masks and every mask of each 8-byte group, on a
@@ -437,31 +583,6 @@ mod tests {
                 .map(|i| chunk[i])
                 .collect();
             assert_eq!(&out[..n], &want[..], "drop mask {drop:#010x}");
-        }
-    }
-
-    /// Every byte value at every position of a 32-byte block, against the
-    /// 16-byte masks.
-    #[test]
-    fn specials_split32_is_the_two_halves() {
-        let Some(proof) = Avx2::detect() else {
-            return;
-        };
-        for b in 0..=255u8 {
-            for i in 0..32 {
-                let mut chunk = [b'a'; 32];
-                chunk[i] = b;
-                chunk[(i + 7) % 32] = b'\\';
-                let (lo, hi) = chunk.split_at(16);
-                let (lo, hi) = (lo.try_into().unwrap(), hi.try_into().unwrap());
-                let (m0, b0, q0) = specials_split::<true>(lo);
-                let (m1, b1, q1) = specials_split::<true>(hi);
-                assert_eq!(
-                    specials_split32(proof, &chunk),
-                    (m0 | m1 << 16, b0 | b1 << 16, q0 | q1 << 16),
-                    "{b:#x} at {i}"
-                );
-            }
         }
     }
 

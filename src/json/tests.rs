@@ -1240,3 +1240,80 @@ fn strings_of_every_length_at_every_distance_from_the_end() {
         }
     }
 }
+
+/// Strings of every escape (simple, `\u` with surrogates, runs of
+/// backslashes, invalid ones), raw DEL and control characters and
+/// multi-byte characters, at every alignment and length around the 32-byte
+/// blocks, read alike (value or error) by the AVX2 unescaper (one block of
+/// simple escapes at a time) and by the portable loop (one escape at a time).
+#[test]
+fn unescaping_by_blocks_reads_as_one_escape_at_a_time() {
+    let pieces = [
+        "\\\"",
+        "\\\\",
+        "\\/",
+        "\\b",
+        "\\f",
+        "\\n",
+        "\\r",
+        "\\t",
+        "\\u00e9",
+        "\\ud83d\\ude00",
+        "\\ud83d",
+        "\\u12",
+        "\\x",
+        "\\\u{7f}",
+        "\\\n",
+        "\u{7f}",
+        "\u{1}",
+        "a",
+        "bcdefgh",
+        "é",
+        "€",
+        "😀",
+        "n",
+        "t",
+        "/",
+        "\\\\\\\"",
+    ];
+    let read = |text: &str| {
+        let mut heap = Heap::new(text, "");
+        match parse_body(&mut heap) {
+            Ok(Value::Str(s)) => Ok(heap.str(s).to_owned()),
+            Ok(other) => Err(format!("{other:?}")),
+            Err(e) => Err(format!("{} @{}", e.message, e.offset)),
+        }
+    };
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    for n in 0..20_000 {
+        let mut text = String::from("\"");
+        for _ in 0..(n % 37) {
+            text.push('x');
+        }
+        // Mostly valid strings (one piece in 12 is a bad one).
+        let valid = 15;
+        for _ in 0..(1 + next(30)) {
+            let k = if next(12) == 0 {
+                next(pieces.len())
+            } else {
+                next(valid)
+            };
+            let k = if (10..15).contains(&k) { k + 6 } else { k };
+            text.push_str(pieces[k.min(pieces.len() - 1)]);
+        }
+        text.push('"');
+        for tail in ["", " ", "                                  "] {
+            let body = format!("{text}{tail}");
+            let best = read(&body);
+            let portable =
+                super::parse::with_unescape_level(super::parse::Level::Portable, || read(&body));
+            assert_eq!(best, portable, "{body:?}");
+        }
+    }
+}
