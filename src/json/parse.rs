@@ -193,10 +193,10 @@ struct Frame {
     kind: Kind,
     /// Where its items (on `vals`) or entries (on `ents`) start.
     start: usize,
-    /// An object's key whose value is being read.
-    key: Str,
-    /// The key's [`key_bit`].
-    bit: u64,
+    /// An object's entry (on `ents`) whose value is being read: its key's
+    /// entry, made when the key is read (with a null value), or the earlier
+    /// entry of a repeated key.
+    slot: usize,
     /// An object's [`key_bit`]s of the keys seen: a key whose bit is clear
     /// cannot repeat an earlier key.
     seen: u64,
@@ -483,8 +483,7 @@ impl<'s> Parser<'s> {
         let mut cur = Frame {
             kind: Kind::Root,
             start: 0,
-            key: Str::EMPTY,
-            bit: 0,
+            slot: 0,
             seen: 0,
         };
         // A value to attach to `cur` before reading on: a container that has
@@ -548,8 +547,7 @@ impl<'s> Parser<'s> {
                                     cur = Frame {
                                         kind: Kind::Array,
                                         start: self.vals.len(),
-                                        key: Str::EMPTY,
-                                        bit: 0,
+                                        slot: 0,
                                         seen: 0,
                                     };
                                     continue $tree;
@@ -564,10 +562,10 @@ impl<'s> Parser<'s> {
                                 cur = Frame {
                                     kind: Kind::Object,
                                     start: self.ents.len(),
-                                    key,
-                                    bit,
+                                    slot: 0,
                                     seen: 0,
                                 };
+                                cur.slot = self.entry(heap, cur.start, &mut cur.seen, key, bit);
                                 continue $tree;
                             }
                         }
@@ -655,23 +653,20 @@ impl<'s> Parser<'s> {
                         v = read_value!('tree, "expected close marker for Object");
                     }
                     have = false;
-                    // (Large objects go through their key index.)
-                    if cur.seen & cur.bit == 0 && self.ents.len() - cur.start < LINEAR_KEYS {
-                        self.ents.push((Value::Str(cur.key), v));
-                        cur.seen |= cur.bit;
-                    } else {
-                        self.put(heap, cur.start, cur.key, v);
+                    if let Some(entry) = self.ents.get_mut(cur.slot) {
+                        entry.1 = v;
                     }
                     loop {
                         match bytes.get(pos) {
                             Some(b',') => {
                                 // (Most often `, "`: tested at once.)
-                                (cur.key, cur.bit, pos) =
-                                    if bytes.get(pos + 1..pos + 3) == Some(b" \"") {
-                                        self.key_after_quote(heap, bytes, pos + 3)?
-                                    } else {
-                                        self.key_at(heap, skip_space(bytes, pos + 1))?
-                                    };
+                                let (key, bit);
+                                (key, bit, pos) = if bytes.get(pos + 1..pos + 3) == Some(b" \"") {
+                                    self.key_after_quote(heap, bytes, pos + 3)?
+                                } else {
+                                    self.key_at(heap, skip_space(bytes, pos + 1))?
+                                };
+                                cur.slot = self.entry(heap, cur.start, &mut cur.seen, key, bit);
                                 break;
                             }
                             Some(b'}') => {
@@ -810,26 +805,42 @@ impl<'s> Parser<'s> {
         )
     }
 
-    /// `LinkedHashMap.put` on the innermost open object (entries from `start`
-    /// on `ents`, its key index, if any, at `self.frames.len()`): a repeated key
-    /// keeps its position and takes the new value.
-    fn put(&mut self, heap: &Heap<'_>, start: usize, k: Str, value: Value) {
+    /// The entry of the innermost open object (entries from `start` on
+    /// `ents`, `seen` its [`key_bit`]s) that the value of the key `k` (whose
+    /// bit is `bit`) goes to, as `LinkedHashMap.put` puts it: a new entry at
+    /// the end (with a null value until the value is read), or the entry of
+    /// a repeated key, which keeps its position and takes the new value.
+    #[inline(always)]
+    fn entry(&mut self, heap: &Heap<'_>, start: usize, seen: &mut u64, k: Str, bit: u64) -> usize {
+        // (Large objects go through their key index.)
+        if *seen & bit == 0 && self.ents.len() - start < LINEAR_KEYS {
+            *seen |= bit;
+            self.ents.push((Value::Str(k), Value::Null));
+            return self.ents.len() - 1;
+        }
+        self.entry_slow(heap, start, k)
+    }
+
+    /// [`Parser::entry`] of a key that may repeat one: looked for among the
+    /// entries, or in the key index (at `self.frames.len()`) of a large object.
+    #[inline(never)]
+    fn entry_slow(&mut self, heap: &Heap<'_>, start: usize, k: Str) -> usize {
         let key = Value::Str(k);
+        let value = Value::Null;
         let count = self.ents.len() - start;
         if count < LINEAR_KEYS {
             // Compare lengths first: most keys differ in length.
             let mut key_text = None;
-            for e in &mut self.ents[start..] {
+            for (i, e) in self.ents[start..].iter().enumerate() {
                 if let Value::Str(s) = e.0
                     && s.len == k.len
                     && heap.str(s) == *key_text.get_or_insert_with(|| heap.str(k))
                 {
-                    e.1 = value;
-                    return;
+                    return start + i;
                 }
             }
             self.ents.push((key, value));
-            return;
+            return self.ents.len() - 1;
         }
         let key_text = heap.str(k);
         let frame = self.frames.len();
@@ -845,22 +856,20 @@ impl<'s> Parser<'s> {
         }
         let Some((_, index)) = self.indexes.last_mut() else {
             self.ents.push((key, value));
-            return;
+            return self.ents.len() - 1;
         };
         let h = crate::value::fnv1a(key_text.as_bytes());
         match index.get(&h) {
             Some(&i) => {
                 if matches!(self.ents[i].0, Value::Str(s) if heap.str(s) == key_text) {
-                    self.ents[i].1 = value;
-                    return;
+                    return i;
                 }
                 // A hash collision: look through all entries.
-                for e in &mut self.ents[start..] {
+                for (i, e) in self.ents[start..].iter().enumerate() {
                     if let Value::Str(s) = e.0
                         && heap.str(s) == key_text
                     {
-                        e.1 = value;
-                        return;
+                        return start + i;
                     }
                 }
                 self.ents.push((key, value));
@@ -870,6 +879,7 @@ impl<'s> Parser<'s> {
                 self.ents.push((key, value));
             }
         }
+        self.ents.len() - 1
     }
 
     /// A string at the current position (on its opening quote).
