@@ -916,8 +916,55 @@ impl<'s> Parser<'s> {
     /// plain bytes is copied whole and the copy cut back at the first special
     /// byte), then moved to the arena in one piece: W1's body string, 510 bytes
     /// with 94 escapes, went from 11.2k to 3.1k instructions.
-    #[inline(never)]
+    ///
+    /// With AVX2, the whole reading is one function compiled for it
+    /// ([`Parser::parse_escaped_avx2`], with the unescaping loop inlined),
+    /// called from here (inlined in the tree reader), where the string's
+    /// reading took two calls.
+    #[inline(always)]
     fn parse_escaped(&mut self, heap: &mut Heap<'_>, start: usize) -> PResult<Value> {
+        #[cfg(target_arch = "x86_64")]
+        if let Some(proof) = scan::Avx2::detect()
+            && avx2_allowed()
+        {
+            // SAFETY: `parse_escaped_avx2` is an ordinary safe function whose
+            // only requirement is the `avx2` target feature, which
+            // `Avx2::detect` (std's runtime detection) just found on the
+            // running CPU.
+            return unsafe { self.parse_escaped_avx2(proof, heap, start) };
+        }
+        self.parse_escaped_other(heap, start)
+    }
+
+    /// [`Parser::parse_escaped`] with AVX2.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    #[inline(never)]
+    fn parse_escaped_avx2(
+        &mut self,
+        proof: scan::Avx2,
+        heap: &mut Heap<'_>,
+        start: usize,
+    ) -> PResult<Value> {
+        self.parse_escaped_with(heap, start, |p, out, start| {
+            p.unescape_avx2(proof, out, start)
+        })
+    }
+
+    /// [`Parser::parse_escaped`] without AVX2.
+    #[inline(never)]
+    fn parse_escaped_other(&mut self, heap: &mut Heap<'_>, start: usize) -> PResult<Value> {
+        self.parse_escaped_with(heap, start, |p, out, start| p.unescape(out, start))
+    }
+
+    /// [`Parser::parse_escaped`] with the unescaping loop `unescape`.
+    #[inline(always)]
+    fn parse_escaped_with(
+        &mut self,
+        heap: &mut Heap<'_>,
+        start: usize,
+        unescape: impl FnOnce(&mut Self, &mut Vec<u8>, usize) -> PResult<usize>,
+    ) -> PResult<Value> {
         if !self.reserved {
             // Unescaped text is never longer than its source: one reservation for
             // what remains (up to 64 KB) instead of repeated growth.
@@ -926,7 +973,7 @@ impl<'s> Parser<'s> {
                 .reserve((self.bytes.len() - start).min(64 * 1024));
         }
         let mut out = std::mem::take(&mut self.unescaped);
-        let result = self.unescape(&mut out, start);
+        let result = unescape(self, &mut out, start);
         let value = result.map(|len| {
             let out = &out[..len];
             debug_assert!(std::str::from_utf8(out).is_ok());
@@ -965,18 +1012,9 @@ impl<'s> Parser<'s> {
     /// ([`scan::specials`]); the run of plain bytes before each special byte is
     /// stored as one 16-byte copy and `w` advanced past the run only, so an
     /// escape costs a few instructions and no new scan. The last 31 bytes of
-    /// the text are read one at a time. With AVX2, 32-byte blocks of plain
-    /// bytes and simple escapes are unescaped whole ([`scan::unescape32`]).
+    /// the text are read one at a time. (With AVX2, [`Parser::unescape_avx2`]
+    /// is the loop.)
     fn unescape(&mut self, out: &mut Vec<u8>, start: usize) -> PResult<usize> {
-        #[cfg(target_arch = "x86_64")]
-        if let Some(proof) = scan::Avx2::detect()
-            && avx2_allowed()
-        {
-            // SAFETY: `unescape_avx2` is an ordinary safe function whose only
-            // requirement is the `avx2` target feature, which `Avx2::detect`
-            // (std's runtime detection) just found on the running CPU.
-            return unsafe { self.unescape_avx2(proof, out, start) };
-        }
         #[cfg(target_arch = "x86_64")]
         if let Some(proof) = scan::Ssse3::detect()
             && ssse3_allowed()
@@ -996,6 +1034,7 @@ impl<'s> Parser<'s> {
     /// [`Parser::unescape_block`].
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
+    #[inline]
     fn unescape_avx2(
         &mut self,
         proof: scan::Avx2,
