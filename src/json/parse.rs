@@ -661,8 +661,10 @@ impl<'s> Parser<'s> {
                             Some(b',') => {
                                 // (Most often `, "`: tested at once.)
                                 let (key, bit);
-                                (key, bit, pos) = if bytes.get(pos + 1..pos + 3) == Some(b" \"") {
-                                    self.key_after_quote(heap, bytes, pos + 3)?
+                                (key, bit, pos) = if pair_at(bytes, pos + 1) == Some(*b" \"")
+                                    && let Some(k) = self.key_fast(bytes, pos + 3)
+                                {
+                                    k
                                 } else {
                                     self.key_at(heap, skip_space(bytes, pos + 1))?
                                 };
@@ -738,48 +740,45 @@ impl<'s> Parser<'s> {
     /// [`skip_space`]).
     #[inline(always)]
     fn key_at(&mut self, heap: &mut Heap<'_>, pos: usize) -> PResult<(Str, u64, usize)> {
-        if self.bytes.get(pos) == Some(&b'"') {
-            self.key_after_quote(heap, self.bytes, pos + 1)
-        } else {
-            self.key_slow(heap, pos)
+        if self.bytes.get(pos) == Some(&b'"')
+            && let Some(k) = self.key_fast(self.bytes, pos + 1)
+        {
+            return Ok(k);
         }
+        self.key_slow(heap, pos)
     }
 
     /// [`Parser::key_at`] where the key's opening quote is known to be at
-    /// `start - 1`; `bytes` is `self.bytes` (from the caller's register,
-    /// where reading the field again cost two loads a key).
+    /// `start - 1`, for a key without escapes followed by its colon; `None`
+    /// for any other (which [`Parser::key_slow`] reads, with its errors).
+    /// `bytes` is `self.bytes` (from the caller's register, where reading
+    /// the field again cost two loads a key). (An `Option`, where a result
+    /// that merged with the slow path's went through memory.)
     #[inline(always)]
-    fn key_after_quote(
-        &mut self,
-        heap: &mut Heap<'_>,
-        bytes: &[u8],
-        start: usize,
-    ) -> PResult<(Str, u64, usize)> {
+    fn key_fast(&self, bytes: &[u8], start: usize) -> Option<(Str, u64, usize)> {
         let (p, stop) = skip_plain(bytes, start);
-        if stop == b'"' {
-            let key = self.text.slice(start, p);
-            let first = if p > start {
-                bytes.get(start).copied()
-            } else {
-                None
-            };
-            let bit = key_bit_of(p - start, first.unwrap_or(0));
-            // (The colon most often follows the key directly, and a space
-            // the colon: both tested at once.)
-            if bytes.get(p + 1..p + 3) == Some(b": ") {
-                return Ok((key, bit, p + 3));
-            }
-            let colon = if bytes.get(p + 1) == Some(&b':') {
-                Some(p + 1)
-            } else {
-                let q = skip_ws_from(bytes, p + 1);
-                (bytes.get(q) == Some(&b':')).then_some(q)
-            };
-            if let Some(colon) = colon {
-                return Ok((key, bit, skip_space(bytes, colon + 1)));
-            }
+        if stop != b'"' {
+            return None;
         }
-        self.key_slow(heap, start - 1)
+        let key = self.text.slice(start, p);
+        // (The byte at `start` is the closing quote of an empty key, as
+        // `key_bit` takes it.)
+        let bit = key_bit_of(p - start, bytes.get(start).copied().unwrap_or(b'"'));
+        // (The colon most often follows the key directly, and a space the
+        // colon: both tested at once.)
+        if pair_at(bytes, p + 1) == Some(*b": ") {
+            return Some((key, bit, p + 3));
+        }
+        let colon = if bytes.get(p + 1) == Some(&b':') {
+            p + 1
+        } else {
+            let q = skip_ws_from(bytes, p + 1);
+            if bytes.get(q) != Some(&b':') {
+                return None;
+            }
+            q
+        };
+        Some((key, bit, skip_space(bytes, colon + 1)))
     }
 
     /// [`Parser::key_at`] by the general readers (with their errors).
@@ -1573,10 +1572,16 @@ fn skip_space(bytes: &[u8], p: usize) -> usize {
 /// A bit for a key's text, from its length and first byte; keys
 /// with different bits differ, so most keys of an object need no comparison.
 fn key_bit(text: &[u8]) -> u64 {
-    key_bit_of(text.len(), text.first().copied().unwrap_or(0))
+    key_bit_of(text.len(), text.first().copied().unwrap_or(b'"'))
 }
 
-/// [`key_bit`] of a text of `len` bytes whose first is `first` (0 when empty).
+/// The two bytes at `p`, if there are two.
+#[inline(always)]
+fn pair_at(bytes: &[u8], p: usize) -> Option<[u8; 2]> {
+    bytes.get(p..).and_then(|rest| rest.first_chunk()).copied()
+}
+
+/// [`key_bit`] of a text of `len` bytes whose first is `first` (`"` when empty).
 #[inline(always)]
 fn key_bit_of(len: usize, first: u8) -> u64 {
     1 << ((len as u32).wrapping_add(u32::from(first) * 3) & 63)
