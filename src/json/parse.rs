@@ -490,47 +490,51 @@ impl<'s> Parser<'s> {
         // just closed (`have` says whether there is one).
         let mut v = Value::Null;
         let mut have = false;
-        // Reads the value at `pos` (a container opens: its frame is pushed
-        // and the loop of its kind takes over).
+        // Reads the value at `pos` and runs `$attach` with it as `$v` (a
+        // container opens: its frame is pushed and the loop of its kind takes
+        // over). (Each kind of value is attached where it is made: a value
+        // merged from the branches went through memory.)
         macro_rules! read_value {
-            ($tree:lifetime, $eof:expr) => {{
+            ($tree:lifetime, $eof:expr, $v:ident => $attach:block) => {{
                 // (Once more after white space, which is rare before a value.)
                 loop {
-                let Some(&b) = bytes.get(pos) else {
-                    self.pos = pos;
-                    return Err(self.eof($eof));
-                };
-                // (Strings, the most common values, are tested first.)
-                                break if b == b'"' {
-                    let start = pos + 1;
-                    let (p, stop) = skip_plain(bytes, start);
-                    match stop {
-                        b'"' => {
-                            pos = p + 1;
-                            Value::Str(self.text.slice(start, p))
+                    let Some(&b) = bytes.get(pos) else {
+                        self.pos = pos;
+                        return Err(self.eof($eof));
+                    };
+                    // (Strings, the most common values, are tested first.)
+                    if b == b'"' {
+                        let start = pos + 1;
+                        let (p, stop) = skip_plain(bytes, start);
+                        match stop {
+                            b'"' => {
+                                pos = p + 1;
+                                let $v = Value::Str(self.text.slice(start, p));
+                                $attach
+                            }
+                            b'\\' => {
+                                let $v = self.parse_escaped(heap, start)?;
+                                pos = self.pos;
+                                $attach
+                            }
+                            _ => {
+                                let $v;
+                                ($v, pos) = self.bad_string(heap, pos)?;
+                                $attach
+                            }
                         }
-                        b'\\' => {
-                            let v = self.parse_escaped(heap, start)?;
-                            pos = self.pos;
-                            v
-                        }
-                        _ => {
-                            let v;
-                            (v, pos) = self.bad_string(heap, pos)?;
-                            v
-                        }
+                        break;
                     }
-                } else {
                     match b {
                         b'-' | b'0'..=b'9' => match short_number(bytes, pos) {
-                            Some((v, end)) => {
+                            Some(($v, end)) => {
                                 pos = end;
-                                v
+                                $attach
                             }
                             None => {
-                                let v;
-                                (v, pos) = self.long_number(heap, pos)?;
-                                v
+                                let $v;
+                                ($v, pos) = self.long_number(heap, pos)?;
+                                $attach
                             }
                         },
                         b'[' | b'{' => {
@@ -541,7 +545,10 @@ impl<'s> Parser<'s> {
                             if b == b'[' {
                                 if bytes.get(pos) == Some(&b']') {
                                     pos += 1;
-                                    Value::List(heap.alloc_list(ListKind::JsonArray, Vec::new()))
+                                    let $v = Value::List(
+                                        heap.alloc_list(ListKind::JsonArray, Vec::new()),
+                                    );
+                                    $attach
                                 } else {
                                     self.frames.push(cur);
                                     cur = Frame {
@@ -554,7 +561,8 @@ impl<'s> Parser<'s> {
                                 }
                             } else if bytes.get(pos) == Some(&b'}') {
                                 pos += 1;
-                                Value::Map(heap.alloc_map(MapKind::Plain, Vec::new()))
+                                let $v = Value::Map(heap.alloc_map(MapKind::Plain, Vec::new()));
+                                $attach
                             } else {
                                 let (key, bit);
                                 (key, bit, pos) = self.key_at(heap, pos)?;
@@ -573,14 +581,18 @@ impl<'s> Parser<'s> {
                             // (Compared as one word each, where a slice
                             // comparison called `bcmp`.)
                             let rest = bytes.get(pos..).unwrap_or(&[]);
-                            let (len, v) = match b {
-                                b't' if rest.first_chunk() == Some(b"true") => (4, Value::Bool(true)),
-                                b'f' if rest.first_chunk() == Some(b"false") => (5, Value::Bool(false)),
+                            let (len, $v) = match b {
+                                b't' if rest.first_chunk() == Some(b"true") => {
+                                    (4, Value::Bool(true))
+                                }
+                                b'f' if rest.first_chunk() == Some(b"false") => {
+                                    (5, Value::Bool(false))
+                                }
                                 b'n' if rest.first_chunk() == Some(b"null") => (4, Value::Null),
                                 _ => return Err(self.unrecognized_token(pos)),
                             };
                             pos += len;
-                            v
+                            $attach
                         }
                         _ if is_ws(b) => {
                             pos = skip_ws_from(bytes, pos);
@@ -593,7 +605,7 @@ impl<'s> Parser<'s> {
                             ));
                         }
                     }
-                };
+                    break;
                 }
             }};
         }
@@ -615,17 +627,20 @@ impl<'s> Parser<'s> {
             match cur.kind {
                 Kind::Root => {
                     if !have {
-                        v = read_value!('tree, "expected close marker for Object");
+                        read_value!('tree, "expected close marker for Object", x => { v = x; });
                     }
                     self.pos = pos;
                     return Ok(v);
                 }
                 Kind::Array => loop {
-                    if !have {
-                        v = read_value!('tree, "expected close marker for Array");
+                    if have {
+                        have = false;
+                        self.vals.push(v);
+                    } else {
+                        read_value!('tree, "expected close marker for Array", x => {
+                            self.vals.push(x);
+                        });
                     }
-                    have = false;
-                    self.vals.push(v);
                     loop {
                         match bytes.get(pos) {
                             Some(b',') => {
@@ -649,12 +664,17 @@ impl<'s> Parser<'s> {
                     }
                 },
                 Kind::Object => loop {
-                    if !have {
-                        v = read_value!('tree, "expected close marker for Object");
-                    }
-                    have = false;
-                    if let Some(entry) = self.ents.get_mut(cur.slot) {
-                        entry.1 = v;
+                    if have {
+                        have = false;
+                        if let Some(entry) = self.ents.get_mut(cur.slot) {
+                            entry.1 = v;
+                        }
+                    } else {
+                        read_value!('tree, "expected close marker for Object", x => {
+                            if let Some(entry) = self.ents.get_mut(cur.slot) {
+                                entry.1 = x;
+                            }
+                        });
                     }
                     loop {
                         match bytes.get(pos) {
