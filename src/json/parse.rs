@@ -680,15 +680,19 @@ impl<'s> Parser<'s> {
                         match bytes.get(pos) {
                             Some(b',') => {
                                 // (Most often `, "`: tested at once.)
-                                let (key, bit);
-                                (key, bit, pos) = if pair_at(bytes, pos + 1) == Some(*b" \"")
-                                    && let Some(k) = self.key_fast(bytes, pos + 3)
+                                if pair_at(bytes, pos + 1) == Some(*b" \"")
+                                    && let Some((key, bit, p)) = self.key_fast(bytes, pos + 3)
                                 {
-                                    k
+                                    pos = p;
+                                    cur.slot = self.entry(heap, cur.start, &mut cur.seen, key, bit);
                                 } else {
-                                    self.key_at(heap, skip_space(bytes, pos + 1))?
-                                };
-                                cur.slot = self.entry(heap, cur.start, &mut cur.seen, key, bit);
+                                    (cur.slot, pos) = self.key_entry(
+                                        heap,
+                                        skip_space(bytes, pos + 1),
+                                        cur.start,
+                                        &mut cur.seen,
+                                    )?;
+                                }
                                 break;
                             }
                             Some(b'}') => {
@@ -752,6 +756,22 @@ impl<'s> Parser<'s> {
         entries.extend_from_slice(self.ents.get(start..).unwrap_or(&[]));
         self.ents.truncate(start);
         heap.alloc_map(MapKind::Plain, entries)
+    }
+
+    /// [`Parser::key_at`] and [`Parser::entry`], for the keys that
+    /// [`Parser::key_fast`] does not read after `, "`: the entry and the
+    /// position after the colon. (Apart, so that the fast path's key does not
+    /// merge with this one's, which went through memory.)
+    #[inline(never)]
+    fn key_entry(
+        &mut self,
+        heap: &mut Heap<'_>,
+        pos: usize,
+        start: usize,
+        seen: &mut u64,
+    ) -> PResult<(usize, usize)> {
+        let (key, bit, pos) = self.key_at(heap, pos)?;
+        Ok((self.entry(heap, start, seen, key, bit), pos))
     }
 
     /// `"key"` at `pos` (after white space) and the colon after it, as
