@@ -632,92 +632,118 @@ impl<'s> Parser<'s> {
                     self.pos = pos;
                     return Ok(v);
                 }
-                Kind::Array => loop {
+                Kind::Array => {
+                    // After the items, at `pos`: a comma (and on to the next
+                    // item) or the end of the array.
+                    macro_rules! separator {
+                        () => {
+                            loop {
+                                match bytes.get(pos) {
+                                    Some(b',') => {
+                                        pos = skip_space(bytes, pos + 1);
+                                        break;
+                                    }
+                                    Some(b']') => {
+                                        pos += 1;
+                                        v = Value::List(self.close_array(heap, cur.start));
+                                        close!('tree);
+                                    }
+                                    Some(&b) if is_ws(b) => pos = skip_ws_from(bytes, pos),
+                                    None => {
+                                        return Err(self.eof("expected close marker for Array"));
+                                    }
+                                    Some(_) => {
+                                        return Err(self.unexpected(
+                                            pos,
+                                            "was expecting comma to separate Array entries",
+                                        ));
+                                    }
+                                }
+                            }
+                        };
+                    }
+                    // (Back from an inner container: its value is attached
+                    // here, so that the loop over the items tests no flag.)
                     if have {
                         have = false;
                         self.vals.push(v);
-                    } else {
+                        separator!();
+                    }
+                    loop {
                         read_value!('tree, "expected close marker for Array", x => {
                             self.vals.push(x);
                         });
+                        separator!();
                     }
-                    loop {
-                        match bytes.get(pos) {
-                            Some(b',') => {
-                                pos = skip_space(bytes, pos + 1);
-                                break;
+                }
+                Kind::Object => {
+                    // After the entries, at `pos`: a comma and the next key
+                    // (and on to its value) or the end of the object.
+                    macro_rules! separator {
+                        () => {
+                            loop {
+                                match bytes.get(pos) {
+                                    Some(b',') => {
+                                        // (Most often `, "`: tested at once.)
+                                        if pair_at(bytes, pos + 1) == Some(*b" \"")
+                                            && let Some((key, bit, p)) =
+                                                self.key_fast(bytes, pos + 3)
+                                        {
+                                            pos = p;
+                                            cur.slot =
+                                                self.entry(heap, cur.start, &mut cur.seen, key, bit);
+                                        } else {
+                                            (cur.slot, pos) = self.key_entry(
+                                                heap,
+                                                skip_space(bytes, pos + 1),
+                                                cur.start,
+                                                &mut cur.seen,
+                                            )?;
+                                        }
+                                        break;
+                                    }
+                                    Some(b'}') => {
+                                        pos += 1;
+                                        if self
+                                            .indexes
+                                            .last()
+                                            .is_some_and(|(f, _)| *f == self.frames.len())
+                                        {
+                                            self.indexes.pop();
+                                        }
+                                        v = Value::Map(self.close_object(heap, cur.start));
+                                        close!('tree);
+                                    }
+                                    Some(&b) if is_ws(b) => pos = skip_ws_from(bytes, pos),
+                                    None => {
+                                        return Err(self.eof("expected close marker for Object"));
+                                    }
+                                    Some(_) => {
+                                        return Err(self.unexpected(
+                                            pos,
+                                            "was expecting comma to separate Object entries",
+                                        ));
+                                    }
+                                }
                             }
-                            Some(b']') => {
-                                pos += 1;
-                                v = Value::List(self.close_array(heap, cur.start));
-                                close!('tree);
-                            }
-                            Some(&b) if is_ws(b) => pos = skip_ws_from(bytes, pos),
-                            None => return Err(self.eof("expected close marker for Array")),
-                            Some(_) => {
-                                return Err(self.unexpected(
-                                    pos,
-                                    "was expecting comma to separate Array entries",
-                                ));
-                            }
-                        }
+                        };
                     }
-                },
-                Kind::Object => loop {
                     if have {
                         have = false;
                         if let Some(entry) = self.ents.get_mut(cur.slot) {
                             entry.1 = v;
                         }
-                    } else {
+                        separator!();
+                    }
+                    loop {
                         read_value!('tree, "expected close marker for Object", x => {
                             if let Some(entry) = self.ents.get_mut(cur.slot) {
                                 entry.1 = x;
                             }
                         });
+                        separator!();
                     }
-                    loop {
-                        match bytes.get(pos) {
-                            Some(b',') => {
-                                // (Most often `, "`: tested at once.)
-                                if pair_at(bytes, pos + 1) == Some(*b" \"")
-                                    && let Some((key, bit, p)) = self.key_fast(bytes, pos + 3)
-                                {
-                                    pos = p;
-                                    cur.slot = self.entry(heap, cur.start, &mut cur.seen, key, bit);
-                                } else {
-                                    (cur.slot, pos) = self.key_entry(
-                                        heap,
-                                        skip_space(bytes, pos + 1),
-                                        cur.start,
-                                        &mut cur.seen,
-                                    )?;
-                                }
-                                break;
-                            }
-                            Some(b'}') => {
-                                pos += 1;
-                                if self
-                                    .indexes
-                                    .last()
-                                    .is_some_and(|(f, _)| *f == self.frames.len())
-                                {
-                                    self.indexes.pop();
-                                }
-                                v = Value::Map(self.close_object(heap, cur.start));
-                                close!('tree);
-                            }
-                            Some(&b) if is_ws(b) => pos = skip_ws_from(bytes, pos),
-                            None => return Err(self.eof("expected close marker for Object")),
-                            Some(_) => {
-                                return Err(self.unexpected(
-                                    pos,
-                                    "was expecting comma to separate Object entries",
-                                ));
-                            }
-                        }
-                    }
-                },
+                }
             }
         }
     }
