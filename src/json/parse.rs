@@ -704,13 +704,6 @@ impl<'s> Parser<'s> {
                                     }
                                     Some(b'}') => {
                                         pos += 1;
-                                        if self
-                                            .indexes
-                                            .last()
-                                            .is_some_and(|(f, _)| *f == self.frames.len())
-                                        {
-                                            self.indexes.pop();
-                                        }
                                         v = Value::Map(self.close_object(heap, cur.start));
                                         close!('tree);
                                     }
@@ -775,9 +768,18 @@ impl<'s> Parser<'s> {
         heap.alloc_list(ListKind::JsonArray, items)
     }
 
-    /// The object whose entries are on `ents` from `start`, taken off them.
+    /// The object whose entries are on `ents` from `start`, taken off them
+    /// (the innermost open one).
     #[inline(never)]
     fn close_object(&mut self, heap: &mut Heap<'_>, start: usize) -> MapId {
+        // (Its key index, if it is a large object, goes too.)
+        if self
+            .indexes
+            .last()
+            .is_some_and(|(f, _)| *f == self.frames.len())
+        {
+            self.indexes.pop();
+        }
         let mut entries = heap.pair_vec();
         entries.extend_from_slice(self.ents.get(start..).unwrap_or(&[]));
         self.ents.truncate(start);
