@@ -67,6 +67,9 @@ thread_local! {
 pub(super) enum Level {
     /// The fastest the CPU allows.
     Best,
+    /// Without [`scan::unescape64`] (the loop of CPUs with AVX2 and not
+    /// AVX-512).
+    Avx2,
     /// Without [`scan::unescape32`] (the loop of CPUs with SSSE3 only).
     Ssse3,
     /// Without [`scan::compact`] either (the loop of other CPUs).
@@ -83,16 +86,28 @@ pub(super) fn with_unescape_level<R>(level: Level, f: impl FnOnce() -> R) -> R {
     r
 }
 
+/// Whether the AVX-512 loop may run (in tests: whether this thread's tests let it).
+#[cfg(test)]
+fn avx512_allowed() -> bool {
+    LEVEL.with(|l| l.get()) == Level::Best
+}
+
 /// Whether the AVX2 loop may run (in tests: whether this thread's tests let it).
 #[cfg(test)]
 fn avx2_allowed() -> bool {
-    LEVEL.with(|l| l.get()) == Level::Best
+    matches!(LEVEL.with(|l| l.get()), Level::Best | Level::Avx2)
 }
 
 /// Whether the SSSE3 loop may run.
 #[cfg(test)]
 fn ssse3_allowed() -> bool {
     LEVEL.with(|l| l.get()) != Level::Portable
+}
+
+#[cfg(not(test))]
+#[inline(always)]
+fn avx512_allowed() -> bool {
+    true
 }
 
 #[cfg(not(test))]
@@ -991,14 +1006,26 @@ impl<'s> Parser<'s> {
     #[inline(always)]
     fn parse_escaped(&mut self, heap: &mut Heap<'_>, start: usize) -> PResult<Value> {
         #[cfg(target_arch = "x86_64")]
-        if let Some(proof) = scan::Avx2::detect()
-            && avx2_allowed()
         {
-            // SAFETY: `parse_escaped_avx2` is an ordinary safe function whose
-            // only requirement is the `avx2` target feature, which
-            // `Avx2::detect` (std's runtime detection) just found on the
-            // running CPU.
-            return unsafe { self.parse_escaped_avx2(proof, heap, start) };
+            let (avx512, avx2) = scan::Avx512::widest();
+            if let Some(proof) = avx512
+                && avx512_allowed()
+            {
+                // SAFETY: `parse_escaped_avx512` is an ordinary safe function
+                // whose only requirement is its target features, which
+                // `Avx512::widest` (std's runtime detection) found on the
+                // running CPU.
+                return unsafe { self.parse_escaped_avx512(proof, heap, start) };
+            }
+            if let Some(proof) = avx2
+                && avx2_allowed()
+            {
+                // SAFETY: `parse_escaped_avx2` is an ordinary safe function
+                // whose only requirement is the `avx2` target feature, which
+                // `Avx512::widest` (std's runtime detection) found on the
+                // running CPU.
+                return unsafe { self.parse_escaped_avx2(proof, heap, start) };
+            }
         }
         self.parse_escaped_other(heap, start)
     }
@@ -1015,6 +1042,21 @@ impl<'s> Parser<'s> {
     ) -> PResult<Value> {
         self.parse_escaped_with(heap, start, |p, out, start| {
             p.unescape_avx2(proof, out, start)
+        })
+    }
+
+    /// [`Parser::parse_escaped`] with AVX-512.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2,avx512f,avx512bw,avx512vbmi,avx512vbmi2,popcnt")]
+    #[inline(never)]
+    fn parse_escaped_avx512(
+        &mut self,
+        proof: scan::Avx512,
+        heap: &mut Heap<'_>,
+        start: usize,
+    ) -> PResult<Value> {
+        self.parse_escaped_with(heap, start, |p, out, start| {
+            p.unescape_avx512(proof, out, start)
         })
     }
 
@@ -1149,6 +1191,55 @@ impl<'s> Parser<'s> {
         self.unescape_tail(p, w, out)
     }
 
+    /// [`Parser::unescape_avx2`] with AVX-512: 64-byte blocks that
+    /// [`scan::unescape64`] takes, one after the other at fixed steps (an
+    /// escape that crosses from one block to the next is carried as one
+    /// bit), so that where a block is read never waits for the work on the
+    /// one before; from the first block it does not take, the 16-byte loop.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2,avx512f,avx512bw,avx512vbmi,avx512vbmi2,popcnt")]
+    #[inline]
+    fn unescape_avx512(
+        &mut self,
+        proof: scan::Avx512,
+        out: &mut Vec<u8>,
+        start: usize,
+    ) -> PResult<usize> {
+        let bytes = self.bytes;
+        let (mut p, mut w) = (start, 0);
+        // 1 when the byte at `p` is escaped by the backslash before it.
+        let mut carry = 0;
+        let step = (bytes.len() - p).clamp(64, 4096) + 64;
+        loop {
+            if out.len() < w + 64 {
+                out.resize(w + step, 0);
+            }
+            let (Some(window), Some(dst)) = (
+                bytes.get(p..).and_then(|rest| rest.first_chunk::<64>()),
+                out.get_mut(w..).and_then(|o| o.first_chunk_mut::<64>()),
+            ) else {
+                break;
+            };
+            match scan::unescape64(window, dst, &mut carry) {
+                scan::Block64::Whole { written } => {
+                    w += written;
+                    p += 64;
+                }
+                scan::Block64::Closed { read, written } => {
+                    self.pos = p + read + 1;
+                    return Ok(w + written);
+                }
+                scan::Block64::Other => break,
+            }
+        }
+        // The rest 16 bytes at a time (rare: a `\u` escape, an error, the
+        // last 63 bytes of the text; with the AVX2 loop as well, that loop
+        // was no longer inlined where it is the main one: W2 +5,200
+        // instructions per render on CPUs without AVX-512). An escape's
+        // backslash the last block dropped is read again.
+        self.unescape_with_from(Some(proof.avx2().ssse3()), out, p - carry as usize, w)
+    }
+
     /// [`Parser::unescape`] compiled for SSSE3, where [`scan::compact`]
     /// is inlined.
     #[cfg(target_arch = "x86_64")]
@@ -1171,12 +1262,25 @@ impl<'s> Parser<'s> {
         out: &mut Vec<u8>,
         start: usize,
     ) -> PResult<usize> {
+        self.unescape_with_from(ssse3, out, start, 0)
+    }
+
+    /// [`Parser::unescape_with`] from `p` (outside an escape) of the text,
+    /// writing from `w` of `out`.
+    #[inline(always)]
+    fn unescape_with_from(
+        &mut self,
+        ssse3: Option<scan::Ssse3>,
+        out: &mut Vec<u8>,
+        start: usize,
+        w: usize,
+    ) -> PResult<usize> {
         let bytes = self.bytes;
         // From the string's start: its plain prefix (up to the first escape) is
         // read again, which costs less for short strings than copying it apart
         // (and dropping its DEL characters) before the loop.
         let mut p = start;
-        let mut w = 0;
+        let mut w = w;
         let step = (bytes.len() - p).clamp(64, 4096) + 48;
         loop {
             // Room for one block: its 16 bytes stored whole past the bytes it

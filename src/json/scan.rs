@@ -404,6 +404,183 @@ pub fn unescape32(window: &[u8; 32], out: &mut [u8; 32]) -> Option<Unescaped> {
     })
 }
 
+/// Proof that the running CPU has the AVX-512 parts [`unescape64`] uses
+/// (F, BW, VBMI for the byte permutes, VBMI2 for `vpcompressb`), and AVX2:
+/// made only by [`Avx512::widest`], after std's runtime detection.
+#[derive(Clone, Copy, Debug)]
+pub struct Avx512(());
+
+impl Avx512 {
+    /// The proofs for the CPU's widest vectors: AVX-512 (with AVX2) or AVX2
+    /// alone. (Found once and kept in one byte: asking std for each of the
+    /// seven features at every escaped string cost some 13 instructions
+    /// per string.)
+    #[cfg(target_arch = "x86_64")]
+    #[inline]
+    pub fn widest() -> (Option<Avx512>, Option<Avx2>) {
+        use std::sync::atomic::{AtomicU8, Ordering::Relaxed};
+        // 0: not found yet; 1: neither; 2: AVX2; 3: AVX-512 and AVX2.
+        static FOUND: AtomicU8 = AtomicU8::new(0);
+        let mut found = FOUND.load(Relaxed);
+        if found == 0 {
+            let avx2 = Avx2::detect().is_some();
+            let avx512 = avx2
+                && std::arch::is_x86_feature_detected!("avx512f")
+                && std::arch::is_x86_feature_detected!("avx512bw")
+                && std::arch::is_x86_feature_detected!("avx512vbmi")
+                && std::arch::is_x86_feature_detected!("avx512vbmi2")
+                && std::arch::is_x86_feature_detected!("popcnt");
+            found = 1 + u8::from(avx2) + u8::from(avx512);
+            FOUND.store(found, Relaxed);
+        }
+        (
+            (found == 3).then_some(Avx512(())),
+            (found >= 2).then_some(Avx2(())),
+        )
+    }
+
+    /// The CPU has AVX2 too.
+    #[inline]
+    pub fn avx2(self) -> Avx2 {
+        Avx2(())
+    }
+}
+
+/// What each byte that may follow a backslash stands for, by its low seven
+/// bits (0 for the bytes that may not: `u` and the rest).
+const ESCAPE_MEANS: [u8; 128] = {
+    let mut t = [0u8; 128];
+    t[b'"' as usize] = b'"';
+    t[b'\\' as usize] = b'\\';
+    t[b'/' as usize] = b'/';
+    t[b'b' as usize] = 8;
+    t[b'f' as usize] = 12;
+    t[b'n' as usize] = b'\n';
+    t[b'r' as usize] = b'\r';
+    t[b't' as usize] = b'\t';
+    t
+};
+
+/// The eight little-endian words of a 64-byte block.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn words64(chunk: &[u8; 64]) -> [i64; 8] {
+    std::array::from_fn(|i| {
+        let word = chunk.get(8 * i..8 * i + 8).unwrap_or(&[0; 8]);
+        u64::from_le_bytes(word.try_into().unwrap_or([0; 8])) as i64
+    })
+}
+
+/// What [`unescape64`] made of a block.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Block64 {
+    /// All 64 bytes were read (the string goes on), and `written` stored.
+    Whole { written: usize },
+    /// The closing quote is at `read`; `written` bytes stored before it.
+    Closed { read: usize, written: usize },
+    /// Not taken (a `\u` escape, an invalid escape, a control character
+    /// before the end): nothing stored, the carry unchanged.
+    Other,
+}
+
+/// Unescapes a 64-byte block of the inside of a JSON string with AVX-512,
+/// whatever the number of escapes, when the block (up to the string's
+/// closing quote, if it is in the block) holds only plain bytes, raw DEL
+/// characters (dropped, as json-smart drops them) and simple escapes (a
+/// backslash and one of `"\/bfnrt`); the bytes written are those
+/// json-smart's reader makes of them, as for [`unescape32`]. The escaped
+/// bytes are translated by one 128-entry byte permute, the backslashes and
+/// DEL characters dropped by one `vpcompressb`.
+///
+/// `carry` is 1 when the block's first byte is escaped by the backslash
+/// that ended the block before (which that block dropped), and is set for
+/// the next block (simdjson's carried odd-run trick), so that blocks follow
+/// at fixed steps and where one is read never waits for the work on the one
+/// before. W1's 900-byte string of dense `\"` escapes: 15 blocks.
+/// (valgrind does not run AVX-512: under it the CPU reports none, and the
+/// AVX2 loop runs.)
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512bw,avx512vbmi,avx512vbmi2,popcnt")]
+#[inline]
+pub fn unescape64(window: &[u8; 64], out: &mut [u8; 64], carry: &mut u64) -> Block64 {
+    use std::arch::x86_64::{
+        _mm256_extract_epi64, _mm512_cmpeq_epi8_mask, _mm512_cmplt_epu8_mask,
+        _mm512_extracti64x4_epi64, _mm512_mask_blend_epi8, _mm512_maskz_compress_epi8,
+        _mm512_permutex2var_epi8, _mm512_set_epi64, _mm512_set1_epi8, _mm512_test_epi8_mask,
+    };
+    let vector = |b: &[u8; 64]| {
+        let [w0, w1, w2, w3, w4, w5, w6, w7] = words64(b);
+        _mm512_set_epi64(w7, w6, w5, w4, w3, w2, w1, w0)
+    };
+    let v = vector(window);
+    let eq = |b: u8| _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(b as i8));
+    let (quotes, dels) = (eq(b'"'), eq(0x7F));
+    let controls = _mm512_cmplt_epu8_mask(v, _mm512_set1_epi8(0x20));
+    // The escaped bytes (simdjson's find_escaped): in each run of
+    // backslashes, every other one escapes the byte after it, counting from
+    // the run's start; a first byte escaped from the block before is no
+    // escape of its own.
+    const EVEN: u64 = 0x5555_5555_5555_5555;
+    let prev = *carry;
+    let backslashes = eq(b'\\') & !prev;
+    let follows = (backslashes << 1) | prev;
+    let odd_starts = backslashes & !EVEN & !follows;
+    let (runs, next) = odd_starts.overflowing_add(backslashes);
+    let escaped = (EVEN ^ (runs << 1)) & follows;
+    // The backslashes that escape.
+    let escapes = backslashes & !escaped;
+    let ends = quotes & !escaped;
+    // The bytes read: up to the first quote not escaped.
+    let read_mask = (ends & ends.wrapping_neg()).wrapping_sub(1);
+    let mut unescaped = v;
+    if escaped & read_mask != 0 {
+        let (low, high) = ESCAPE_MEANS.split_at(64);
+        let (Some(low), Some(high)) = (low.first_chunk::<64>(), high.first_chunk::<64>()) else {
+            return Block64::Other;
+        };
+        // Indexed by each byte's low seven bits; bytes from 0x80 on are
+        // never escapable.
+        let means = _mm512_permutex2var_epi8(vector(low), v, vector(high));
+        let escapable = _mm512_test_epi8_mask(means, means)
+            & _mm512_cmplt_epu8_mask(v, _mm512_set1_epi8(0x80u8 as i8));
+        if ((controls & !escaped) | (escaped & !escapable)) & read_mask != 0 {
+            return Block64::Other;
+        }
+        unescaped = _mm512_mask_blend_epi8(escaped, v, means);
+    } else if controls & read_mask != 0 {
+        return Block64::Other;
+    }
+    let keep = read_mask & !(escapes | dels);
+    let packed = _mm512_maskz_compress_epi8(keep, unescaped);
+    let (low, high) = (
+        _mm512_extracti64x4_epi64::<0>(packed),
+        _mm512_extracti64x4_epi64::<1>(packed),
+    );
+    let words = [
+        _mm256_extract_epi64::<0>(low),
+        _mm256_extract_epi64::<1>(low),
+        _mm256_extract_epi64::<2>(low),
+        _mm256_extract_epi64::<3>(low),
+        _mm256_extract_epi64::<0>(high),
+        _mm256_extract_epi64::<1>(high),
+        _mm256_extract_epi64::<2>(high),
+        _mm256_extract_epi64::<3>(high),
+    ];
+    // (The compiler makes one 64-byte store of this.)
+    for (slot, word) in out.chunks_exact_mut(8).zip(words) {
+        slot.copy_from_slice(&(word as u64).to_le_bytes());
+    }
+    let written = keep.count_ones() as usize;
+    if ends != 0 {
+        return Block64::Closed {
+            read: ends.trailing_zeros() as usize,
+            written,
+        };
+    }
+    *carry = u64::from(next);
+    Block64::Whole { written }
+}
+
 /// Stores the bytes of a register.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]

@@ -1104,6 +1104,12 @@ fn escaped_quotes_at_every_alignment_read_as_serde_json_reads_them() {
     escaped_quotes_at_every_alignment();
 }
 
+/// The same with the AVX2 unescaping (the path of CPUs without AVX-512).
+#[test]
+fn escaped_quotes_at_every_alignment_without_avx512() {
+    super::parse::with_unescape_level(super::parse::Level::Avx2, escaped_quotes_at_every_alignment);
+}
+
 /// The same with the SSSE3 unescaping only (the path of CPUs without AVX2).
 #[test]
 fn escaped_quotes_at_every_alignment_without_avx2() {
@@ -1314,6 +1320,59 @@ fn unescaping_by_blocks_reads_as_one_escape_at_a_time() {
             let portable =
                 super::parse::with_unescape_level(super::parse::Level::Portable, || read(&body));
             assert_eq!(best, portable, "{body:?}");
+            let avx2 = super::parse::with_unescape_level(super::parse::Level::Avx2, || read(&body));
+            assert_eq!(avx2, portable, "{body:?}");
+        }
+    }
+}
+
+/// An escape at every position around the end of the first and second
+/// 64-byte blocks (where AVX-512 carries an escape from one block to the
+/// next, or hands a block it does not take to the 16-byte loop), read as
+/// the portable loop reads it.
+#[test]
+fn escapes_across_block_ends_read_as_one_escape_at_a_time() {
+    let read = |text: &str| {
+        let mut heap = Heap::new(text, "");
+        match parse_body(&mut heap) {
+            Ok(Value::Str(s)) => Ok(heap.str(s).to_owned()),
+            Ok(other) => Err(format!("{other:?}")),
+            Err(e) => Err(format!("{} @{}", e.message, e.offset)),
+        }
+    };
+    let escapes = [
+        "\\\"",
+        "\\\\",
+        "\\\\\\\"",
+        "\\\\\\\\",
+        "\\n",
+        "\\u00e9",
+        "\\ud83d\\ude00",
+        "\\x",
+        "\u{1}",
+        "\u{7f}",
+        "\\\u{7f}",
+        "\"",
+    ];
+    for at in 56..136 {
+        for first in escapes {
+            for second in ["", "\\\"", "\\u0041", "\\q"] {
+                let text = format!(
+                    "\"{}{first}{}{second}y\"{}",
+                    "x".repeat(at),
+                    "z".repeat(at % 7),
+                    " ".repeat(at % 70)
+                );
+                let best = read(&text);
+                let portable =
+                    super::parse::with_unescape_level(super::parse::Level::Portable, || {
+                        read(&text)
+                    });
+                assert_eq!(best, portable, "{text:?}");
+                let avx2 =
+                    super::parse::with_unescape_level(super::parse::Level::Avx2, || read(&text));
+                assert_eq!(avx2, portable, "{text:?}");
+            }
         }
     }
 }
