@@ -189,7 +189,19 @@ fn write_short_decimal(d: f64, out: &mut String) -> bool {
     // slices of itoa's text copied by `memcpy` calls (with the `i64`
     // conversions, W2's 100 prices: 3.2k instructions less).
     let (int, frac) = ((m / 1000) as u32, (m % 1000) as u32);
-    out.push_str(itoa::Buffer::new().format(int));
+    if int < 1000 {
+        // (Most prices: up to three characters, without itoa's call and a
+        // `memcpy` call.)
+        if int >= 100 {
+            out.push(digit(int / 100));
+        }
+        if int >= 10 {
+            out.push(digit(int / 10));
+        }
+        out.push(digit(int));
+    } else {
+        out.push_str(itoa::Buffer::new().format(int));
+    }
     out.push('.');
     let (d1, d2, d3) = (frac / 100, frac / 10 % 10, frac % 10);
     out.push(digit(d1));
