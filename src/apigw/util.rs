@@ -92,15 +92,26 @@ pub fn escape_javascript_in(text: &str, start: usize, end: usize, out: &mut Stri
         && let Some(block_end) = start.checked_add(16)
         && let Some(block) = text.get(start..block_end)
         && let Some(chunk) = block.as_bytes().first_chunk::<16>()
-        && scan::js_specials(chunk) & ((1 << n) - 1) == 0
-        && block.is_char_boundary(n)
-        // (The output not grown here: this function then saves no registers.)
-        && out.capacity() - out.len() >= 16
     {
-        let len = out.len();
-        out.push_str(block);
-        out.truncate(len + n);
-        return;
+        // (No check that `end` is a char boundary here: with no marks before
+        // it, the byte before it is ASCII, or it is `start`; a slice checks
+        // it in the other case. W2: 1.8k instructions less.)
+        let mask = scan::js_specials(chunk) & ((1 << n) - 1);
+        // (The output not grown here: this function then saves no registers.)
+        if mask == 0 && out.capacity() - out.len() >= 16 {
+            let len = out.len();
+            out.push_str(block);
+            out.truncate(len + n);
+            return;
+        }
+        // A string with bytes to rewrite (names such as "o'reilly"): escaped
+        // with the marks read here, without a slice to check and read again
+        // through `escape_javascript` (W2: 2.6k instructions less).
+        if mask != 0
+            && let Some(s) = block.get(..n)
+        {
+            return escape_short_marked(s, mask, out);
+        }
     }
     escape_javascript_slice(text, start, end, out);
 }
@@ -680,6 +691,30 @@ mod tests {
                         escape_javascript_in(text, start, end, &mut out);
                         assert_eq!(out, format!("<{}", esc(s)), "{text:?} {start}..{end}");
                     }
+                }
+            }
+        }
+    }
+
+    /// A slice that is not on char boundaries writes nothing, whatever
+    /// comes before its end (plain bytes, specials, other characters).
+    #[test]
+    fn escape_javascript_in_off_boundaries_writes_nothing() {
+        let texts = [
+            "abc\u{e9}defghijklmnopqrstuvwxyz",
+            "a'c\u{e9}defghijklmnopqrstuvwxyz",
+            "\u{e9}\u{65e5}\u{1F600}abcdefghijklmnopqrstuvwxyz",
+            "abcdefghijklmnopqrstuvwxyz\u{65e5}",
+        ];
+        for text in texts {
+            for start in 0..=text.len() {
+                for end in 0..=text.len() {
+                    if text.get(start..end).is_some() {
+                        continue;
+                    }
+                    let mut out = String::with_capacity(64);
+                    escape_javascript_in(text, start, end, &mut out);
+                    assert_eq!(out, "", "{text:?} {start}..{end}");
                 }
             }
         }

@@ -141,6 +141,13 @@ pub fn write_java_double(d: f64, out: &mut String) {
     if write_short_decimal(d, out) {
         return;
     }
+    write_java_double_general(d, out);
+}
+
+/// [`write_java_double`] from ryu's shortest digits (apart: the short path
+/// then needs no stack frame for ryu's buffer; W2: 360 instructions less).
+#[inline(never)]
+fn write_java_double_general(d: f64, out: &mut String) {
     let mut buf = ryu::Buffer::new();
     write_java_number(
         d,
@@ -168,37 +175,49 @@ fn write_short_decimal(d: f64, out: &mut String) -> bool {
         return false;
     }
     // The nearest integer (a * 1000 < 1e10); one that is off only fails the
-    // check below.
-    let mut m = (a * 1000.0 + 0.5) as u64;
+    // check below. (Through `i64`: one instruction each way, where `u64`
+    // takes a dozen.)
+    let m = (a * 1000.0 + 0.5) as i64;
     if m as f64 / 1000.0 != a {
         return false;
-    }
-    let mut k = 3;
-    while k > 0 && m.is_multiple_of(10) {
-        m /= 10;
-        k -= 1;
     }
     if d < 0.0 {
         out.push('-');
     }
-    let mut buf = itoa::Buffer::new();
-    let digits = buf.format(m);
-    if k == 0 {
-        out.push_str(digits);
-        out.push_str(".0");
-    } else if digits.len() > k {
-        let (int, frac) = digits.split_at(digits.len() - k);
-        out.push_str(int);
-        out.push('.');
-        out.push_str(frac);
-    } else {
-        out.push_str("0.");
-        for _ in digits.len()..k {
-            out.push('0');
+    // The integer part, then the decimals without their trailing zeros (one
+    // zero for none) character by character: no loop to drop the zeros, no
+    // slices of itoa's text copied by `memcpy` calls (with the `i64`
+    // conversions, W2's 100 prices: 3.2k instructions less).
+    let (int, frac) = ((m / 1000) as u32, (m % 1000) as u32);
+    if int < 1000 {
+        // (Most prices: up to three characters, without itoa's call and a
+        // `memcpy` call.)
+        if int >= 100 {
+            out.push(digit(int / 100));
         }
-        out.push_str(digits);
+        if int >= 10 {
+            out.push(digit(int / 10));
+        }
+        out.push(digit(int));
+    } else {
+        out.push_str(itoa::Buffer::new().format(int));
+    }
+    out.push('.');
+    let (d1, d2, d3) = (frac / 100, frac / 10 % 10, frac % 10);
+    out.push(digit(d1));
+    if d2 != 0 || d3 != 0 {
+        out.push(digit(d2));
+        if d3 != 0 {
+            out.push(digit(d3));
+        }
     }
     true
+}
+
+/// The character of the decimal digit `d` (below 10).
+#[inline(always)]
+fn digit(d: u32) -> char {
+    char::from(b'0' + (d % 10) as u8)
 }
 
 /// The decimal text of `n` (as `Integer.toString` / `Long.toString`).
@@ -423,6 +442,39 @@ mod tests {
         ];
         for (x, want) in table {
             assert_eq!(d(*x), *want, "Double.toString({x:e})");
+        }
+    }
+
+    /// The short-decimal path's cases: decimals with inner and trailing
+    /// zeros, no decimals, an integer part of 0 and of 7 digits, signs.
+    #[test]
+    fn short_decimal_layout() {
+        let table: &[(f64, &str)] = &[
+            (130.17, "130.17"),
+            (0.005, "0.005"),
+            (0.05, "0.05"),
+            (0.5, "0.5"),
+            (1.05, "1.05"),
+            (1.005, "1.005"),
+            (1.1, "1.1"),
+            (100.1, "100.1"),
+            (100.01, "100.01"),
+            (1.0, "1.0"),
+            (0.001, "0.001"),
+            (0.101, "0.101"),
+            (0.11, "0.11"),
+            (9_999_999.999, "9999999.999"),
+            (9_999_999.0, "9999999.0"),
+            (1_234_567.5, "1234567.5"),
+            (-0.05, "-0.05"),
+            (-42.0, "-42.0"),
+            (-301.26, "-301.26"),
+        ];
+        for (x, want) in table {
+            let mut fast = String::new();
+            assert!(write_short_decimal(*x, &mut fast), "{x:e}");
+            assert_eq!(fast, *want, "{x:e}");
+            assert_eq!(d(*x), *want, "{x:e}");
         }
     }
 
