@@ -3007,4 +3007,32 @@ mod break_tests {
             assert_eq!(r.body, want, "{src}");
         }
     }
+    /// A range's bounds are the `intValue()` of each end (ints read at
+    /// once, the other numbers through the method): the same items as
+    /// before the ints' shortcut, in both directions.
+    #[test]
+    fn range_bounds_are_int_values() {
+        let cases = [
+            ("#foreach($i in [1..3])$i,#end", "1,2,3,"),
+            ("#foreach($i in [3..1])$i,#end", "3,2,1,"),
+            ("#foreach($i in [-1..1])$i,#end", "-1,0,1,"),
+            (
+                "#set($a = 2)#set($b = 4)#foreach($i in [$a..$b])$i,#end",
+                "2,3,4,",
+            ),
+            ("#set($d = 2.7)#foreach($i in [$d..4])$i,#end", "2,3,4,"),
+            // (A Long's `intValue()` keeps its low 32 bits: 2^32 + 2 gives 2.)
+            (
+                "#set($l = 4294967298)#foreach($i in [1..$l])$i,#end",
+                "1,2,",
+            ),
+            ("#set($s = '1')#foreach($i in [$s..2])$i,#end|", "|"),
+            ("#set($r = [1..2])$r", "[1, 2]"),
+        ];
+        for (src, want) in cases {
+            let t = Template::parse(src).expect(src);
+            let r = t.render(&Invocation::with_body("{}")).expect(src);
+            assert_eq!(r.body, want, "{src}");
+        }
+    }
 }
