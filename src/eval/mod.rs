@@ -1635,8 +1635,12 @@ impl<'a> Ctx<'a> {
         let mut counter: i64 = 1;
         let mut flow = Flow::Normal;
         let mut result = Ok(());
+        // (Read once: the limit, and whether the loop's variables may be
+        // written straight into their slots, see below.)
+        let max = self.limits.foreach_iterations;
+        let slots = env.frame.is_none() && n.var > sym::VELOCITY_HAS_NEXT;
         loop {
-            if (counter - 1) as usize >= self.limits.foreach_iterations {
+            if (counter - 1) as usize >= max {
                 break;
             }
             let (item, has_next) = match self.next_item_peek(&mut iter) {
@@ -1650,25 +1654,34 @@ impl<'a> Ctx<'a> {
             // Without a macro frame, the loop variable is written to its
             // slot at once (see `put_loop_vars`); nothing reads it before
             // the body, and the loop's end restores it whatever happens.
-            let direct = env.frame.is_none()
-                && n.var > sym::VELOCITY_HAS_NEXT
-                && (n.var as usize) < self.vars.len();
-            if direct {
-                self.vars[n.var as usize] = Some(item);
-            }
+            // (`$velocityCount` and `$velocityHasNext`, slots 1 and 2, are
+            // below it: one bounds check for the three.)
+            let direct = slots
+                && match self.vars.get_mut(..=n.var as usize) {
+                    Some(vars) => {
+                        if let Some(slot) = vars.last_mut() {
+                            *slot = Some(item);
+                        }
+                        true
+                    }
+                    None => false,
+                };
             if let Err(e) = self.step() {
                 result = Err(self.at(e, n.range, env));
                 break;
             }
             if direct {
-                self.vars[sym::VELOCITY_COUNT as usize] = Some(Value::Int(counter as i32));
-                self.vars[sym::VELOCITY_HAS_NEXT as usize] = Some(Value::Bool(has_next));
+                if let Some([_, count, next, ..]) = self.vars.get_mut(..) {
+                    *count = Some(Value::Int(counter as i32));
+                    *next = Some(Value::Bool(has_next));
+                }
             } else {
                 self.put_loop_vars(n.var, counter as i32, has_next, item, env);
             }
-            let scope = &mut self.loops[id as usize];
-            scope.index += 1;
-            scope.has_next = has_next;
+            if let Some(scope) = self.loops.get_mut(id as usize) {
+                scope.index += 1;
+                scope.has_next = has_next;
+            }
             let held = item.is_null();
             if held {
                 self.null_held.push(n.var);
@@ -3028,6 +3041,38 @@ mod break_tests {
             ),
             ("#set($s = '1')#foreach($i in [$s..2])$i,#end|", "|"),
             ("#set($r = [1..2])$r", "[1, 2]"),
+        ];
+        for (src, want) in cases {
+            let t = Template::parse(src).expect(src);
+            let r = t.render(&Invocation::with_body("{}")).expect(src);
+            assert_eq!(r.body, want, "{src}");
+        }
+    }
+    /// A loop's variables (`$velocityCount`, `$velocityHasNext`, the loop
+    /// variable, `$foreach`) at each iteration and after the loop, written
+    /// in their slots or (in a macro, or for a name `#evaluate` added)
+    /// through `put_var`: the outputs of the code before the slots'
+    /// single bounds check (406a3f4).
+    #[test]
+    fn loop_variables_in_and_after_loops() {
+        let cases = [
+            (
+                "#foreach($i in [1,2])$velocityCount$velocityHasNext$i #end|$velocityCount|$i|",
+                "1true1 2false2 |||",
+            ),
+            (
+                "#foreach($a in [1,2])#foreach($b in [3,4])$velocityCount$foreach.index$foreach.parent.index$a$b #end$velocityCount$a;#end",
+                "10013 21014 11;10123 21124 22;",
+            ),
+            (
+                "#macro(m)#foreach($x in [1,2])$velocityCount$x$velocityHasNext #end#end#m()|$x|",
+                "11true 22false ||",
+            ),
+            (
+                "#evaluate('#foreach($zz in [1,2])$zz$velocityCount #end')|$zz|",
+                "11 22 ||",
+            ),
+            ("#set($i = 7)#foreach($i in [1,$null,3])$i,#end$i", "1,,3,7"),
         ];
         for (src, want) in cases {
             let t = Template::parse(src).expect(src);
