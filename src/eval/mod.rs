@@ -927,9 +927,9 @@ impl<'a> Ctx<'a> {
                         .map_err(|e| self.at(e, r.range, env))?;
                     continue;
                 }
-                Node::UtilCall(u) => {
+                Node::UtilCall(u, form) => {
                     let r = &u.reference;
-                    self.render_util_node(u, env, out)
+                    self.render_util_node(u, form.get(|| u.arg()), env, out)
                         .map_err(|e| self.at(e, r.range, env))?;
                     self.check_output(out)
                         .map_err(|e| self.at(e, r.range, env))?;
@@ -1020,7 +1020,7 @@ impl<'a> Ctx<'a> {
             Node::Text(Text::Source(r)) => Some(*r),
             Node::SourceText { start, text } => Some(source_text_range(*start, text)),
             Node::Reference(r) => Some(r.range),
-            Node::UtilCall(u) => Some(u.reference.range),
+            Node::UtilCall(u, _) => Some(u.reference.range),
             Node::MacroCall(n) => Some(n.range),
             Node::Evaluate(n) => Some(n.range),
             _ => None,
@@ -1087,7 +1087,7 @@ impl<'a> Ctx<'a> {
             // Rendered by `render_block`, which never passes them here.
             Node::Text(_)
             | Node::SourceText { .. }
-            | Node::UtilCall(_)
+            | Node::UtilCall(..)
             | Node::Reference(_)
             | Node::Set(_)
             | Node::If(_)
@@ -1231,9 +1231,76 @@ impl<'a> Ctx<'a> {
     /// A [`Node::UtilCall`]: what [`Ctx::render_reference`] does with its
     /// reference, with the reference's form known.
     #[inline(always)]
-    fn render_util_node(&mut self, u: &UtilCallNode, env: Env, out: &mut String) -> Result<()> {
+    fn render_util_node(
+        &mut self,
+        u: &UtilCallNode,
+        form: UtilArg,
+        env: Env,
+        out: &mut String,
+    ) -> Result<()> {
         // `$util` is the util object (read as `get_var` reads it; with a
         // macro frame or a null-held loop variable, the general path).
+        if env.frame.is_none()
+            && self.null_held.is_empty()
+            && let Some(Some(Value::Host(Host::Util))) = self.vars.get(sym::UTIL as usize)
+        {
+            // The argument's usual forms, as `util_map_property` reads
+            // them, known from the node (a form this does not read goes on
+            // below, nothing done yet but the step).
+            match form {
+                UtilArg::Property { root, name } => {
+                    if let Some(Some(Value::Map(id))) = self.vars.get(root as usize) {
+                        let id = *id;
+                        self.step()?;
+                        match self.map_entry(id, name, &u.hint) {
+                            Some(Ok(found)) => {
+                                // (Null, missing or not a string: nothing written.)
+                                if let Some(Value::Str(s)) = found {
+                                    self.util_escape(u.method, s, out);
+                                }
+                                return Ok(());
+                            }
+                            Some(Err(e)) => return Err(e),
+                            None => return self.render_util_arg(u, env, out),
+                        }
+                    }
+                }
+                UtilArg::Var(root) => {
+                    if let Some(Some(v)) = self.vars.get(root as usize) {
+                        let v = *v;
+                        self.step()?;
+                        if let Value::Str(s) = v {
+                            self.util_escape(u.method, s, out);
+                        }
+                        return Ok(());
+                    }
+                }
+                UtilArg::Other => {}
+            }
+        }
+        self.render_util_general(u, env, out)
+    }
+
+    /// [`Ctx::render_util_node`] after its step, the argument not of the
+    /// forms read there (out of line: rare).
+    #[inline(never)]
+    fn render_util_arg(&mut self, u: &UtilCallNode, env: Env, out: &mut String) -> Result<()> {
+        let Some(arg) = u.arg() else {
+            return Ok(());
+        };
+        let v = match arg {
+            Expr::Ref(a) if a.computable => self.eval_reference(a, env)?,
+            a => self.eval(a, env)?,
+        };
+        if let Value::Str(s) = v {
+            self.util_escape(u.method, s, out);
+        }
+        Ok(())
+    }
+
+    /// [`Ctx::render_util_node`] of the other util calls (out of line).
+    #[inline(never)]
+    fn render_util_general(&mut self, u: &UtilCallNode, env: Env, out: &mut String) -> Result<()> {
         if env.frame.is_none()
             && self.null_held.is_empty()
             && let Some(Some(Value::Host(Host::Util))) = self.vars.get(sym::UTIL as usize)
@@ -2841,7 +2908,7 @@ fn node_range(node: &Node) -> Option<Range> {
         Node::Text(Text::Source(r)) => *r,
         Node::SourceText { start, text } => source_text_range(*start, text),
         Node::Reference(r) => r.range,
-        Node::UtilCall(u) => u.reference.range,
+        Node::UtilCall(u, _) => u.reference.range,
         Node::Set(n) => n.range,
         Node::If(n) => n.range,
         Node::Foreach(n) => n.range,
