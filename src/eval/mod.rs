@@ -1722,7 +1722,8 @@ impl<'a> Ctx<'a> {
             // slot at once (see `put_loop_vars`); nothing reads it before
             // the body, and the loop's end restores it whatever happens.
             // (`$velocityCount` and `$velocityHasNext`, slots 1 and 2, are
-            // below it: one bounds check for the three.)
+            // below it: after the step, both written through one length
+            // test, where indexing tested the length for each.)
             let direct = slots
                 && match self.vars.get_mut(..=n.var as usize) {
                     Some(vars) => {
@@ -3087,9 +3088,10 @@ mod break_tests {
             assert_eq!(r.body, want, "{src}");
         }
     }
+
     /// A range's bounds are the `intValue()` of each end (ints read at
-    /// once, the other numbers through the method): the same items as
-    /// before the ints' shortcut, in both directions.
+    /// once, the other numbers through the method): the outputs of the
+    /// code before the ints' shortcut (406a3f4), in both directions.
     #[test]
     fn range_bounds_are_int_values() {
         let cases = [
