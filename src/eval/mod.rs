@@ -1681,11 +1681,30 @@ impl<'a> Ctx<'a> {
                 }
             }
         };
-        let saved = self.get_var(n.var, env)?;
-        let saved_counter = self.get_var(sym::VELOCITY_COUNT, env)?;
-        let saved_next = self.get_var(sym::VELOCITY_HAS_NEXT, env)?;
-        // `$foreach`
-        let previous = self.get_var(sym::FOREACH, env)?;
+        // What the loop replaces (`get_var` of the loop variable,
+        // `$velocityCount`, `$velocityHasNext` and `$foreach`): read in their
+        // slots together when `get_var` would read each in its slot.
+        let four = match self.vars.get(..=(n.var as usize).max(2)) {
+            Some(vars) if env.frame.is_none() && self.null_held.is_empty() => {
+                match (vars.get(n.var as usize), &vars[..3]) {
+                    (Some(Some(item)), [Some(foreach), Some(count), Some(next)]) => {
+                        Some((*item, *count, *next, *foreach))
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        let (saved, saved_counter, saved_next, previous) = match four {
+            Some(four) => four,
+            None => (
+                self.get_var(n.var, env)?,
+                self.get_var(sym::VELOCITY_COUNT, env)?,
+                self.get_var(sym::VELOCITY_HAS_NEXT, env)?,
+                // `$foreach`
+                self.get_var(sym::FOREACH, env)?,
+            ),
+        };
         let (parent, replaced) = match previous {
             Value::Host(Host::Foreach(p)) => (Some(p), Value::Null),
             v => (None, v),
@@ -3142,6 +3161,15 @@ mod break_tests {
                 "11 22 ||",
             ),
             ("#set($i = 7)#foreach($i in [1,$null,3])$i,#end$i", "1,,3,7"),
+            // (All four defined before: read in their slots together.)
+            (
+                "#set($i = 'x')#set($velocityCount = 9)#set($velocityHasNext = 'h')#foreach($i in [1,2])#foreach($i in [3])$i$velocityCount$velocityHasNext#end$i$velocityCount$velocityHasNext;#end$i$velocityCount$velocityHasNext",
+                "31false11true;31false22false;x9h",
+            ),
+            (
+                "#set($foreach = 'f')#foreach($a in [1])#foreach($b in [2])$foreach.index#end$foreach.index#end$foreach",
+                "00f",
+            ),
         ];
         for (src, want) in cases {
             let t = Template::parse(src).expect(src);
