@@ -354,8 +354,8 @@ mod tests {
             .root
             .iter()
             .map(|n| match n {
-                Node::UtilCall(u) if u.method == sym::ESCAPE_JAVASCRIPT => "escape",
-                Node::UtilCall(u) if u.method == sym::URL_ENCODE => "url",
+                Node::UtilCall(u, _) if u.method == sym::ESCAPE_JAVASCRIPT => "escape",
+                Node::UtilCall(u, _) if u.method == sym::URL_ENCODE => "url",
                 Node::Reference(_) => "ref",
                 _ => "other",
             })
@@ -376,7 +376,7 @@ mod tests {
             panic!("{:?}", c.ast.root[0]);
         };
         assert!(matches!(n.branches[0].1[0], Node::SourceText { .. }));
-        assert!(matches!(n.branches[0].1[1], Node::UtilCall(_)));
+        assert!(matches!(n.branches[0].1[1], Node::UtilCall(..)));
         let Node::Foreach(f) = &c.ast.root[1] else {
             panic!("{:?}", c.ast.root[1]);
         };
@@ -384,12 +384,12 @@ mod tests {
         let Node::Macro(m) = &c.ast.root[2] else {
             panic!("{:?}", c.ast.root[2]);
         };
-        assert!(matches!(m.body[0], Node::UtilCall(_)));
+        assert!(matches!(m.body[0], Node::UtilCall(..)));
         // A fourth `#foreach` argument is rendered instead of the block.
         let Node::Foreach(f) = &c.ast.root[3] else {
             panic!("{:?}", c.ast.root[3]);
         };
-        assert!(matches!(f.body[..], [Node::UtilCall(_)]));
+        assert!(matches!(f.body[..], [Node::UtilCall(..)]));
         let Node::Set(s) = &c.ast.root[4] else {
             panic!("{:?}", c.ast.root[4]);
         };

@@ -1240,10 +1240,14 @@ impl<'s, 'sh> Parser<'s, 'sh> {
     #[inline(always)]
     fn util_reference_node(&self, r: Reference) -> Node {
         if let Some((method, _)) = super::util_call(&r) {
-            return Node::UtilCall(Box::new(UtilCallNode {
-                reference: r,
-                method,
-            }));
+            return Node::UtilCall(
+                Box::new(UtilCallNode {
+                    reference: r,
+                    method,
+                    hint: Hint::default(),
+                }),
+                UtilArgCache::default(),
+            );
         }
         Node::Reference(Box::new(r))
     }

@@ -927,9 +927,9 @@ impl<'a> Ctx<'a> {
                         .map_err(|e| self.at(e, r.range, env))?;
                     continue;
                 }
-                Node::UtilCall(u) => {
+                Node::UtilCall(u, form) => {
                     let r = &u.reference;
-                    self.render_util_node(u, env, out)
+                    self.render_util_node(u, form.get(|| u.arg()), env, out)
                         .map_err(|e| self.at(e, r.range, env))?;
                     self.check_output(out)
                         .map_err(|e| self.at(e, r.range, env))?;
@@ -1020,7 +1020,7 @@ impl<'a> Ctx<'a> {
             Node::Text(Text::Source(r)) => Some(*r),
             Node::SourceText { start, text } => Some(source_text_range(*start, text)),
             Node::Reference(r) => Some(r.range),
-            Node::UtilCall(u) => Some(u.reference.range),
+            Node::UtilCall(u, _) => Some(u.reference.range),
             Node::MacroCall(n) => Some(n.range),
             Node::Evaluate(n) => Some(n.range),
             _ => None,
@@ -1087,7 +1087,7 @@ impl<'a> Ctx<'a> {
             // Rendered by `render_block`, which never passes them here.
             Node::Text(_)
             | Node::SourceText { .. }
-            | Node::UtilCall(_)
+            | Node::UtilCall(..)
             | Node::Reference(_)
             | Node::Set(_)
             | Node::If(_)
@@ -1231,9 +1231,76 @@ impl<'a> Ctx<'a> {
     /// A [`Node::UtilCall`]: what [`Ctx::render_reference`] does with its
     /// reference, with the reference's form known.
     #[inline(always)]
-    fn render_util_node(&mut self, u: &UtilCallNode, env: Env, out: &mut String) -> Result<()> {
+    fn render_util_node(
+        &mut self,
+        u: &UtilCallNode,
+        form: UtilArg,
+        env: Env,
+        out: &mut String,
+    ) -> Result<()> {
         // `$util` is the util object (read as `get_var` reads it; with a
         // macro frame or a null-held loop variable, the general path).
+        if env.frame.is_none()
+            && self.null_held.is_empty()
+            && let Some(Some(Value::Host(Host::Util))) = self.vars.get(sym::UTIL as usize)
+        {
+            // The argument's usual forms, as `util_map_property` reads
+            // them, known from the node (a form this does not read goes on
+            // below, nothing done yet but the step).
+            match form {
+                UtilArg::Property { root, name } => {
+                    if let Some(Some(Value::Map(id))) = self.vars.get(root as usize) {
+                        let id = *id;
+                        self.step()?;
+                        match self.map_entry(id, name, &u.hint) {
+                            Some(Ok(found)) => {
+                                // (Null, missing or not a string: nothing written.)
+                                if let Some(Value::Str(s)) = found {
+                                    self.util_escape(u.method, s, out);
+                                }
+                                return Ok(());
+                            }
+                            Some(Err(e)) => return Err(e),
+                            None => return self.render_util_arg(u, env, out),
+                        }
+                    }
+                }
+                UtilArg::Var(root) => {
+                    if let Some(Some(v)) = self.vars.get(root as usize) {
+                        let v = *v;
+                        self.step()?;
+                        if let Value::Str(s) = v {
+                            self.util_escape(u.method, s, out);
+                        }
+                        return Ok(());
+                    }
+                }
+                UtilArg::Other => {}
+            }
+        }
+        self.render_util_general(u, env, out)
+    }
+
+    /// [`Ctx::render_util_node`] after its step, the argument not of the
+    /// forms read there (out of line: rare).
+    #[inline(never)]
+    fn render_util_arg(&mut self, u: &UtilCallNode, env: Env, out: &mut String) -> Result<()> {
+        let Some(arg) = u.arg() else {
+            return Ok(());
+        };
+        let v = match arg {
+            Expr::Ref(a) if a.computable => self.eval_reference(a, env)?,
+            a => self.eval(a, env)?,
+        };
+        if let Value::Str(s) = v {
+            self.util_escape(u.method, s, out);
+        }
+        Ok(())
+    }
+
+    /// [`Ctx::render_util_node`] of the other util calls (out of line).
+    #[inline(never)]
+    fn render_util_general(&mut self, u: &UtilCallNode, env: Env, out: &mut String) -> Result<()> {
         if env.frame.is_none()
             && self.null_held.is_empty()
             && let Some(Some(Value::Host(Host::Util))) = self.vars.get(sym::UTIL as usize)
@@ -1614,11 +1681,30 @@ impl<'a> Ctx<'a> {
                 }
             }
         };
-        let saved = self.get_var(n.var, env)?;
-        let saved_counter = self.get_var(sym::VELOCITY_COUNT, env)?;
-        let saved_next = self.get_var(sym::VELOCITY_HAS_NEXT, env)?;
-        // `$foreach`
-        let previous = self.get_var(sym::FOREACH, env)?;
+        // What the loop replaces (`get_var` of the loop variable,
+        // `$velocityCount`, `$velocityHasNext` and `$foreach`): read in their
+        // slots together when `get_var` would read each in its slot.
+        let four = match self.vars.get(..=(n.var as usize).max(2)) {
+            Some(vars) if env.frame.is_none() && self.null_held.is_empty() => {
+                match (vars.get(n.var as usize), &vars[..3]) {
+                    (Some(Some(item)), [Some(foreach), Some(count), Some(next)]) => {
+                        Some((*item, *count, *next, *foreach))
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        let (saved, saved_counter, saved_next, previous) = match four {
+            Some(four) => four,
+            None => (
+                self.get_var(n.var, env)?,
+                self.get_var(sym::VELOCITY_COUNT, env)?,
+                self.get_var(sym::VELOCITY_HAS_NEXT, env)?,
+                // `$foreach`
+                self.get_var(sym::FOREACH, env)?,
+            ),
+        };
         let (parent, replaced) = match previous {
             Value::Host(Host::Foreach(p)) => (Some(p), Value::Null),
             v => (None, v),
@@ -1635,8 +1721,12 @@ impl<'a> Ctx<'a> {
         let mut counter: i64 = 1;
         let mut flow = Flow::Normal;
         let mut result = Ok(());
+        // (Read once: the limit, and whether the loop's variables may be
+        // written straight into their slots, see below.)
+        let max = self.limits.foreach_iterations;
+        let slots = env.frame.is_none() && n.var > sym::VELOCITY_HAS_NEXT;
         loop {
-            if (counter - 1) as usize >= self.limits.foreach_iterations {
+            if (counter - 1) as usize >= max {
                 break;
             }
             let (item, has_next) = match self.next_item_peek(&mut iter) {
@@ -1650,25 +1740,35 @@ impl<'a> Ctx<'a> {
             // Without a macro frame, the loop variable is written to its
             // slot at once (see `put_loop_vars`); nothing reads it before
             // the body, and the loop's end restores it whatever happens.
-            let direct = env.frame.is_none()
-                && n.var > sym::VELOCITY_HAS_NEXT
-                && (n.var as usize) < self.vars.len();
-            if direct {
-                self.vars[n.var as usize] = Some(item);
-            }
+            // (`$velocityCount` and `$velocityHasNext`, slots 1 and 2, are
+            // below it: after the step, both written through one length
+            // test, where indexing tested the length for each.)
+            let direct = slots
+                && match self.vars.get_mut(..=n.var as usize) {
+                    Some(vars) => {
+                        if let Some(slot) = vars.last_mut() {
+                            *slot = Some(item);
+                        }
+                        true
+                    }
+                    None => false,
+                };
             if let Err(e) = self.step() {
                 result = Err(self.at(e, n.range, env));
                 break;
             }
             if direct {
-                self.vars[sym::VELOCITY_COUNT as usize] = Some(Value::Int(counter as i32));
-                self.vars[sym::VELOCITY_HAS_NEXT as usize] = Some(Value::Bool(has_next));
+                if let Some([_, count, next, ..]) = self.vars.get_mut(..) {
+                    *count = Some(Value::Int(counter as i32));
+                    *next = Some(Value::Bool(has_next));
+                }
             } else {
                 self.put_loop_vars(n.var, counter as i32, has_next, item, env);
             }
-            let scope = &mut self.loops[id as usize];
-            scope.index += 1;
-            scope.has_next = has_next;
+            if let Some(scope) = self.loops.get_mut(id as usize) {
+                scope.index += 1;
+                scope.has_next = has_next;
+            }
             let held = item.is_null();
             if held {
                 self.null_held.push(n.var);
@@ -2828,7 +2928,7 @@ fn node_range(node: &Node) -> Option<Range> {
         Node::Text(Text::Source(r)) => *r,
         Node::SourceText { start, text } => source_text_range(*start, text),
         Node::Reference(r) => r.range,
-        Node::UtilCall(u) => u.reference.range,
+        Node::UtilCall(u, _) => u.reference.range,
         Node::Set(n) => n.range,
         Node::If(n) => n.range,
         Node::Foreach(n) => n.range,
@@ -2999,6 +3099,76 @@ mod break_tests {
             (
                 "#foreach($i in [1,2,3])#foreach($j in [1,2])#if($i == 2)#break($foreach.parent)#end$i$j #end#end|",
                 "11 12 |",
+            ),
+        ];
+        for (src, want) in cases {
+            let t = Template::parse(src).expect(src);
+            let r = t.render(&Invocation::with_body("{}")).expect(src);
+            assert_eq!(r.body, want, "{src}");
+        }
+    }
+
+    /// A range's bounds are the `intValue()` of each end (ints read at
+    /// once, the other numbers through the method): the outputs of the
+    /// code before the ints' shortcut (406a3f4), in both directions.
+    #[test]
+    fn range_bounds_are_int_values() {
+        let cases = [
+            ("#foreach($i in [1..3])$i,#end", "1,2,3,"),
+            ("#foreach($i in [3..1])$i,#end", "3,2,1,"),
+            ("#foreach($i in [-1..1])$i,#end", "-1,0,1,"),
+            (
+                "#set($a = 2)#set($b = 4)#foreach($i in [$a..$b])$i,#end",
+                "2,3,4,",
+            ),
+            ("#set($d = 2.7)#foreach($i in [$d..4])$i,#end", "2,3,4,"),
+            // (A Long's `intValue()` keeps its low 32 bits: 2^32 + 2 gives 2.)
+            (
+                "#set($l = 4294967298)#foreach($i in [1..$l])$i,#end",
+                "1,2,",
+            ),
+            ("#set($s = '1')#foreach($i in [$s..2])$i,#end|", "|"),
+            ("#set($r = [1..2])$r", "[1, 2]"),
+        ];
+        for (src, want) in cases {
+            let t = Template::parse(src).expect(src);
+            let r = t.render(&Invocation::with_body("{}")).expect(src);
+            assert_eq!(r.body, want, "{src}");
+        }
+    }
+    /// A loop's variables (`$velocityCount`, `$velocityHasNext`, the loop
+    /// variable, `$foreach`) at each iteration and after the loop, written
+    /// in their slots or (in a macro, or for a name `#evaluate` added)
+    /// through `put_var`: the outputs of the code before the slots'
+    /// single bounds check (406a3f4).
+    #[test]
+    fn loop_variables_in_and_after_loops() {
+        let cases = [
+            (
+                "#foreach($i in [1,2])$velocityCount$velocityHasNext$i #end|$velocityCount|$i|",
+                "1true1 2false2 |||",
+            ),
+            (
+                "#foreach($a in [1,2])#foreach($b in [3,4])$velocityCount$foreach.index$foreach.parent.index$a$b #end$velocityCount$a;#end",
+                "10013 21014 11;10123 21124 22;",
+            ),
+            (
+                "#macro(m)#foreach($x in [1,2])$velocityCount$x$velocityHasNext #end#end#m()|$x|",
+                "11true 22false ||",
+            ),
+            (
+                "#evaluate('#foreach($zz in [1,2])$zz$velocityCount #end')|$zz|",
+                "11 22 ||",
+            ),
+            ("#set($i = 7)#foreach($i in [1,$null,3])$i,#end$i", "1,,3,7"),
+            // (All four defined before: read in their slots together.)
+            (
+                "#set($i = 'x')#set($velocityCount = 9)#set($velocityHasNext = 'h')#foreach($i in [1,2])#foreach($i in [3])$i$velocityCount$velocityHasNext#end$i$velocityCount$velocityHasNext;#end$i$velocityCount$velocityHasNext",
+                "31false11true;31false22false;x9h",
+            ),
+            (
+                "#set($foreach = 'f')#foreach($a in [1])#foreach($b in [2])$foreach.index#end$foreach.index#end$foreach",
+                "00f",
             ),
         ];
         for (src, want) in cases {

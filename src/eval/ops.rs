@@ -170,6 +170,11 @@ fn arith(heap: &mut Heap, l: Value, r: Value, op: MathOp) -> Result<Value> {
 
 /// `Number.intValue()`.
 fn int_value(heap: &mut Heap, v: Value) -> Option<i32> {
+    // An Integer's is itself (through the method call, with the regex cache
+    // it needs made and dropped, a range's bounds cost 1,800 instructions).
+    if let Value::Int(i) = v {
+        return Some(i);
+    }
     if !v.is_number() {
         return None;
     }
