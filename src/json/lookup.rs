@@ -65,7 +65,7 @@ impl BodyLookup {
     pub fn find<'k>(
         &mut self,
         heap: &mut Heap<'_>,
-        wanted: &dyn Fn(&[u8]) -> bool,
+        wanted: &impl Fn(&[u8]) -> bool,
         keys: impl IntoIterator<Item = &'k str>,
     ) -> Option<Value> {
         let (at, read) = self.locate(heap, wanted, keys)?;
@@ -91,7 +91,7 @@ impl BodyLookup {
     pub fn locate<'k>(
         &mut self,
         heap: &mut Heap<'_>,
-        wanted: &dyn Fn(&[u8]) -> bool,
+        wanted: &impl Fn(&[u8]) -> bool,
         keys: impl IntoIterator<Item = &'k str>,
     ) -> Option<(usize, Option<Value>)> {
         let body = heap.body();
@@ -153,7 +153,7 @@ fn last_member<'m>(bytes: &[u8], members: &'m [Member], key: &str) -> Option<&'m
 /// The members of the body's top-level object, when the body is one plain
 /// JSON object (white space around it allowed) and fits in `u32` offsets.
 /// The scalar values of the members named in `wanted` are read.
-fn index_body(heap: &mut Heap<'_>, wanted: &dyn Fn(&[u8]) -> bool) -> Option<Vec<Member>> {
+fn index_body(heap: &mut Heap<'_>, wanted: &impl Fn(&[u8]) -> bool) -> Option<Vec<Member>> {
     let body = heap.body();
     let bytes = body.as_bytes();
     if u32::try_from(bytes.len()).is_err() {
@@ -183,8 +183,10 @@ fn index_body(heap: &mut Heap<'_>, wanted: &dyn Fn(&[u8]) -> bool) -> Option<Vec
 
 /// Reads the value of a top-level member during the check: `key` and where
 /// the value starts; `Some(Some((value, end)))` when it read it, `Some(None)`
-/// when the check goes on through the value, `None` to give up.
-type ReadMember<'r> = dyn FnMut(&[u8], usize) -> Option<Option<(Value, usize)>> + 'r;
+/// when the check goes on through the value, `None` to give up. (A type
+/// parameter, not a `dyn`: the reader is inlined into the check.)
+trait ReadMember: FnMut(&[u8], usize) -> Option<Option<(Value, usize)>> {}
+impl<F: FnMut(&[u8], usize) -> Option<Option<(Value, usize)>>> ReadMember for F {}
 
 /// A strict JSON checker (RFC 8259) reading from `p`.
 struct Check<'b> {
@@ -202,22 +204,24 @@ impl<'b> Check<'b> {
     }
 
     fn ws(&mut self) {
-        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
-            self.p += 1;
-        }
+        self.p = skip_ws(self.b, self.p);
     }
 
     /// Checks the value at `p` (an object or array, with everything in it, or
     /// a scalar) and moves past it. The members of the value itself, when it is
     /// an object, are added to `members`.
-    fn value(&mut self, members: &mut Vec<Member>, read: &mut ReadMember) -> Option<()> {
+    fn value(&mut self, members: &mut Vec<Member>, read: &mut impl ReadMember) -> Option<()> {
+        // (The position in a local: kept in a register, where `self.p` was
+        // stored to memory at every step.)
+        let b = self.b;
+        let mut p = self.p;
         // Bit `d` of `objects`: the container at depth `d` (0: the outermost)
         // is an object.
         let mut objects = 0u64;
         let mut depth = 0usize;
         loop {
             // At a value.
-            match self.peek()? {
+            match *b.get(p)? {
                 open @ (b'{' | b'[') => {
                     if depth == MAX_NESTING {
                         return None;
@@ -225,47 +229,65 @@ impl<'b> Check<'b> {
                     let object = open == b'{';
                     objects = (objects & !(1 << depth)) | (u64::from(object) << depth);
                     depth += 1;
-                    self.p += 1;
-                    self.ws();
-                    let close = if object { b'}' } else { b']' };
-                    if self.peek()? == close {
-                        self.p += 1;
+                    p = skip_ws(b, p + 1);
+                    // (`}` and `]` are two after `{` and `[`.)
+                    if *b.get(p)? == open + 2 {
+                        p += 1;
                         depth -= 1;
-                    } else if !(object && self.member(depth, members, read)?) {
+                    } else if object {
+                        let (after, done) = member(b, p, depth, members, read)?;
+                        p = after;
+                        if !done {
+                            continue;
+                        }
                         // (When the first member's value was read, what
                         // follows it is next.)
+                    } else {
                         continue;
                     }
                 }
-                b'"' => self.string()?,
-                b'-' | b'0'..=b'9' => self.number()?,
-                b't' => self.word(b"true")?,
-                b'f' => self.word(b"false")?,
-                b'n' => self.word(b"null")?,
+                b'"' => p = string_end(b, p)?.0,
+                b'-' | b'0'..=b'9' => {
+                    let (end, decimal) = number_end(b, p)?;
+                    // Numbers with a fraction or exponent longer than 18
+                    // characters (read as `BigDecimal`, which can fail)
+                    // give up.
+                    if decimal && end - p > 18 {
+                        return None;
+                    }
+                    p = end;
+                }
+                b't' => p = word_end(b, p, b"true")?,
+                b'f' => p = word_end(b, p, b"false")?,
+                b'n' => p = word_end(b, p, b"null")?,
                 _ => return None,
             }
             // After a value: the next one, or the ends of containers.
             loop {
                 if depth == 0 {
+                    self.p = p;
                     return Some(());
                 }
-                self.ws();
+                p = skip_ws(b, p);
                 let object = objects >> (depth - 1) & 1 == 1;
-                match self.peek()? {
+                match *b.get(p)? {
                     b',' => {
-                        self.p += 1;
-                        self.ws();
-                        if object && self.member(depth, members, read)? {
-                            continue;
+                        p = skip_ws(b, p + 1);
+                        if object {
+                            let (after, done) = member(b, p, depth, members, read)?;
+                            p = after;
+                            if done {
+                                continue;
+                            }
                         }
                         break;
                     }
                     b'}' if object => {
-                        self.p += 1;
+                        p += 1;
                         depth -= 1;
                     }
                     b']' if !object => {
-                        self.p += 1;
+                        p += 1;
                         depth -= 1;
                     }
                     _ => return None,
@@ -273,121 +295,113 @@ impl<'b> Check<'b> {
             }
         }
     }
+}
 
-    /// A member's key and colon; the member is noted when its object is the
-    /// outermost one (`depth` 1), and its value read when `read` reads it
-    /// (true then: the position is after the value). A key with an escape
-    /// gives up there.
-    #[inline(always)]
-    fn member(
-        &mut self,
-        depth: usize,
-        members: &mut Vec<Member>,
-        read: &mut ReadMember,
-    ) -> Option<bool> {
-        if self.peek()? != b'"' {
-            return None;
-        }
-        let key_start = self.p + 1;
-        let escaped = self.string_escaped()?;
-        let key_end = self.p - 1;
-        self.ws();
-        if self.peek()? != b':' {
-            return None;
-        }
-        self.p += 1;
-        self.ws();
-        if depth != 1 {
-            return Some(false);
-        }
-        if escaped || members.len() >= MAX_MEMBERS {
-            return None;
-        }
-        let value = self.p;
-        let done = read(self.b.get(key_start..key_end)?, value)?;
-        members.push(Member {
-            key_start: key_start as u32,
-            key_end: key_end as u32,
-            value: value as u32,
-            read: done.map(|(v, _)| v),
-        });
-        match done {
-            Some((_, end)) => {
-                self.p = end;
-                Some(true)
-            }
-            None => Some(false),
-        }
+/// The first byte from `p` on that is not white space (or the end).
+#[inline(always)]
+fn skip_ws(b: &[u8], mut p: usize) -> usize {
+    while let Some(b' ' | b'\t' | b'\n' | b'\r') = b.get(p) {
+        p += 1;
     }
+    p
+}
 
-    fn string(&mut self) -> Option<()> {
-        self.string_escaped().map(|_| ())
+/// A member's key and colon at `p`: where its value starts, and false; the
+/// member is noted when its object is the outermost one (`depth` 1), and its
+/// value read when `read` reads it (then where the value ends, and true). A
+/// key with an escape gives up there.
+#[inline(always)]
+fn member(
+    b: &[u8],
+    p: usize,
+    depth: usize,
+    members: &mut Vec<Member>,
+    read: &mut impl ReadMember,
+) -> Option<(usize, bool)> {
+    if *b.get(p)? != b'"' {
+        return None;
     }
+    let key_start = p + 1;
+    let (after, escaped) = string_end(b, p)?;
+    let key_end = after - 1;
+    let mut p = skip_ws(b, after);
+    if *b.get(p)? != b':' {
+        return None;
+    }
+    p = skip_ws(b, p + 1);
+    if depth != 1 {
+        return Some((p, false));
+    }
+    if escaped || members.len() >= MAX_MEMBERS {
+        return None;
+    }
+    let done = read(b.get(key_start..key_end)?, p)?;
+    members.push(Member {
+        key_start: key_start as u32,
+        key_end: key_end as u32,
+        value: p as u32,
+        read: done.map(|(v, _)| v),
+    });
+    Some(match done {
+        Some((_, end)) => (end, true),
+        None => (p, false),
+    })
+}
 
-    /// A string from its opening quote; whether it holds an escape. Every
-    /// special byte of a 16-byte block is handled from one mask.
-    #[inline(always)]
-    fn string_escaped(&mut self) -> Option<bool> {
-        let mut p = self.p + 1;
-        let mut escaped = false;
-        loop {
-            let mut mask = match self.b.get(p..).and_then(|rest| rest.first_chunk::<16>()) {
-                Some(chunk) => scan::specials::<false>(chunk),
-                None => {
-                    // The last bytes: padded with plain ones.
-                    let rest = self.b.get(p..)?;
-                    let mut padded = [b' '; 16];
-                    padded[..rest.len()].copy_from_slice(rest);
-                    let mask = scan::specials::<false>(&padded) & ((1 << rest.len()) - 1);
-                    if mask == 0 {
-                        // No closing quote.
-                        return None;
-                    }
-                    mask
+/// The special bytes (see [`scan::specials`]) of a 32-byte block, as a
+/// 32-bit mask: one test per 32 bytes of a long string, where blocks of 16
+/// were twice as many rounds of the loop.
+#[inline(always)]
+fn specials32(block: &[u8; 32]) -> u32 {
+    let (lo, hi) = block.split_at(16);
+    let half = |h: &[u8]| h.first_chunk::<16>().map_or(0, scan::specials::<false>);
+    half(lo) | half(hi) << 16
+}
+
+/// Where the string whose opening quote is at `p` ends (after its closing
+/// quote), and whether it holds an escape. Every special byte of a 32-byte
+/// block is handled from one mask.
+#[inline(always)]
+fn string_end(b: &[u8], p: usize) -> Option<(usize, bool)> {
+    let mut p = p + 1;
+    let mut escaped = false;
+    loop {
+        let mut mask = match b.get(p..).and_then(|rest| rest.first_chunk::<32>()) {
+            Some(block) => specials32(block),
+            None => {
+                // The last bytes: padded with plain ones.
+                let rest = b.get(p..)?;
+                let mut padded = [b' '; 32];
+                padded.get_mut(..rest.len())?.copy_from_slice(rest);
+                let mask = specials32(&padded) & ((1u64 << rest.len()) - 1) as u32;
+                if mask == 0 {
+                    // No closing quote.
+                    return None;
                 }
-            };
-            // Where the next block starts.
-            let mut next = p + 16;
-            while mask != 0 {
-                let k = p + mask.trailing_zeros() as usize;
-                match self.b[k] {
-                    b'"' => {
-                        self.p = k + 1;
-                        return Some(escaped);
-                    }
-                    b'\\' => {
-                        escaped = true;
-                        let after = k + 1 + escape_len(self.b.get(k + 1..)?)?;
-                        if after >= p + 16 {
-                            next = after;
-                            break;
-                        }
-                        // Drop the marks up to the end of the escape.
-                        mask &= u32::MAX << (after - p);
-                    }
-                    // A control character.
-                    _ => return None,
-                }
+                mask
             }
-            p = next;
+        };
+        // Where the next block starts.
+        let mut next = p + 32;
+        while mask != 0 {
+            let k = p + mask.trailing_zeros() as usize;
+            match *b.get(k)? {
+                b'"' => return Some((k + 1, escaped)),
+                b'\\' => {
+                    escaped = true;
+                    let after = k + 1 + escape_len(b.get(k + 1..)?)?;
+                    if after >= p + 32 {
+                        next = after;
+                        break;
+                    }
+                    // Drop the marks up to the end of the escape.
+                    mask &= u32::MAX << (after - p);
+                }
+                // A control character.
+                _ => return None,
+            }
         }
-    }
-
-    /// A number in JSON's grammar, followed by a byte that can follow a value.
-    /// Numbers with a fraction or exponent longer than 18 characters (read as
-    /// `BigDecimal`, which can fail) give up.
-    fn number(&mut self) -> Option<()> {
-        let (end, decimal) = number_end(self.b, self.p)?;
-        if decimal && end - self.p > 18 {
-            return None;
-        }
-        self.p = end;
-        Some(())
-    }
-
-    fn word(&mut self, word: &[u8]) -> Option<()> {
-        self.p = word_end(self.b, self.p, word)?;
-        Some(())
+        p = next;
     }
 }
 
