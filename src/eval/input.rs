@@ -22,6 +22,26 @@ pub(crate) struct InputState {
     lookup: json::BodyLookup,
 }
 
+impl InputState {
+    /// A state whose body index reuses the allocation `spare` holds (left
+    /// by [`InputState::recycle`] at the end of an earlier render).
+    #[inline(always)]
+    pub(super) fn reusing(spare: &mut json::BodyLookup) -> InputState {
+        InputState {
+            document: None,
+            paths: HashMap::new(),
+            params: None,
+            lookup: json::BodyLookup::reusing(spare),
+        }
+    }
+
+    /// Gives the body index's allocation to `spare`, for the next render.
+    #[inline(always)]
+    pub(super) fn recycle(&mut self, spare: &mut json::BodyLookup) {
+        self.lookup.recycle(spare);
+    }
+}
+
 impl Ctx<'_> {
     /// The body as JSON (an empty body reads as `{}`).
     fn document(&mut self) -> Result<Value> {

@@ -41,21 +41,50 @@ pub struct Member {
 
 /// What one render knows about its body.
 #[derive(Debug, Default)]
-pub enum BodyLookup {
+pub struct BodyLookup {
+    state: State,
+    /// When checked: the top-level object's members in order. (Its
+    /// allocation is kept from render to render: see [`BodyLookup::reset`].)
+    members: Vec<Member>,
+    /// When checked: how many more bytes paths into nested objects may scan
+    /// (when they have scanned twice the body, the next paths go through the
+    /// full parse, which reads it once for all).
+    budget: usize,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum State {
     /// Not looked at yet.
     #[default]
     Unchecked,
     /// Not plain JSON, or not an object, or too large to index: every path
     /// goes through the full parse.
     Unusable,
-    /// Plain JSON; the top-level object's members in order, and how many
-    /// more bytes paths into nested objects may scan (when they have scanned
-    /// twice the body, the next paths go through the full parse, which reads
-    /// it once for all).
-    Checked { members: Vec<Member>, budget: usize },
+    /// Plain JSON, indexed.
+    Checked,
 }
 
 impl BodyLookup {
+    /// A lookup for a new body, with the index's allocation taken from
+    /// `spare` (left by [`BodyLookup::recycle`]; W1's index was a `malloc`
+    /// and a `free` per render).
+    #[inline(always)]
+    pub fn reusing(spare: &mut BodyLookup) -> BodyLookup {
+        BodyLookup {
+            state: State::Unchecked,
+            members: std::mem::take(&mut spare.members),
+            budget: 0,
+        }
+    }
+
+    /// Gives the index's allocation, emptied, to `spare`, for
+    /// [`BodyLookup::reusing`].
+    #[inline(always)]
+    pub fn recycle(&mut self, spare: &mut BodyLookup) {
+        std::mem::swap(&mut self.members, &mut spare.members);
+        spare.members.clear();
+    }
+
     /// The value of the path `$.keys[0].keys[1]...` in the body, when it is a
     /// string, number, boolean or null, the body is plain JSON, and every
     /// object on the way has plain keys; `None` otherwise (the caller then
@@ -98,22 +127,20 @@ impl BodyLookup {
         let bytes = body.as_bytes();
         let mut keys = keys.into_iter();
         let first = keys.next()?;
-        if let BodyLookup::Unchecked = self {
-            *self = match index_body(heap, wanted) {
-                Some(members) => BodyLookup::Checked {
-                    members,
-                    budget: bytes.len().saturating_mul(2),
-                },
-                None => BodyLookup::Unusable,
+        if self.state == State::Unchecked {
+            self.members.clear();
+            self.state = match index_body(heap, wanted, &mut self.members) {
+                Some(()) => {
+                    self.budget = bytes.len().saturating_mul(2);
+                    State::Checked
+                }
+                None => State::Unusable,
             };
         }
-        let BodyLookup::Checked {
-            members: root,
-            budget,
-        } = self
-        else {
+        if self.state != State::Checked {
             return None;
-        };
+        }
+        let (root, budget) = (&self.members, &mut self.budget);
         let member = *last_member(bytes, root, first)?;
         let mut at = member.value as usize;
         let mut read = member.read;
@@ -131,7 +158,7 @@ impl BodyLookup {
             match scanned {
                 Some(n) if n <= *budget => *budget -= n,
                 _ => {
-                    *self = BodyLookup::Unusable;
+                    self.state = State::Unusable;
                     return None;
                 }
             }
@@ -150,10 +177,15 @@ fn last_member<'m>(bytes: &[u8], members: &'m [Member], key: &str) -> Option<&'m
         .find(|m| bytes.get(m.key_start as usize..m.key_end as usize) == Some(key.as_bytes()))
 }
 
-/// The members of the body's top-level object, when the body is one plain
-/// JSON object (white space around it allowed) and fits in `u32` offsets.
+/// Adds the members of the body's top-level object to `members`, when the
+/// body is one plain JSON object (white space around it allowed) and fits in
+/// `u32` offsets.
 /// The scalar values of the members named in `wanted` are read.
-fn index_body(heap: &mut Heap<'_>, wanted: &impl Fn(&[u8]) -> bool) -> Option<Vec<Member>> {
+fn index_body(
+    heap: &mut Heap<'_>,
+    wanted: &impl Fn(&[u8]) -> bool,
+    members: &mut Vec<Member>,
+) -> Option<()> {
     let body = heap.body();
     let bytes = body.as_bytes();
     if u32::try_from(bytes.len()).is_err() {
@@ -165,8 +197,7 @@ fn index_body(heap: &mut Heap<'_>, wanted: &impl Fn(&[u8]) -> bool) -> Option<Ve
     if c.peek() != Some(b'{') {
         return None;
     }
-    let mut members = Vec::with_capacity(8);
-    c.value(&mut members, &mut |key, at| {
+    c.value(members, &mut |key, at| {
         if !wanted(key) {
             return Some(None);
         }
@@ -178,7 +209,7 @@ fn index_body(heap: &mut Heap<'_>, wanted: &impl Fn(&[u8]) -> bool) -> Option<Ve
         }
     })?;
     c.ws();
-    (c.p == bytes.len()).then_some(members)
+    (c.p == bytes.len()).then_some(())
 }
 
 /// Reads the value of a top-level member during the check: `key` and where
@@ -606,7 +637,7 @@ mod tests {
         }
         // The object `a` is 37 of the 44 bytes: two scans fit in 88, a third does not.
         assert_eq!(found, 2);
-        assert!(matches!(lookup, BodyLookup::Unusable));
+        assert_eq!(lookup.state, State::Unusable);
         assert_eq!(lookup.find(&mut heap, &wanted, ["a", "y"]), None);
     }
 
@@ -615,6 +646,32 @@ mod tests {
         let nested = |n: usize| format!("{{\"x\": {}1{}, \"a\": 1}}", "[".repeat(n), "]".repeat(n));
         assert!(find(&nested(MAX_NESTING - 1), &["a"]).is_some());
         assert!(find(&nested(MAX_NESTING), &["a"]).is_none());
+    }
+
+    /// A lookup made from a recycled one's allocation knows nothing of the
+    /// earlier body.
+    #[test]
+    fn recycled_lookups_start_afresh() {
+        let wanted = |_: &[u8]| false;
+        let mut spare = BodyLookup::default();
+        for (body, want) in [
+            (r#"{"a": 1, "b": 2}"#, Some("1")),
+            (r#"{"b": 3}"#, None),
+            (r#"[1]"#, None),
+            (r#"{"a": "x"}"#, Some("x")),
+        ] {
+            let mut heap = Heap::new(body, "");
+            let mut lookup = BodyLookup::reusing(&mut spare);
+            let found = lookup.find(&mut heap, &wanted, ["a"]);
+            let text = found.map(|v| match v {
+                Value::Str(s) => heap.str(s).to_string(),
+                Value::Int(i) => i.to_string(),
+                _ => "?".to_string(),
+            });
+            assert_eq!(text.as_deref(), want, "{body}");
+            lookup.recycle(&mut spare);
+            assert!(spare.members.is_empty());
+        }
     }
 
     /// Long strings with escapes and quotes at every position of a block.
