@@ -157,6 +157,8 @@ pub(crate) struct Ctx<'a> {
 struct Spare {
     heap: HeapBuffers,
     vars: Vec<Option<Value>>,
+    /// The body's index (W1: a `malloc` and a `free` fewer per render).
+    lookup: crate::json::BodyLookup,
 }
 
 thread_local! {
@@ -171,6 +173,7 @@ impl Drop for Ctx<'_> {
         self.heap.return_buffers(&mut spare.heap);
         spare.vars = std::mem::take(&mut self.vars);
         spare.vars.clear();
+        self.input.recycle(&mut spare.lookup);
         // A thread being torn down has no slot any more; the buffers are just freed.
         let _ = SPARE.try_with(|s| s.set(Some(spare)));
     }
@@ -360,7 +363,7 @@ impl<'a> Ctx<'a> {
             scratch: String::new(),
             trace: None,
             top: std::ptr::null(),
-            input: input::InputState::default(),
+            input: input::InputState::reusing(&mut spare.lookup),
             // The first step checks the limits.
             next_check: 1,
             steps_left: 1,
