@@ -702,12 +702,17 @@ impl<'a> Heap<'a> {
 
     fn push_map(&mut self, kind: MapKind, entries: Vec<(Value, Value)>) -> MapId {
         self.counted += Self::map_bytes(entries.len());
-        self.maps.push(Map {
+        // Made in its slot: `push` made the map on the stack, field by
+        // field, and copied it with 16-byte loads, each of which waited for
+        // the narrower stores it spans (a store-forwarding stall at each
+        // map a render makes; `$context` alone makes six). `extend` with
+        // `once_with` makes room first, then writes the map where it goes.
+        self.maps.extend(std::iter::once_with(|| Map {
             kind,
             entries,
             repeated: None,
             index: std::cell::OnceCell::new(),
-        });
+        }));
         MapId(self.maps.len() as u32 - 1)
     }
 
