@@ -407,9 +407,11 @@ pub fn unescape32(window: &[u8; 32], out: &mut [u8; 32]) -> Option<Unescaped> {
 /// Proof that the running CPU has the AVX-512 parts [`unescape64`] uses
 /// (F, BW, VBMI for the byte permutes, VBMI2 for `vpcompressb`), and AVX2:
 /// made only by [`Avx512::widest`], after std's runtime detection.
+#[cfg(target_arch = "x86_64")]
 #[derive(Clone, Copy, Debug)]
 pub struct Avx512(());
 
+#[cfg(target_arch = "x86_64")]
 impl Avx512 {
     /// The proofs for the CPU's widest vectors: AVX-512 (with AVX2) or AVX2
     /// alone. (Found once and kept in one byte: asking std for each of the
@@ -448,6 +450,7 @@ impl Avx512 {
 
 /// What each byte that may follow a backslash stands for, by its low seven
 /// bits (0 for the bytes that may not: `u` and the rest).
+#[cfg(target_arch = "x86_64")]
 const ESCAPE_MEANS: [u8; 128] = {
     let mut t = [0u8; 128];
     t[b'"' as usize] = b'"';
@@ -472,6 +475,7 @@ fn words64(chunk: &[u8; 64]) -> [i64; 8] {
 }
 
 /// What [`unescape64`] made of a block.
+#[cfg(target_arch = "x86_64")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Block64 {
     /// All 64 bytes were read (the string goes on), and `written` stored.
