@@ -1687,26 +1687,27 @@ impl<'a> Ctx<'a> {
         // What the loop replaces (`get_var` of the loop variable,
         // `$velocityCount`, `$velocityHasNext` and `$foreach`): read in their
         // slots together when `get_var` would read each in its slot.
-        let four = match self.vars.get(..=(n.var as usize).max(2)) {
-            Some(vars) if env.frame.is_none() && self.null_held.is_empty() => {
-                match (vars.get(n.var as usize), &vars[..3]) {
-                    (Some(Some(item)), [Some(foreach), Some(count), Some(next)]) => {
-                        Some((*item, *count, *next, *foreach))
-                    }
-                    _ => None,
-                }
-            }
-            _ => None,
-        };
-        let (saved, saved_counter, saved_next, previous) = match four {
-            Some(four) => four,
-            None => (
+        let slots = self
+            .vars
+            .get(..=(n.var as usize).max(2))
+            .filter(|_| env.frame.is_none() && self.null_held.is_empty());
+        // (Bound here, in one `if let`: an `Option` of the four made first
+        // and taken apart after was copied through the stack with loads
+        // wider than the stores before them, a store-forwarding stall at
+        // each loop.)
+        let (saved, saved_counter, saved_next, previous) = if let Some(vars) = slots
+            && let (Some(Some(item)), [Some(foreach), Some(count), Some(next)]) =
+                (vars.get(n.var as usize), vars.get(..3).unwrap_or(&[]))
+        {
+            (*item, *count, *next, *foreach)
+        } else {
+            (
                 self.get_var(n.var, env)?,
                 self.get_var(sym::VELOCITY_COUNT, env)?,
                 self.get_var(sym::VELOCITY_HAS_NEXT, env)?,
                 // `$foreach`
                 self.get_var(sym::FOREACH, env)?,
-            ),
+            )
         };
         let (parent, replaced) = match previous {
             Value::Host(Host::Foreach(p)) => (Some(p), Value::Null),
