@@ -40,6 +40,7 @@ pub mod serve;
 pub mod value;
 
 mod api;
+mod bytes;
 
 pub use api::{Invocation, Limits, Rendered, RequestOverride, Template};
 pub use error::{Error, ErrorKind, Result, Span};

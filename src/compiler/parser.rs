@@ -10,6 +10,7 @@
 use super::ast::*;
 use super::lexer::{LexError, Lexer, image};
 use super::tokens::{Kind, LexState, Token};
+use crate::bytes::short_eq;
 use crate::error::{Error, ErrorKind, Span};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -155,7 +156,7 @@ impl Shared {
             && self
                 .names
                 .get(s as usize)
-                .is_some_and(|n| short_eq(n.as_bytes(), b))
+                .is_some_and(|n| short_eq(n.as_bytes(), b, MAX_SHARED_TEXT))
         {
             return s;
         }
@@ -2953,7 +2954,7 @@ impl TextCache {
             return text.into();
         };
         match slot {
-            Some(t) if short_eq(t.as_bytes(), b) => t.clone(),
+            Some(t) if short_eq(t.as_bytes(), b, MAX_SHARED_TEXT) => t.clone(),
             _ => {
                 let t: Arc<str> = text.into();
                 *slot = Some(t.clone());
@@ -2961,34 +2962,6 @@ impl TextCache {
             }
         }
     }
-}
-
-/// `a == b` without a call to `memcmp` for the short texts and names a
-/// template repeats (up to [`MAX_SHARED_TEXT`] bytes: overlapping word
-/// compares).
-#[inline]
-fn short_eq(a: &[u8], b: &[u8]) -> bool {
-    let n = a.len();
-    if n != b.len() {
-        return false;
-    }
-    let word = |s: &[u8], i: usize| {
-        s.get(i..)
-            .and_then(|w| w.first_chunk::<8>())
-            .map(|w| u64::from_le_bytes(*w))
-    };
-    if !(8..=MAX_SHARED_TEXT).contains(&n) {
-        return a == b;
-    }
-    // The words at 0, 8, 16, ... and the last eight bytes.
-    let mut i = 0;
-    while i + 8 < n {
-        if word(a, i) != word(b, i) {
-            return false;
-        }
-        i += 8;
-    }
-    word(a, n - 8) == word(b, n - 8)
 }
 
 /// A text node's text.
@@ -3007,27 +2980,4 @@ pub fn parse(
     max_depth: usize,
 ) -> Result<Ast, Error> {
     Parser::new(src, shared, source_id, max_depth).parse_template()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::short_eq;
-
-    #[test]
-    fn short_eq_is_slice_eq() {
-        // Every pair of lengths 0 to 70 (past the word compares), equal
-        // or differing in one byte at each place.
-        let text = |n: usize| -> Vec<u8> { (0..n).map(|i| b'a' + (i % 11) as u8).collect() };
-        for n in 0..70 {
-            let a = text(n);
-            for m in 0..70 {
-                assert_eq!(short_eq(&a, &text(m)), n == m, "{n} {m}");
-            }
-            for i in 0..n {
-                let mut b = a.clone();
-                b[i] = b'#';
-                assert!(!short_eq(&a, &b), "{n} {i}");
-            }
-        }
-    }
 }
