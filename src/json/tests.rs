@@ -1252,6 +1252,17 @@ fn strings_of_every_length_at_every_distance_from_the_end() {
 /// multi-byte characters, at every alignment and length around the 32-byte
 /// blocks, read alike (value or error) by the AVX2 unescaper (one block of
 /// simple escapes at a time) and by the portable loop (one escape at a time).
+/// A body that is one JSON string, read: its text, or what else it was, or
+/// the error and its offset.
+fn read_string_body(text: &str) -> Result<String, String> {
+    let mut heap = Heap::new(text, "");
+    match parse_body(&mut heap) {
+        Ok(Value::Str(s)) => Ok(heap.str(s).to_owned()),
+        Ok(other) => Err(format!("{other:?}")),
+        Err(e) => Err(format!("{} @{}", e.message, e.offset)),
+    }
+}
+
 #[test]
 fn unescaping_by_blocks_reads_as_one_escape_at_a_time() {
     let pieces = [
@@ -1282,14 +1293,6 @@ fn unescaping_by_blocks_reads_as_one_escape_at_a_time() {
         "/",
         "\\\\\\\"",
     ];
-    let read = |text: &str| {
-        let mut heap = Heap::new(text, "");
-        match parse_body(&mut heap) {
-            Ok(Value::Str(s)) => Ok(heap.str(s).to_owned()),
-            Ok(other) => Err(format!("{other:?}")),
-            Err(e) => Err(format!("{} @{}", e.message, e.offset)),
-        }
-    };
     let mut seed = 0x9e37_79b9_7f4a_7c15u64;
     let mut next = |n: usize| {
         seed ^= seed << 13;
@@ -1316,11 +1319,14 @@ fn unescaping_by_blocks_reads_as_one_escape_at_a_time() {
         text.push('"');
         for tail in ["", " ", "                                  "] {
             let body = format!("{text}{tail}");
-            let best = read(&body);
-            let portable =
-                super::parse::with_unescape_level(super::parse::Level::Portable, || read(&body));
+            let best = read_string_body(&body);
+            let portable = super::parse::with_unescape_level(super::parse::Level::Portable, || {
+                read_string_body(&body)
+            });
             assert_eq!(best, portable, "{body:?}");
-            let avx2 = super::parse::with_unescape_level(super::parse::Level::Avx2, || read(&body));
+            let avx2 = super::parse::with_unescape_level(super::parse::Level::Avx2, || {
+                read_string_body(&body)
+            });
             assert_eq!(avx2, portable, "{body:?}");
         }
     }
@@ -1332,14 +1338,6 @@ fn unescaping_by_blocks_reads_as_one_escape_at_a_time() {
 /// the portable loop reads it.
 #[test]
 fn escapes_across_block_ends_read_as_one_escape_at_a_time() {
-    let read = |text: &str| {
-        let mut heap = Heap::new(text, "");
-        match parse_body(&mut heap) {
-            Ok(Value::Str(s)) => Ok(heap.str(s).to_owned()),
-            Ok(other) => Err(format!("{other:?}")),
-            Err(e) => Err(format!("{} @{}", e.message, e.offset)),
-        }
-    };
     let escapes = [
         "\\\"",
         "\\\\",
@@ -1363,14 +1361,15 @@ fn escapes_across_block_ends_read_as_one_escape_at_a_time() {
                     "z".repeat(at % 7),
                     " ".repeat(at % 70)
                 );
-                let best = read(&text);
+                let best = read_string_body(&text);
                 let portable =
                     super::parse::with_unescape_level(super::parse::Level::Portable, || {
-                        read(&text)
+                        read_string_body(&text)
                     });
                 assert_eq!(best, portable, "{text:?}");
-                let avx2 =
-                    super::parse::with_unescape_level(super::parse::Level::Avx2, || read(&text));
+                let avx2 = super::parse::with_unescape_level(super::parse::Level::Avx2, || {
+                    read_string_body(&text)
+                });
                 assert_eq!(avx2, portable, "{text:?}");
             }
         }
