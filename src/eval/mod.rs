@@ -3086,6 +3086,15 @@ mod reference_node_tests {
 mod break_tests {
     use crate::api::{Invocation, Template};
 
+    /// Each template renders (with an empty object as the body) as given.
+    fn renders_as(cases: &[(&str, &str)]) {
+        for &(src, want) in cases {
+            let t = Template::parse(src).expect(src);
+            let r = t.render(&Invocation::with_body("{}")).expect(src);
+            assert_eq!(r.body, want, "{src}");
+        }
+    }
+
     /// `#break($foreach...)` ends the loop it names, through inner loops and
     /// macro calls (the loop's id waits in `Ctx::break_target` while the
     /// break goes up): outputs from Velocity 1.7 (the oracle).
@@ -3105,11 +3114,7 @@ mod break_tests {
                 "11 12 |",
             ),
         ];
-        for (src, want) in cases {
-            let t = Template::parse(src).expect(src);
-            let r = t.render(&Invocation::with_body("{}")).expect(src);
-            assert_eq!(r.body, want, "{src}");
-        }
+        renders_as(&cases);
     }
 
     /// A range's bounds are the `intValue()` of each end (ints read at
@@ -3134,11 +3139,7 @@ mod break_tests {
             ("#set($s = '1')#foreach($i in [$s..2])$i,#end|", "|"),
             ("#set($r = [1..2])$r", "[1, 2]"),
         ];
-        for (src, want) in cases {
-            let t = Template::parse(src).expect(src);
-            let r = t.render(&Invocation::with_body("{}")).expect(src);
-            assert_eq!(r.body, want, "{src}");
-        }
+        renders_as(&cases);
     }
     /// A loop's variables (`$velocityCount`, `$velocityHasNext`, the loop
     /// variable, `$foreach`) at each iteration and after the loop, written
@@ -3175,10 +3176,6 @@ mod break_tests {
                 "00f",
             ),
         ];
-        for (src, want) in cases {
-            let t = Template::parse(src).expect(src);
-            let r = t.render(&Invocation::with_body("{}")).expect(src);
-            assert_eq!(r.body, want, "{src}");
-        }
+        renders_as(&cases);
     }
 }

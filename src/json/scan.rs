@@ -168,10 +168,11 @@ impl Avx2 {
     }
 }
 
-/// The four little-endian words of a 32-byte block.
+/// The first `W` little-endian words of a block (four of a 32-byte block,
+/// eight of a 64-byte one).
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
-fn words32(chunk: &[u8; 32]) -> [i64; 4] {
+fn words<const W: usize>(chunk: &[u8]) -> [i64; W] {
     std::array::from_fn(|i| {
         let word = chunk.get(8 * i..8 * i + 8).unwrap_or(&[0; 8]);
         u64::from_le_bytes(word.try_into().unwrap_or([0; 8])) as i64
@@ -201,7 +202,7 @@ pub fn compact32(_proof: Avx2, _chunk: &[u8; 32], _drop: u32, _out: &mut [u8; 32
 #[target_feature(enable = "avx2")]
 fn avx2_compact(chunk: &[u8; 32], drop: u32, out: &mut [u8; 32]) -> usize {
     use std::arch::x86_64::_mm256_set_epi64x;
-    let [w0, w1, w2, w3] = words32(chunk);
+    let [w0, w1, w2, w3] = words(chunk);
     avx2_compact_vec(_mm256_set_epi64x(w3, w2, w1, w0), drop, out)
 }
 
@@ -318,7 +319,7 @@ pub fn unescape32(window: &[u8; 32], out: &mut [u8; 32]) -> Option<Unescaped> {
         _mm256_set1_epi32, _mm256_set1_epi64x, _mm256_setr_epi8, _mm256_shuffle_epi8,
         _mm256_srli_epi16,
     };
-    let [w0, w1, w2, w3] = words32(window);
+    let [w0, w1, w2, w3] = words(window);
     let v = _mm256_set_epi64x(w3, w2, w1, w0);
     let eq = |b: u8| _mm256_cmpeq_epi8(v, _mm256_set1_epi8(b as i8));
     let bit = |m| _mm256_movemask_epi8(m) as u32;
@@ -464,16 +465,6 @@ const ESCAPE_MEANS: [u8; 128] = {
     t
 };
 
-/// The eight little-endian words of a 64-byte block.
-#[cfg(target_arch = "x86_64")]
-#[inline(always)]
-fn words64(chunk: &[u8; 64]) -> [i64; 8] {
-    std::array::from_fn(|i| {
-        let word = chunk.get(8 * i..8 * i + 8).unwrap_or(&[0; 8]);
-        u64::from_le_bytes(word.try_into().unwrap_or([0; 8])) as i64
-    })
-}
-
 /// What [`unescape64`] made of a block.
 #[cfg(target_arch = "x86_64")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -513,7 +504,7 @@ pub fn unescape64(window: &[u8; 64], out: &mut [u8; 64], carry: &mut u64) -> Blo
         _mm512_permutex2var_epi8, _mm512_set_epi64, _mm512_set1_epi8, _mm512_test_epi8_mask,
     };
     let vector = |b: &[u8; 64]| {
-        let [w0, w1, w2, w3, w4, w5, w6, w7] = words64(b);
+        let [w0, w1, w2, w3, w4, w5, w6, w7] = words(b);
         _mm512_set_epi64(w7, w6, w5, w4, w3, w2, w1, w0)
     };
     let v = vector(window);
