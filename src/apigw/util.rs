@@ -116,12 +116,90 @@ pub fn escape_javascript_in(text: &str, start: usize, end: usize, out: &mut Stri
     escape_javascript_slice(text, start, end, out);
 }
 
-/// [`escape_javascript`] of `text[start..end]` (nothing when not on char boundaries).
+/// [`escape_javascript`] of `text[start..end]` (nothing when not on char
+/// boundaries), with AVX-512 where the CPU has it.
 #[inline(never)]
 fn escape_javascript_slice(text: &str, start: usize, end: usize, out: &mut String) {
+    #[cfg(target_arch = "x86_64")]
+    if let (Some(proof), _) = scan::Avx512::widest()
+        && avx512_allowed()
+        && text.is_char_boundary(start)
+        && text.is_char_boundary(end)
+    {
+        // SAFETY: `escape_avx512` is an ordinary safe function whose only
+        // requirement is its target features, which `Avx512::widest` (std's
+        // runtime detection) found on the running CPU.
+        return unsafe { escape_avx512(proof, text, start, end, out) };
+    }
+    escape_javascript_scalar(text, start, end, out);
+}
+
+/// [`escape_javascript`] of `text[start..end]` (nothing when not on char boundaries).
+fn escape_javascript_scalar(text: &str, start: usize, end: usize, out: &mut String) {
     if let Some(s) = text.get(start..end) {
         escape_javascript(s, out);
     }
+}
+
+/// [`escape_javascript_slice`] with AVX-512 ([`scan::escape_js64`]): 64
+/// bytes at a time while `text` has 64 bytes from there and they are ASCII
+/// without `\uXXXX` escapes; the rest 16 bytes at a time. (`start` and `end`
+/// are on char boundaries.) W2's descriptions: one block each, without a
+/// `memcpy` call for each run between escapes.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512bw,avx512vbmi,avx512vbmi2,popcnt")]
+fn escape_avx512(_proof: scan::Avx512, text: &str, start: usize, end: usize, out: &mut String) {
+    use std::arch::x86_64::_mm512_storeu_si512;
+    let bytes = text.as_bytes();
+    let mut p = start;
+    while p < end {
+        let Some(window) = bytes.get(p..).and_then(|rest| rest.first_chunk::<64>()) else {
+            break;
+        };
+        let n = (end - p).min(64);
+        let Some([(first, first_len), (second, second_len)]) = scan::escape_js64(window, n) else {
+            break;
+        };
+        out.reserve(128);
+        let len = out.len();
+        // SAFETY: after `reserve(128)` the allocation holds at least
+        // `len + 128` bytes. The two unaligned 64-byte stores write
+        // `len..len + 64` and `len + first_len..len + first_len + 64`, with
+        // `first_len <= 64`: inside the allocation, past the string's bytes.
+        // The new length `len + first_len + second_len` (at most `len + 128`)
+        // covers only bytes these stores wrote, and `escape_js64` returns
+        // registers whose every byte is below 0x80: the string stays UTF-8.
+        unsafe {
+            let vec = out.as_mut_vec();
+            let dst = vec.as_mut_ptr().add(len);
+            _mm512_storeu_si512(dst.cast(), first);
+            _mm512_storeu_si512(dst.add(first_len).cast(), second);
+            vec.set_len(len + first_len + second_len);
+        }
+        p += n;
+    }
+    // The rest (from a char boundary: every byte before `p` was ASCII).
+    if p < end {
+        escape_javascript_scalar(text, p, end, out);
+    }
+}
+
+/// Whether the AVX-512 escaper may run (in tests: whether this thread's tests let it).
+#[cfg(all(test, target_arch = "x86_64"))]
+fn avx512_allowed() -> bool {
+    !SCALAR_ONLY.with(|s| s.get())
+}
+
+#[cfg(all(not(test), target_arch = "x86_64"))]
+#[inline(always)]
+fn avx512_allowed() -> bool {
+    true
+}
+
+#[cfg(all(test, target_arch = "x86_64"))]
+thread_local! {
+    /// Set by tests that compare the AVX-512 escaper with the scalar one.
+    static SCALAR_ONLY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 /// [`escape_javascript`] of a text shorter than 16 bytes whose bytes to
@@ -607,6 +685,32 @@ mod tests {
         out
     }
 
+    /// `escapeJavaScript`, one character at a time.
+    fn slow(s: &str) -> String {
+        let mut out = String::new();
+        for c in s.chars() {
+            match c {
+                '\'' => out.push_str("\\'"),
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '/' => out.push_str("\\/"),
+                '\u{8}' => out.push_str("\\b"),
+                '\n' => out.push_str("\\n"),
+                '\t' => out.push_str("\\t"),
+                '\u{c}' => out.push_str("\\f"),
+                '\r' => out.push_str("\\r"),
+                c if !(' '..='\u{7f}').contains(&c) => {
+                    let mut units = [0u16; 2];
+                    for u in c.encode_utf16(&mut units) {
+                        out.push_str(&format!("\\u{:04X}", u));
+                    }
+                }
+                c => out.push(c),
+            }
+        }
+        out
+    }
+
     /// Expectations from commons-lang 2.6 and JDK 17 (run through a Java harness),
     /// and from the conformance corpus (util.json).
     #[test]
@@ -696,6 +800,77 @@ mod tests {
         }
     }
 
+    /// Slices of long texts (mostly ASCII, with escapes of all kinds and
+    /// some other characters) escaped by the AVX-512 loop where the CPU has
+    /// it (64-byte blocks, which need 64 bytes of the text from where they
+    /// start), and by the scalar loop alone: both as one character at a time.
+    #[test]
+    fn escape_javascript_in_with_and_without_avx512() {
+        let alphabet = [
+            "a",
+            "b",
+            " ",
+            "'",
+            "\"",
+            "\\",
+            "/",
+            "\n",
+            "\t",
+            "\r",
+            "\u{8}",
+            "\u{c}",
+            "\u{1}",
+            "\u{1f}",
+            "\u{7f}",
+            "~",
+            "\u{e9}",
+            "\u{65e5}",
+            "\u{1f600}",
+        ];
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for round in 0..400 {
+            // One character in `rare` from the last four of the alphabet
+            // (non-ASCII, DEL, `~`), so that many blocks are plain ASCII.
+            let rare = [4, 40, 400][round % 3];
+            let len = (next() % 300) as usize;
+            let text: String = (0..len)
+                .map(|_| {
+                    let r = next();
+                    let i = if r % rare == 0 {
+                        alphabet.len() - 1 - (r >> 8) as usize % 4
+                    } else {
+                        (r >> 8) as usize % (alphabet.len() - 4)
+                    };
+                    alphabet[i]
+                })
+                .collect();
+            for _ in 0..20 {
+                let (a, b) = (next() as usize % (len + 1), next() as usize % (len + 1));
+                let (start, end) = (a.min(b), a.max(b));
+                let want = match text.get(start..end) {
+                    Some(s) => format!("<{}", slow(s)),
+                    None => "<".to_string(),
+                };
+                for scalar_only in [false, true] {
+                    SCALAR_ONLY.with(|s| s.set(scalar_only));
+                    let mut out = String::from("<");
+                    escape_javascript_in(&text, start, end, &mut out);
+                    SCALAR_ONLY.with(|s| s.set(false));
+                    assert_eq!(
+                        out, want,
+                        "{text:?} {start}..{end} scalar only: {scalar_only}"
+                    );
+                }
+            }
+        }
+    }
+
     /// A slice that is not on char boundaries writes nothing, whatever
     /// comes before its end (plain bytes, specials, other characters).
     #[test]
@@ -723,30 +898,6 @@ mod tests {
     /// The word-at-a-time scan gives what a character-by-character escape gives.
     #[test]
     fn escape_javascript_matches_per_char() {
-        fn slow(s: &str) -> String {
-            let mut out = String::new();
-            for c in s.chars() {
-                match c {
-                    '\'' => out.push_str("\\'"),
-                    '"' => out.push_str("\\\""),
-                    '\\' => out.push_str("\\\\"),
-                    '/' => out.push_str("\\/"),
-                    '\u{8}' => out.push_str("\\b"),
-                    '\n' => out.push_str("\\n"),
-                    '\t' => out.push_str("\\t"),
-                    '\u{c}' => out.push_str("\\f"),
-                    '\r' => out.push_str("\\r"),
-                    c if !(' '..='\u{7f}').contains(&c) => {
-                        let mut units = [0u16; 2];
-                        for u in c.encode_utf16(&mut units) {
-                            out.push_str(&format!("\\u{:04X}", u));
-                        }
-                    }
-                    c => out.push(c),
-                }
-            }
-            out
-        }
         let alphabet = [
             'a',
             'b',

@@ -576,6 +576,84 @@ pub fn unescape64(window: &[u8; 64], out: &mut [u8; 64], carry: &mut u64) -> Blo
     Block64::Whole { written }
 }
 
+/// The letters of the two-character escapes `escapeJavaScript` writes for
+/// control characters (`\b` `\t` `\n` `\f` `\r`), by byte; 0 for the other
+/// control characters (written as `\u00XX`).
+#[cfg(target_arch = "x86_64")]
+const JS_CONTROL_LETTERS: [u8; 64] = {
+    let mut t = [0u8; 64];
+    t[0x08] = b'b';
+    t[b'\t' as usize] = b't';
+    t[b'\n' as usize] = b'n';
+    t[0x0C] = b'f';
+    t[b'\r' as usize] = b'r';
+    t
+};
+
+/// `escapeJavaScript` (commons-lang 2.6) of the first `n` bytes of `window`
+/// (`n` at most 64) with AVX-512, when they are ASCII with no control
+/// characters other than `\b` `\t` `\n` `\f` `\r` (`None` otherwise: those
+/// are written as `\uXXXX`). Every byte becomes a pair of bytes in two
+/// registers of 32 pairs (the first and the second 32 bytes): a backslash
+/// (or 0) and the byte (or the letter of its escape); one `vpcompressb` per
+/// register then drops the zero bytes. Returns the two registers and the
+/// number of bytes of each that are the escaped text (every byte of both
+/// registers is below 0x80).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512bw,avx512vbmi,avx512vbmi2,popcnt")]
+#[inline]
+pub fn escape_js64(
+    window: &[u8; 64],
+    n: usize,
+) -> Option<[(std::arch::x86_64::__m512i, usize); 2]> {
+    use std::arch::x86_64::{
+        _mm512_cmpeq_epi8_mask, _mm512_cmplt_epu8_mask, _mm512_cvtepu8_epi16,
+        _mm512_extracti64x4_epi64, _mm512_mask_blend_epi8, _mm512_maskz_compress_epi8,
+        _mm512_maskz_mov_epi8, _mm512_movepi8_mask, _mm512_or_si512, _mm512_permutexvar_epi8,
+        _mm512_set_epi64, _mm512_set1_epi8, _mm512_slli_epi16, _mm512_test_epi8_mask,
+    };
+    let vector = |b: &[u8; 64]| {
+        let [w0, w1, w2, w3, w4, w5, w6, w7] = words(b);
+        _mm512_set_epi64(w7, w6, w5, w4, w3, w2, w1, w0)
+    };
+    let v = vector(window);
+    let taken = u64::MAX >> (64 - n.clamp(1, 64));
+    let eq = |b: u8| _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(b as i8));
+    let controls = _mm512_cmplt_epu8_mask(v, _mm512_set1_epi8(0x20));
+    // The letters of the control characters, indexed by their six low bits.
+    let letters = _mm512_permutexvar_epi8(v, vector(&JS_CONTROL_LETTERS));
+    let lettered = _mm512_test_epi8_mask(letters, letters);
+    if (_mm512_movepi8_mask(v) | (controls & !lettered)) & taken != 0 {
+        return None;
+    }
+    let specials = (controls | eq(b'\'') | eq(b'"') | eq(b'\\') | eq(b'/')) & taken;
+    let chars = _mm512_maskz_mov_epi8(taken, _mm512_mask_blend_epi8(controls, v, letters));
+    let backslashes = _mm512_maskz_mov_epi8(specials, _mm512_set1_epi8(b'\\' as i8));
+    // Pair `i` of a register: byte `2i` the backslash (or 0), byte `2i + 1`
+    // the character (0 past `n`); the zero bytes dropped.
+    let pairs = |backslashes, chars| {
+        let pairs = _mm512_or_si512(
+            _mm512_cvtepu8_epi16(backslashes),
+            _mm512_slli_epi16::<8>(_mm512_cvtepu8_epi16(chars)),
+        );
+        let keep = _mm512_test_epi8_mask(pairs, pairs);
+        (
+            _mm512_maskz_compress_epi8(keep, pairs),
+            keep.count_ones() as usize,
+        )
+    };
+    Some([
+        pairs(
+            _mm512_extracti64x4_epi64::<0>(backslashes),
+            _mm512_extracti64x4_epi64::<0>(chars),
+        ),
+        pairs(
+            _mm512_extracti64x4_epi64::<1>(backslashes),
+            _mm512_extracti64x4_epi64::<1>(chars),
+        ),
+    ])
+}
+
 /// Stores the bytes of a register.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
