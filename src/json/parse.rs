@@ -495,14 +495,13 @@ impl<'s> Parser<'s> {
     fn parse_tree(&mut self, heap: &mut Heap<'_>) -> PResult<Value> {
         let bytes = self.bytes;
         let mut pos = self.pos;
-        let mut cur = Frame {
-            kind: Kind::Root,
-            start: 0,
-            slot: 0,
-            seen: 0,
-        };
-        // A value to attach to `cur` before reading on: a container that has
-        // just closed (`have` says whether there is one).
+        // The innermost container's `Frame`, field by field (as one struct
+        // in memory, written in pieces and copied to `frames` in 16-byte
+        // loads, it stalled the CPU at each container opened: the loads could
+        // not be forwarded from the stores).
+        let (mut cur_kind, mut cur_start, mut cur_slot, mut cur_seen) = (Kind::Root, 0, 0, 0);
+        // A value to attach to the innermost container before reading on: a
+        // container that has just closed (`have` says whether there is one).
         let mut v = Value::Null;
         let mut have = false;
         // Reads the value at `pos` and runs `$attach` with it as `$v` (a
@@ -565,13 +564,14 @@ impl<'s> Parser<'s> {
                                     );
                                     $attach
                                 } else {
-                                    self.frames.push(cur);
-                                    cur = Frame {
-                                        kind: Kind::Array,
-                                        start: self.vals.len(),
-                                        slot: 0,
-                                        seen: 0,
-                                    };
+                                    self.frames.push(Frame {
+                                        kind: cur_kind,
+                                        start: cur_start,
+                                        slot: cur_slot,
+                                        seen: cur_seen,
+                                    });
+                                    (cur_kind, cur_start, cur_slot, cur_seen) =
+                                        (Kind::Array, self.vals.len(), 0, 0);
                                     continue $tree;
                                 }
                             } else if bytes.get(pos) == Some(&b'}') {
@@ -581,14 +581,14 @@ impl<'s> Parser<'s> {
                             } else {
                                 let (key, bit);
                                 (key, bit, pos) = self.key_at(heap, pos)?;
-                                self.frames.push(cur);
-                                cur = Frame {
-                                    kind: Kind::Object,
-                                    start: self.ents.len(),
-                                    slot: 0,
-                                    seen: 0,
-                                };
-                                cur.slot = self.entry(heap, cur.start, &mut cur.seen, key, bit);
+                                self.frames.push(Frame {
+                                    kind: cur_kind,
+                                    start: cur_start,
+                                    slot: cur_slot,
+                                    seen: cur_seen,
+                                });
+                                (cur_kind, cur_start, cur_seen) = (Kind::Object, self.ents.len(), 0);
+                                cur_slot = self.entry(heap, cur_start, &mut cur_seen, key, bit);
                                 continue $tree;
                             }
                         }
@@ -629,7 +629,10 @@ impl<'s> Parser<'s> {
             ($tree:lifetime) => {{
                 have = true;
                 match self.frames.pop() {
-                    Some(outer) => cur = outer,
+                    Some(outer) => {
+                        (cur_kind, cur_start, cur_slot, cur_seen) =
+                            (outer.kind, outer.start, outer.slot, outer.seen);
+                    }
                     None => {
                         self.pos = pos;
                         return Ok(v);
@@ -639,7 +642,7 @@ impl<'s> Parser<'s> {
             }};
         }
         'tree: loop {
-            match cur.kind {
+            match cur_kind {
                 Kind::Root => {
                     if !have {
                         read_value!('tree, "expected close marker for Object", x => { v = x; });
@@ -660,7 +663,7 @@ impl<'s> Parser<'s> {
                                     }
                                     Some(b']') => {
                                         pos += 1;
-                                        v = Value::List(self.close_array(heap, cur.start));
+                                        v = Value::List(self.close_array(heap, cur_start));
                                         close!('tree);
                                     }
                                     Some(&b) if is_ws(b) => pos = skip_ws_from(bytes, pos),
@@ -706,26 +709,26 @@ impl<'s> Parser<'s> {
                                         {
                                             let key = pos + 3..end;
                                             pos = p;
-                                            cur.slot = self.entry_at(
+                                            cur_slot = self.entry_at(
                                                 heap,
-                                                cur.start,
-                                                &mut cur.seen,
+                                                cur_start,
+                                                &mut cur_seen,
                                                 key,
                                                 bit,
                                             );
                                         } else {
-                                            (cur.slot, pos) = self.key_entry(
+                                            (cur_slot, pos) = self.key_entry(
                                                 heap,
                                                 skip_space(bytes, pos + 1),
-                                                cur.start,
-                                                &mut cur.seen,
+                                                cur_start,
+                                                &mut cur_seen,
                                             )?;
                                         }
                                         break;
                                     }
                                     Some(b'}') => {
                                         pos += 1;
-                                        v = Value::Map(self.close_object(heap, cur.start));
+                                        v = Value::Map(self.close_object(heap, cur_start));
                                         close!('tree);
                                     }
                                     Some(&b) if is_ws(b) => pos = skip_ws_from(bytes, pos),
@@ -744,14 +747,14 @@ impl<'s> Parser<'s> {
                     }
                     if have {
                         have = false;
-                        if let Some(entry) = self.ents.get_mut(cur.slot) {
+                        if let Some(entry) = self.ents.get_mut(cur_slot) {
                             entry.1 = v;
                         }
                         separator!();
                     }
                     loop {
                         read_value!('tree, "expected close marker for Object", x => {
-                            if let Some(entry) = self.ents.get_mut(cur.slot) {
+                            if let Some(entry) = self.ents.get_mut(cur_slot) {
                                 entry.1 = x;
                             }
                         });
