@@ -222,6 +222,15 @@ fn digit(d: u32) -> char {
 
 /// The decimal text of `n` (as `Integer.toString` / `Long.toString`).
 pub(crate) fn write_i64(n: i64, out: &mut String) {
+    // One or two digits (counts, small amounts: W2's discounts) character by
+    // character, without itoa's buffer copied by a `memcpy` call.
+    if let Ok(small @ 0..100) = u32::try_from(n) {
+        if small >= 10 {
+            out.push(digit(small / 10));
+        }
+        out.push(digit(small));
+        return;
+    }
     out.push_str(itoa::Buffer::new().format(n));
 }
 
@@ -363,6 +372,18 @@ mod tests {
         let mut s = String::new();
         write_java_double(x, &mut s);
         s
+    }
+
+    /// Integers as `Long.toString` writes them, around the one- and
+    /// two-digit shortcut and at the ends of the range.
+    #[test]
+    fn integers_as_long_to_string() {
+        let ends = [i64::MIN, i64::MIN + 1, i64::MAX, -4294967296, 4294967296];
+        for n in (-1000..1000).chain(ends) {
+            let mut s = String::from("<");
+            write_i64(n, &mut s);
+            assert_eq!(s, format!("<{n}"));
+        }
     }
 
     /// The plain-range shortcut writes what the general layout writes.
