@@ -579,8 +579,9 @@ impl<'s> Parser<'s> {
                                 let $v = Value::Map(heap.alloc_map(MapKind::Plain, Vec::new()));
                                 $attach
                             } else {
-                                let (key, bit);
-                                (key, bit, pos) = self.key_at(heap, pos)?;
+                                let ((word, base), bit);
+                                ((word, base), bit, pos) = self.key_at(heap, pos)?;
+                                let key = Str::from_bits(word, base);
                                 self.frames.push(Frame {
                                     kind: cur_kind,
                                     start: cur_start,
@@ -822,22 +823,30 @@ impl<'s> Parser<'s> {
         start: usize,
         seen: &mut u64,
     ) -> PResult<(usize, usize)> {
-        let (key, bit, pos) = self.key_at(heap, pos)?;
-        Ok((self.entry(heap, start, seen, key, bit), pos))
+        let ((word, base), bit, pos) = self.key_at(heap, pos)?;
+        Ok((
+            self.entry(heap, start, seen, Str::from_bits(word, base), bit),
+            pos,
+        ))
     }
 
     /// `"key"` at `pos` (after white space) and the colon after it, as
     /// [`Parser::object_key`] reads them; gives the key, its [`key_bit`] and
     /// a position before the value with only white space between them (see
     /// [`skip_space`]).
+    ///
+    /// (The key is given as [`Str::to_bits`]: a `Str` merged from the two
+    /// paths went through the stack in pieces and was read back whole, a
+    /// store-forwarding stall at each object.)
     #[inline(always)]
-    fn key_at(&mut self, heap: &mut Heap<'_>, pos: usize) -> PResult<(Str, u64, usize)> {
+    fn key_at(&mut self, heap: &mut Heap<'_>, pos: usize) -> PResult<((u64, u32), u64, usize)> {
         if self.bytes.get(pos) == Some(&b'"')
             && let Some((end, bit, p)) = self.key_fast(self.bytes, pos + 1)
         {
-            return Ok((self.text.slice(pos + 1, end), bit, p));
+            return Ok((self.text.slice(pos + 1, end).to_bits(), bit, p));
         }
-        self.key_slow(heap, pos)
+        let (key, bit, p) = self.key_slow(heap, pos)?;
+        Ok((key.to_bits(), bit, p))
     }
 
     /// [`Parser::key_at`] where the key's opening quote is known to be at

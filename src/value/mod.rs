@@ -94,6 +94,25 @@ impl Str {
         self.len == 0
     }
 
+    /// The string as one word (`start` and `len`) and its encoded base, to
+    /// pass where two paths that make it merge: kept in registers, where a
+    /// `Str` went through the stack in 4-byte pieces read back as one word
+    /// (a store-forwarding stall; see `json::parse::Parser::key_at`).
+    #[inline(always)]
+    pub(crate) fn to_bits(self) -> (u64, u32) {
+        (u64::from(self.start) | u64::from(self.len) << 32, self.base)
+    }
+
+    /// The string of [`Str::to_bits`].
+    #[inline(always)]
+    pub(crate) fn from_bits(word: u64, base: u32) -> Str {
+        Str {
+            start: word as u32,
+            len: (word >> 32) as u32,
+            base,
+        }
+    }
+
     /// A sub-range of this string, `start..end` in bytes relative to it.
     pub fn slice(self, start: usize, end: usize) -> Str {
         debug_assert!(start <= end && end <= self.len as usize);
