@@ -70,6 +70,17 @@ pub(crate) struct Env<'f> {
     src: u16,
 }
 
+/// The clock of [`Limits::time`] (see [`Ctx::check_time`]).
+#[derive(Clone, Copy)]
+struct Clock {
+    /// When the render passed its first few hundred steps.
+    start: std::time::Instant,
+    /// When the clock was last read.
+    read: std::time::Instant,
+    /// Limit checks left to pass before the clock is read again.
+    skip: u32,
+}
+
 /// A registered macro.
 struct MacroDef {
     params: Vec<Sym>,
@@ -136,11 +147,7 @@ pub(crate) struct Ctx<'a> {
     override_bytes: usize,
     /// When the render passed its first few hundred steps (the clock for
     /// [`Limits::time`] starts there: short renders never read it).
-    clock: Option<std::time::Instant>,
-    /// When the clock was last read, and how many limit checks are left to
-    /// pass before it is read again (see [`Ctx::check_time`]).
-    clock_read: Option<std::time::Instant>,
-    clock_skip: u32,
+    clock: Option<Clock>,
     depth: usize,
     macro_depth: usize,
     /// `limits.output_bytes`, at hand for the check after every node.
@@ -373,8 +380,6 @@ impl<'a> Ctx<'a> {
             steps_left: 1,
             override_bytes: 0,
             clock: None,
-            clock_read: None,
-            clock_skip: 0,
             depth: 0,
             macro_depth: 0,
             output_bytes: limits.output_bytes,
@@ -586,29 +591,32 @@ impl<'a> Ctx<'a> {
     /// limit by at most 4,096 of them. (Read every 256 steps, the clock was
     /// 22 readings and 1% of W2's time.)
     fn check_time(&mut self, limit: std::time::Duration) -> Result<()> {
-        let (Some(start), Some(last)) = (self.clock, self.clock_read) else {
+        let Some(clock) = &mut self.clock else {
             let now = std::time::Instant::now();
-            self.clock = Some(now);
-            self.clock_read = Some(now);
+            self.clock = Some(Clock {
+                start: now,
+                read: now,
+                skip: 0,
+            });
             return Ok(());
         };
-        if self.clock_skip > 0 {
-            self.clock_skip -= 1;
+        if clock.skip > 0 {
+            clock.skip -= 1;
             return Ok(());
         }
         let now = std::time::Instant::now();
-        if now.duration_since(start) > limit {
+        if now.duration_since(clock.start) > limit {
             return Err(Error::limit(format!(
                 "the template ran for more than {} s",
                 limit.as_secs_f64()
             )));
         }
-        self.clock_skip = if now.duration_since(last) < limit / 256 {
+        clock.skip = if now.duration_since(clock.read) < limit / 256 {
             15
         } else {
             0
         };
-        self.clock_read = Some(now);
+        clock.read = now;
         Ok(())
     }
 
