@@ -33,7 +33,10 @@ pub struct Limits {
     /// against a template whose every step is expensive (a method over a 10 MB
     /// string, a million times). Unlike the other limits it depends on the
     /// machine; `None` turns it off (the fuzz targets do, to stay
-    /// deterministic).
+    /// deterministic). The clock is read every 256 evaluation steps, or
+    /// every 4,096 while the steps between two readings take less than
+    /// 1/256 of the limit: a render whose steps turn slow can overrun it by
+    /// up to 4,096 of them.
     pub time: Option<std::time::Duration>,
 }
 

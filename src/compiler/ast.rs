@@ -75,6 +75,14 @@ pub enum Node {
         start: u32,
         text: std::sync::Arc<str>,
     },
+    /// A [`Node::SourceText`] of fewer than [`SHORT_TEXT`] bytes, its copy
+    /// padded to [`SHORT_TEXT`] bytes (see [`pad_short_text`]): written as a
+    /// copy of that fixed size, then cut to the text's length, without a
+    /// `memcpy` call. Its range is `start..start + short_text(text).len()`.
+    ShortText {
+        start: u32,
+        text: std::sync::Arc<str>,
+    },
     /// `$util.escapeJavaScript(arg)` / `$util.urlEncode(arg)` (without
     /// escapes or prefixes): a [`Node::Reference`] whose form
     /// [`crate::compiler::compile`] checked once.
@@ -82,6 +90,29 @@ pub enum Node {
     /// the node, which has room for it: in the boxed part, the allocation
     /// grew past its size class).
     UtilCall(Box<UtilCallNode>, UtilArgCache),
+}
+
+/// The size of a [`Node::ShortText`]'s padded text.
+pub const SHORT_TEXT: usize = 32;
+
+/// A text of 2 to [`SHORT_TEXT`] - 1 bytes padded to [`SHORT_TEXT`]
+/// bytes: the text, spaces, and the text's length as the last byte (an
+/// ASCII character, so the whole is UTF-8 and the text ends at a character
+/// boundary). `None` for other texts (a single character is pushed as one).
+pub fn pad_short_text(text: &str) -> Option<[u8; SHORT_TEXT]> {
+    if text.len() < 2 || text.len() >= SHORT_TEXT {
+        return None;
+    }
+    let mut padded = [b' '; SHORT_TEXT];
+    padded[..text.len()].copy_from_slice(text.as_bytes());
+    padded[SHORT_TEXT - 1] = text.len() as u8;
+    Some(padded)
+}
+
+/// The text of a [`Node::ShortText`], from its padded copy.
+pub fn short_text(padded: &str) -> &str {
+    let n = padded.as_bytes().last().map_or(0, |&n| usize::from(n));
+    padded.get(..n).unwrap_or(padded)
 }
 
 #[derive(Clone)]

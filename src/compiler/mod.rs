@@ -227,18 +227,49 @@ mod tests {
     fn source_texts_are_copied_and_nodes_stay_small() {
         use ast::Node;
         assert_eq!(std::mem::size_of::<Node>(), 24);
-        let c = compile("ab$x#if($y)cd#end", &Limits::default()).unwrap();
-        let Node::SourceText { start: 0, text } = &c.ast.root[0] else {
+        let long = "x".repeat(ast::SHORT_TEXT);
+        let c = compile(&format!("ab$x#if($y)c#{{end}}{long}"), &Limits::default()).unwrap();
+        // Short texts padded (see `ast::pad_short_text`), one character and
+        // longer texts as they are.
+        let Node::ShortText { start: 0, text } = &c.ast.root[0] else {
             panic!("{:?}", c.ast.root[0]);
         };
-        assert_eq!(&**text, "ab");
+        assert_eq!(text.len(), ast::SHORT_TEXT);
+        assert_eq!(ast::short_text(text), "ab");
+        assert_eq!(
+            &text[2..ast::SHORT_TEXT - 1],
+            &" ".repeat(ast::SHORT_TEXT - 3)
+        );
         let Node::If(n) = &c.ast.root[2] else {
             panic!("{:?}", c.ast.root[2]);
         };
         let Node::SourceText { start: 11, text } = &n.branches[0].1[0] else {
             panic!("{:?}", n.branches[0].1);
         };
-        assert_eq!(&**text, "cd");
+        assert_eq!(&**text, "c");
+        let Node::SourceText { start: 18, text } = &c.ast.root[3] else {
+            panic!("{:?}", c.ast.root[3]);
+        };
+        assert_eq!(**text, *long);
+    }
+
+    #[test]
+    fn short_texts_are_padded_and_read_back() {
+        let (e15, x31) = ("é".repeat(15), "x".repeat(31));
+        for text in ["ab", "é", "日本", "a\u{1F600}", &e15, &x31] {
+            let padded = ast::pad_short_text(text).map(|p| String::from_utf8(p.to_vec()));
+            match padded {
+                Some(Ok(p)) => {
+                    assert_eq!(p.len(), ast::SHORT_TEXT);
+                    assert_eq!(ast::short_text(&p), text);
+                }
+                other => panic!("{text:?}: {other:?}"),
+            }
+        }
+        // One byte (pushed as a character), and 32 bytes or more.
+        for text in ["", "a", &"x".repeat(ast::SHORT_TEXT), &"é".repeat(16)] {
+            assert_eq!(ast::pad_short_text(text), None, "{text:?}");
+        }
     }
 
     #[test]
@@ -253,18 +284,19 @@ mod tests {
             "$a;".repeat(32)
         );
         let c = compile(&template, &Limits::default()).unwrap();
-        let texts: Vec<(u32, &std::sync::Arc<str>)> = c
+        let texts: Vec<(u32, &std::sync::Arc<str>, &str)> = c
             .ast
             .root
             .iter()
             .filter_map(|n| match n {
-                Node::SourceText { start, text } => Some((*start, text)),
+                Node::SourceText { start, text } => Some((*start, text, &**text)),
+                Node::ShortText { start, text } => Some((*start, text, ast::short_text(text))),
                 _ => None,
             })
             .collect();
-        for (start, text) in &texts {
+        for (start, _, text) in &texts {
             let at = *start as usize;
-            assert_eq!(template.get(at..at + text.len()), Some(&***text));
+            assert_eq!(template.get(at..at + text.len()), Some(*text));
         }
         assert_eq!(texts.len(), 39, "{texts:?}");
         // Before the cache was made: each its own copy.

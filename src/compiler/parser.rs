@@ -2900,17 +2900,24 @@ fn ref_extra(esc_prefix: &str, more_prefix: &str, literal: String) -> Option<Box
     }))
 }
 
-/// A `Text::Source` node as [`Node::SourceText`] (its text copied out of
-/// the source, so that rendering it does not slice the source; a text
-/// that `texts` saw recently shares that copy).
+/// A `Text::Source` node as [`Node::ShortText`] or [`Node::SourceText`]
+/// (its text copied out of the source, so that rendering it does not
+/// slice the source; a text that `texts` saw recently shares that copy).
 #[inline]
 pub(super) fn prepare_text(node: &mut Node, src: &str, texts: &mut TextCache) {
     if let Node::Text(Text::Source(r)) = node
         && let Some(text) = src.get(r.start as usize..r.end as usize)
     {
-        *node = Node::SourceText {
-            start: r.start,
-            text: texts.get(text),
+        let start = r.start;
+        *node = match texts.get_padded(text) {
+            Some(padded) => Node::ShortText {
+                start,
+                text: padded,
+            },
+            None => Node::SourceText {
+                start,
+                text: texts.get(text),
+            },
         };
     }
 }
@@ -2923,7 +2930,8 @@ pub(super) fn prepare_text(node: &mut Node, src: &str, texts: &mut TextCache) {
 /// pay for its slots.)
 #[derive(Default)]
 pub(super) struct TextCache {
-    slots: Vec<Option<Arc<str>>>,
+    /// A copy, and whether it is padded (see [`pad_short_text`]).
+    slots: Vec<Option<(Arc<str>, bool)>>,
     uncached: usize,
 }
 
@@ -2937,31 +2945,70 @@ const MAX_SHARED_TEXT: usize = 64;
 const UNCACHED_TEXTS: usize = 32;
 
 impl TextCache {
+    /// A copy of `text`.
     #[inline]
     fn get(&mut self, text: &str) -> Arc<str> {
+        self.lookup(text, false, || Some(text.into()))
+            .unwrap_or_else(|| text.into())
+    }
+
+    /// A padded copy of `text` (see [`pad_short_text`]), when it has one.
+    #[inline]
+    fn get_padded(&mut self, text: &str) -> Option<Arc<str>> {
+        if !(2..SHORT_TEXT).contains(&text.len()) {
+            return None;
+        }
+        // (The padded copy is UTF-8: the text, then ASCII bytes.)
+        let make = || {
+            let padded = pad_short_text(text)?;
+            std::str::from_utf8(&padded).ok().map(Arc::from)
+        };
+        self.lookup(text, true, make)
+    }
+
+    /// The copy (padded or not) of `text` in its slot, or the one `make`
+    /// makes, then kept in the slot.
+    #[inline]
+    fn lookup(
+        &mut self,
+        text: &str,
+        padded: bool,
+        make: impl FnOnce() -> Option<Arc<str>>,
+    ) -> Option<Arc<str>> {
         if self.slots.is_empty() {
             if self.uncached < UNCACHED_TEXTS {
                 self.uncached += 1;
-                return text.into();
+                return make();
             }
             self.slots = vec![None; TEXT_SLOTS];
         }
         let b = text.as_bytes();
         if b.len() > MAX_SHARED_TEXT {
-            return text.into();
+            return make();
         }
         let Some(slot) = self.slots.get_mut(text_slot(b)) else {
-            return text.into();
+            return make();
         };
         match slot {
-            Some(t) if short_eq(t.as_bytes(), b, MAX_SHARED_TEXT) => t.clone(),
+            Some((t, p))
+                if *p == padded
+                    && short_eq(copied_text(t, padded).as_bytes(), b, MAX_SHARED_TEXT) =>
+            {
+                Some(t.clone())
+            }
             _ => {
-                let t: Arc<str> = text.into();
-                *slot = Some(t.clone());
-                t
+                let t = make()?;
+                *slot = Some((t.clone(), padded));
+                Some(t)
             }
         }
     }
+}
+
+/// The text of a copy in a [`TextCache`].
+#[inline]
+fn copied_text(copy: &str, padded: bool) -> &str {
+    if padded { short_text(copy) } else { copy }
 }
 
 /// A text node's text.
