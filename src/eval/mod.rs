@@ -181,9 +181,12 @@ impl Drop for Ctx<'_> {
 
 /// Renders a parsed template against one invocation.
 pub fn render(c: &Compiled, inv: &Invocation, limits: &Limits) -> Result<Rendered> {
-    let mut rendered = Rendered::default();
-    render_with(c, inv, limits, false, None, &mut rendered)?;
-    Ok(rendered)
+    let mut extra = None;
+    let (body, status) = render_with(c, inv, limits, None, None, &mut extra)?;
+    if let Some(x) = extra {
+        return with_overrides(body, status, x);
+    }
+    Ok(without_overrides(body, status))
 }
 
 /// [`render`], with the output size of an earlier render of the template
@@ -195,15 +198,48 @@ pub fn render_hinted(
     limits: &Limits,
     hint: &std::sync::atomic::AtomicUsize,
 ) -> Result<Rendered> {
-    // (Filled in place, in the result itself: a `Rendered` is a few hundred
-    // bytes, and each move of it into a `Result` was a `memcpy` call.)
-    let mut result = Ok(Rendered::default());
-    if let Ok(rendered) = &mut result
-        && let Err(e) = render_with(c, inv, limits, false, Some(hint), rendered)
-    {
-        result = Err(e);
+    let mut extra = None;
+    let (body, status) = render_with(c, inv, limits, None, Some(hint), &mut extra)?;
+    // (Two returns: with one `Rendered` made by a `match`, the two were
+    // merged into one made on the stack and then copied.)
+    if let Some(x) = extra {
+        return with_overrides(body, status, x);
     }
-    result
+    Ok(without_overrides(body, status))
+}
+
+/// The header and request overrides, when a template set any (most set
+/// none: their maps are made only then).
+#[derive(Default)]
+struct Overrides {
+    headers: indexmap::IndexMap<String, String>,
+    request: RequestOverride,
+}
+
+/// The result of a render without header or request overrides: made only
+/// at the end, from its parts, so that it is written straight into the
+/// caller's result (a `Rendered` is a few hundred bytes: filled in place and
+/// then returned, it was copied by a `memcpy` call; W1: 64 instructions).
+#[inline(always)]
+fn without_overrides(body: String, status: Option<i32>) -> Rendered {
+    Rendered {
+        body,
+        status,
+        headers: Default::default(),
+        request_override: Default::default(),
+    }
+}
+
+/// The result of a render with overrides (returning the `Result` itself:
+/// written into the caller's).
+#[inline(never)]
+fn with_overrides(body: String, status: Option<i32>, x: Overrides) -> Result<Rendered> {
+    Ok(Rendered {
+        body,
+        status,
+        headers: x.headers,
+        request_override: x.request,
+    })
 }
 
 /// Which template text produced which output bytes (see [`render_traced`]).
@@ -234,8 +270,13 @@ impl Trace {
 /// (text and references of the template itself; output written by macros
 /// and `#evaluate` is attributed to the call).
 pub fn render_traced(c: &Compiled, inv: &Invocation, limits: &Limits) -> Result<(Rendered, Trace)> {
-    let mut rendered = Rendered::default();
-    let entries = render_with(c, inv, limits, true, None, &mut rendered)?;
+    let mut extra = None;
+    let mut entries = Vec::new();
+    let (body, status) = render_with(c, inv, limits, Some(&mut entries), None, &mut extra)?;
+    let rendered = match extra {
+        Some(x) => with_overrides(body, status, x)?,
+        None => without_overrides(body, status),
+    };
     Ok((rendered, Trace { entries }))
 }
 
@@ -243,10 +284,10 @@ fn render_with(
     c: &Compiled,
     inv: &Invocation,
     limits: &Limits,
-    traced: bool,
+    trace: Option<&mut Vec<TraceEntry>>,
     hint: Option<&std::sync::atomic::AtomicUsize>,
-    rendered: &mut Rendered,
-) -> Result<Vec<TraceEntry>> {
+    extra: &mut Option<Overrides>,
+) -> Result<(String, Option<i32>)> {
     use std::sync::atomic::Ordering::Relaxed;
     let mut ctx = Ctx::new(c, inv, limits);
     ctx.init();
@@ -260,6 +301,7 @@ fn render_with(
     let last = hint.map_or(0, |h| h.load(Relaxed));
     let last = last.saturating_add(last / 8).min(limits.output_bytes);
     let mut out = String::with_capacity((c.sources[0].len() + inv.body.len() / 2).max(last));
+    let traced = trace.is_some();
     if traced {
         ctx.trace = Some(Vec::new());
         ctx.top = &out;
@@ -272,10 +314,11 @@ fn render_with(
     if let Some(h) = hint {
         h.store(out.len(), Relaxed);
     }
-    let entries = ctx.trace.take().unwrap_or_default();
-    rendered.body = out;
-    ctx.finish(rendered)?;
-    Ok(entries)
+    let status = ctx.finish(extra)?;
+    if let Some(t) = trace {
+        *t = ctx.trace.take().unwrap_or_default();
+    }
+    Ok((out, status))
 }
 
 /// Whether a template defines a macro anywhere, by a walk of its tree (the
@@ -343,14 +386,17 @@ impl<'a> Ctx<'a> {
         let mut spare = SPARE.with(|s| s.take()).unwrap_or_default();
         let mut vars = std::mem::take(&mut spare.vars);
         vars.resize(c.names.len(), None);
+        let source0: &'a str = &c.sources[0];
         // Built in place: the heap inside the literal, the globals by
         // `init` on the caller's variable (a `Ctx` is large; each move of it
-        // was a memcpy call).
+        // was a memcpy call). The heap is the literal's last field: made
+        // before one that can unwind (a `HashMap`'s `RandomState`), it was
+        // made aside, for the unwinding to drop, and copied in by a `memcpy`
+        // call (W1: 64 instructions).
         Ctx {
             c,
             inv,
             limits,
-            heap: Heap::with_buffers(body, &c.sources[0], &mut spare.heap),
             vars,
             extra_names: Vec::new(),
             extra_index: HashMap::new(),
@@ -374,8 +420,9 @@ impl<'a> Ctx<'a> {
             output_bytes: limits.output_bytes,
             context_map: Value::Null,
             context_len: 0,
-            spare: Some(spare),
             break_target: 0,
+            heap: Heap::with_buffers(body, source0, &mut spare.heap),
+            spare: Some(spare),
         }
     }
 
@@ -2607,9 +2654,9 @@ impl<'a> Ctx<'a> {
 
     // ------------------------------------------------------------------ the end
 
-    /// The overrides, into `rendered` (in place: a returned `Rendered` was
-    /// one more move).
-    fn finish(&mut self, rendered: &mut Rendered) -> Result<()> {
+    /// The status override, returned, and the header and request overrides,
+    /// into `extra` (made when there is one).
+    fn finish(&mut self, extra: &mut Option<Overrides>) -> Result<Option<i32>> {
         self.check_work()?;
         let ctx_map = match self.context_map {
             Value::Map(m) => m,
@@ -2635,10 +2682,11 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
+        let mut code = None;
         if let Some(Value::Map(ro)) = response {
             let (status, header) = self.status_and_header(ro);
             if let Some(status) = status {
-                rendered.status = self.to_status(status);
+                code = self.to_status(status);
             }
             if let Some(Value::Map(h)) = header
                 && !self.heap.map(h).entries.is_empty()
@@ -2650,14 +2698,15 @@ impl<'a> Ctx<'a> {
                     }
                     let k = self.display(k)?;
                     let v = self.display(v)?;
-                    rendered.headers.insert(k, v);
+                    let x = extra.get_or_insert_with(Overrides::default);
+                    x.headers.insert(k, v);
                 }
             }
         }
         if let Some(Value::Map(rq)) = request {
-            self.request_override(rq, &mut rendered.request_override)?;
+            self.request_override(rq, extra)?;
         }
-        Ok(())
+        Ok(code)
     }
 
     /// `responseOverride`'s `status` and `header` values. The map is usually
@@ -2757,11 +2806,11 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// Fills `ro` (in place: a returned `RequestOverride` was two moves).
+    /// Fills `extra`'s request overrides (made at the first one).
     fn request_override(
         &mut self,
         rq: crate::value::MapId,
-        ro: &mut RequestOverride,
+        extra: &mut Option<Overrides>,
     ) -> Result<()> {
         // The parts with entries, found in one pass over the (small) map.
         let mut parts: [Option<crate::value::MapId>; 3] = [None; 3];
@@ -2819,6 +2868,7 @@ impl<'a> Ctx<'a> {
                     }
                     v => vec![self.display(v)?],
                 };
+                let ro = &mut extra.get_or_insert_with(Overrides::default).request;
                 match part {
                     "header" => {
                         ro.header.insert(key, values);
