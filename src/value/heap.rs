@@ -284,10 +284,13 @@ impl<'a> Heap<'a> {
         std::mem::swap(&mut b.free_pairs, &mut self.free_pairs);
         std::mem::swap(&mut b.scratch, &mut self.scratch);
         b.arena.clear();
-        for list in b.lists.drain(..) {
+        // (Popped, not drained: `Drain`'s drop was a call of its own. The
+        // last vector kept is the first taken: the first map made next time
+        // gets the first map's vector.)
+        while let Some(list) = b.lists.pop() {
             recycle(&mut b.free_values, list.items);
         }
-        for map in b.maps.drain(..) {
+        while let Some(map) = b.maps.pop() {
             recycle(&mut b.free_pairs, map.entries);
         }
         b.entries.clear();
