@@ -466,7 +466,11 @@ impl<'a> Ctx<'a> {
                     continue;
                 }
                 let key = self.heap.string(k);
-                let val = self.context_value(v, 0);
+                // (A string, the usual value, without the call.)
+                let val = match v {
+                    serde_json::Value::String(s) => self.heap.string(s),
+                    v => self.context_value(v, 0),
+                };
                 self.heap.map_mut(root).entries.push((key, val));
             }
         }
@@ -2844,7 +2848,12 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
-        for (part, m) in ["header", "path", "querystring"].into_iter().zip(parts) {
+        // (Most templates set no request override: then there is no loop.)
+        if parts == [None; 3] {
+            return Ok(());
+        }
+        // The parts by position: 0 `header`, 1 `path`, 2 `querystring`.
+        for (part, m) in parts.into_iter().enumerate() {
             let Some(m) = m else {
                 continue;
             };
@@ -2870,10 +2879,10 @@ impl<'a> Ctx<'a> {
                 };
                 let ro = &mut extra.get_or_insert_with(Overrides::default).request;
                 match part {
-                    "header" => {
+                    0 => {
                         ro.header.insert(key, values);
                     }
-                    "querystring" => {
+                    2 => {
                         ro.querystring.insert(key, values);
                     }
                     _ => {
