@@ -109,13 +109,9 @@ pub(crate) struct Ctx<'a> {
     pub(crate) heap: Heap<'a>,
     /// Global variables, by symbol.
     vars: Vec<Option<Value>>,
-    /// Names beyond the compiled template's (from `#evaluate`).
-    extra_names: Vec<Box<str>>,
-    extra_index: HashMap<Box<str>, Sym>,
-    macros: HashMap<Sym, Arc<MacroDef>>,
+    /// What few renders use, made at the first use (see [`Rare`]).
+    rare: Option<Box<Rare>>,
     loops: Vec<LoopScope>,
-    blocks: Vec<BlockRef>,
-    dynamics: Vec<Arc<Dynamic>>,
     /// Loop variables currently bound to a null element (Velocity's `NullHolderContext`).
     null_held: Vec<Sym>,
     pub(crate) regexes: RegexCache,
@@ -150,6 +146,43 @@ pub(crate) struct Ctx<'a> {
     break_target: u32,
 }
 
+/// The parts of a render that few templates use: names from `#evaluate`,
+/// macros, `#define`d blocks and evaluated templates. Apart, behind one
+/// pointer made at the first use (and kept, emptied, for the thread's next
+/// render), so that a render without them neither makes nor drops them.
+#[derive(Default)]
+struct Rare {
+    /// Names beyond the compiled template's (from `#evaluate`).
+    extra_names: Vec<Box<str>>,
+    extra_index: HashMap<Box<str>, Sym>,
+    macros: HashMap<Sym, Arc<MacroDef>>,
+    blocks: Vec<BlockRef>,
+    dynamics: Vec<Arc<Dynamic>>,
+}
+
+impl Rare {
+    /// Most elements of each kind kept for the next render.
+    const KEEP: usize = 256;
+
+    /// Emptied for the next render; `None` when it grew too large to keep.
+    fn recycled(mut self: Box<Rare>) -> Option<Box<Rare>> {
+        if self.extra_names.capacity() > Rare::KEEP
+            || self.extra_index.capacity() > Rare::KEEP
+            || self.macros.capacity() > Rare::KEEP
+            || self.blocks.capacity() > Rare::KEEP
+            || self.dynamics.capacity() > Rare::KEEP
+        {
+            return None;
+        }
+        self.extra_names.clear();
+        self.extra_index.clear();
+        self.macros.clear();
+        self.blocks.clear();
+        self.dynamics.clear();
+        Some(self)
+    }
+}
+
 /// What a finished render leaves for the next one on the same thread (boxed:
 /// taken and put back as a pointer, where moving the whole struct in and out
 /// of the thread-local slot was two `memcpy` calls per render).
@@ -163,6 +196,9 @@ struct Spare {
 
 thread_local! {
     static SPARE: std::cell::Cell<Option<Box<Spare>>> = const { std::cell::Cell::new(None) };
+    /// The last render's [`Rare`], emptied (apart from [`Spare`]: renders
+    /// without one do not touch it).
+    static SPARE_RARE: std::cell::Cell<Option<Box<Rare>>> = const { std::cell::Cell::new(None) };
 }
 
 impl Drop for Ctx<'_> {
@@ -173,6 +209,11 @@ impl Drop for Ctx<'_> {
         self.heap.return_buffers(&mut spare.heap);
         spare.vars = std::mem::take(&mut self.vars);
         spare.vars.clear();
+        if let Some(rare) = self.rare.take()
+            && let Some(rare) = rare.recycled()
+        {
+            let _ = SPARE_RARE.try_with(|s| s.set(Some(rare)));
+        }
         self.input.recycle(&mut spare.lookup);
         // A thread being torn down has no slot any more; the buffers are just freed.
         let _ = SPARE.try_with(|s| s.set(Some(spare)));
@@ -398,12 +439,8 @@ impl<'a> Ctx<'a> {
             inv,
             limits,
             vars,
-            extra_names: Vec::new(),
-            extra_index: HashMap::new(),
-            macros: HashMap::new(),
+            rare: None,
             loops: Vec::new(),
-            blocks: Vec::new(),
-            dynamics: Vec::new(),
             null_held: Vec::new(),
             regexes: RegexCache::new(),
             scratch: String::new(),
@@ -551,13 +588,33 @@ impl<'a> Ctx<'a> {
         if let Some(&i) = self.c.index.get(name) {
             return i;
         }
-        if let Some(&s) = self.extra_index.get(name) {
+        if let Some(r) = &self.rare
+            && let Some(&s) = r.extra_index.get(name)
+        {
             return s;
         }
-        let s = (self.c.names.len() + self.extra_names.len()) as Sym;
-        self.extra_names.push(name.into());
-        self.extra_index.insert(name.into(), s);
+        let known = self.c.names.len();
+        let r = self.rare();
+        let s = (known + r.extra_names.len()) as Sym;
+        r.extra_names.push(name.into());
+        r.extra_index.insert(name.into(), s);
         s
+    }
+
+    /// The names beyond the compiled template's.
+    fn extra_names(&self) -> &[Box<str>] {
+        self.rare.as_ref().map_or(&[], |r| &r.extra_names)
+    }
+
+    /// The [`Rare`] parts, made (or taken from the last render) at the first use.
+    fn rare(&mut self) -> &mut Rare {
+        self.rare.get_or_insert_with(|| {
+            SPARE_RARE
+                .try_with(|s| s.take())
+                .ok()
+                .flatten()
+                .unwrap_or_default()
+        })
     }
 
     /// A name, without borrowing the context (names of the template itself
@@ -575,7 +632,7 @@ impl<'a> Ctx<'a> {
         if (sym as usize) < n {
             &self.c.names[sym as usize]
         } else {
-            &self.extra_names[sym as usize - n]
+            &self.extra_names()[sym as usize - n]
         }
     }
 
@@ -731,7 +788,7 @@ impl<'a> Ctx<'a> {
     /// Registers every `#macro` in a tree, in document order (Velocity does
     /// it when initialising the template, before rendering).
     fn register_macros(&mut self, block: &Block, src: u16) {
-        let macros = &mut self.macros;
+        let macros = &mut self.rare().macros;
         each_macro(block, src, &mut |m, src| {
             macros.insert(
                 m.name,
@@ -1149,8 +1206,9 @@ impl<'a> Ctx<'a> {
             Node::Macro(_) => {}
             Node::MacroCall(n) => return self.render_macro_call(n, env, out),
             Node::Define(n) => {
-                let id = self.blocks.len() as u32;
-                self.blocks.push(BlockRef {
+                let blocks = &mut self.rare().blocks;
+                let id = blocks.len() as u32;
+                blocks.push(BlockRef {
                     body: n.body.clone(),
                     src: env.src,
                     depth: 0,
@@ -1590,13 +1648,13 @@ impl<'a> Ctx<'a> {
     /// Renders a `#define`d block or `$bodyContent`; false when it recursed too deep.
     fn render_block_ref(&mut self, id: u32, env: Env, out: &mut String) -> Result<bool> {
         let (body, src, depth) = {
-            let b = &self.blocks[id as usize];
+            let b = &self.rare().blocks[id as usize];
             (b.body.clone(), b.src, b.depth)
         };
         if depth >= 2 {
             return Ok(false);
         }
-        self.blocks[id as usize].depth += 1;
+        self.rare().blocks[id as usize].depth += 1;
         let r = self.render_block(
             &body,
             Env {
@@ -1605,7 +1663,7 @@ impl<'a> Ctx<'a> {
             },
             out,
         );
-        self.blocks[id as usize].depth -= 1;
+        self.rare().blocks[id as usize].depth -= 1;
         r.map(|_| true)
     }
 
@@ -2038,7 +2096,11 @@ impl<'a> Ctx<'a> {
     // ------------------------------------------------------------------ macros
 
     fn render_macro_call(&mut self, n: &MacroCallNode, env: Env, out: &mut String) -> Result<Flow> {
-        let Some(def) = self.macros.get(&n.name).cloned() else {
+        let Some(def) = self
+            .rare
+            .as_ref()
+            .and_then(|r| r.macros.get(&n.name).cloned())
+        else {
             out.push_str(&n.literal);
             return Ok(Flow::Normal);
         };
@@ -2095,8 +2157,9 @@ impl<'a> Ctx<'a> {
             depth: env.frame.map_or(1, |f| f.depth + 1),
         };
         if let Some(body) = &n.body {
-            let id = self.blocks.len() as u32;
-            self.blocks.push(BlockRef {
+            let blocks = &mut self.rare().blocks;
+            let id = blocks.len() as u32;
+            blocks.push(BlockRef {
                 body: Arc::new(body.clone()),
                 src: env.src,
                 depth: 0,
@@ -2156,7 +2219,7 @@ impl<'a> Ctx<'a> {
         }
         self.enter(n.range, env)?;
         let mut shared = Shared::default();
-        for name in self.c.names.iter().chain(self.extra_names.iter()) {
+        for name in self.c.names.iter().chain(self.extra_names()) {
             shared.intern(name);
         }
         let src_id = self.heap.add_source(Cow::Owned(text.clone()));
@@ -2186,7 +2249,7 @@ impl<'a> Ctx<'a> {
             }
         };
         // New names and interpolated sources of the evaluated text.
-        let known = self.c.names.len() + self.extra_names.len();
+        let known = self.c.names.len() + self.extra_names().len();
         for name in &shared.names[known.min(shared.names.len())..] {
             let _ = self.sym(name);
         }
@@ -2194,7 +2257,7 @@ impl<'a> Ctx<'a> {
             self.heap.add_source(Cow::Owned(s.to_string()));
         }
         let dynamic = Arc::new(Dynamic { ast });
-        self.dynamics.push(dynamic.clone());
+        self.rare().dynamics.push(dynamic.clone());
         self.register_macros(&dynamic.ast.root, src_id);
         let inner = Env {
             frame: env.frame,
@@ -3152,6 +3215,19 @@ mod break_tests {
             let r = t.render(&Invocation::with_body("{}")).expect(src);
             assert_eq!(r.body, want, "{src}");
         }
+    }
+
+    /// A render's macros, `#define`d blocks and `#evaluate` names are kept
+    /// (emptied) for the thread's next render: none of them leaks into it.
+    #[test]
+    fn rare_parts_do_not_outlive_their_render() {
+        renders_as(&[
+            ("#macro(m)M#end#m()#define($d)D#end$d", "MD"),
+            ("#m()$d", "#m()"),
+            ("#evaluate('#macro(e)E#end#set($zz = 1)')#e()$zz", "E1"),
+            ("#e()$zz#macro(m)N#end#m()", "#e()N"),
+            ("#evaluate('$zz#set($zz = 2)$zz')", "2"),
+        ]);
     }
 
     /// `#break($foreach...)` ends the loop it names, through inner loops and

@@ -270,7 +270,10 @@ impl<'a> Heap<'a> {
 
     /// Empties the heap and puts its allocations (those small enough to be
     /// worth keeping) into `b`, for [`Heap::with_buffers`].
-    #[inline(always)]
+    ///
+    /// (Out of line: inlined into `Ctx`'s drop, its swaps were made of
+    /// 8-byte moves or 16-byte ones depending on the code around them.)
+    #[inline(never)]
     pub fn return_buffers(&mut self, b: &mut HeapBuffers) {
         self.counted = 0;
         let keep = |bytes: usize| bytes <= HeapBuffers::KEEP_BYTES;
