@@ -199,8 +199,18 @@ pub struct Heap<'a> {
     /// Emptied vectors for new lists and maps (kept from earlier renders).
     free_values: Vec<Vec<Value>>,
     free_pairs: Vec<Vec<(Value, Value)>>,
-    scratch: Scratch,
+    /// The JSON parser's working space (see [`Scratch`]): the byte buffer
+    /// (every parse uses it)...
+    scratch_bytes: Vec<u8>,
+    /// ...and the two stacks (a parse of a whole document uses them), made
+    /// at the first such parse. Boxed: a render moves them in from
+    /// [`HeapBuffers`] and back as one pointer, where they were six words
+    /// each way.
+    scratch_stacks: Option<Box<Stacks>>,
 }
+
+/// A JSON parser's stacks (see [`Scratch`]).
+type Stacks = (Vec<Value>, Vec<(Value, Value)>);
 
 /// The allocations of a heap, emptied, for the next render to reuse (a render
 /// then grows no buffer it grew before: W1 makes 8 reallocations fewer).
@@ -213,7 +223,8 @@ pub struct HeapBuffers {
     free_values: Vec<Vec<Value>>,
     free_pairs: Vec<Vec<(Value, Value)>>,
     /// The JSON parser's working space (see [`Scratch`]).
-    scratch: Scratch,
+    scratch_bytes: Vec<u8>,
+    scratch_stacks: Option<Box<Stacks>>,
 }
 
 impl HeapBuffers {
@@ -264,7 +275,8 @@ impl<'a> Heap<'a> {
             override_repeated: false,
             free_values: std::mem::take(&mut buffers.free_values),
             free_pairs: std::mem::take(&mut buffers.free_pairs),
-            scratch: std::mem::take(&mut buffers.scratch),
+            scratch_bytes: std::mem::take(&mut buffers.scratch_bytes),
+            scratch_stacks: buffers.scratch_stacks.take(),
         }
     }
 
@@ -285,7 +297,8 @@ impl<'a> Heap<'a> {
         std::mem::swap(&mut b.entries, &mut self.entries);
         std::mem::swap(&mut b.free_values, &mut self.free_values);
         std::mem::swap(&mut b.free_pairs, &mut self.free_pairs);
-        std::mem::swap(&mut b.scratch, &mut self.scratch);
+        std::mem::swap(&mut b.scratch_bytes, &mut self.scratch_bytes);
+        std::mem::swap(&mut b.scratch_stacks, &mut self.scratch_stacks);
         b.arena.clear();
         // (Popped, not drained: `Drain`'s drop was a call of its own. The
         // last vector kept is the first taken: the first map made next time
@@ -306,14 +319,16 @@ impl<'a> Heap<'a> {
         if !keep(b.maps.capacity() * std::mem::size_of::<Map>()) {
             b.maps = Vec::new();
         }
-        if !keep(b.scratch.0.capacity() * std::mem::size_of::<Value>()) {
-            b.scratch.0 = Vec::new();
+        if let Some(stacks) = &mut b.scratch_stacks {
+            if !keep(stacks.0.capacity() * std::mem::size_of::<Value>()) {
+                stacks.0 = Vec::new();
+            }
+            if !keep(stacks.1.capacity() * std::mem::size_of::<(Value, Value)>()) {
+                stacks.1 = Vec::new();
+            }
         }
-        if !keep(b.scratch.1.capacity() * std::mem::size_of::<(Value, Value)>()) {
-            b.scratch.1 = Vec::new();
-        }
-        if !keep(b.scratch.2.capacity()) {
-            b.scratch.2 = Vec::new();
+        if !keep(b.scratch_bytes.capacity()) {
+            b.scratch_bytes = Vec::new();
         }
         if !keep(b.entries.capacity() * std::mem::size_of::<Entry>()) {
             b.entries = Vec::new();
@@ -620,7 +635,12 @@ impl<'a> Heap<'a> {
     /// Two empty stacks for a parser, and its byte buffer (whose contents are
     /// overwritten, not cleared; see [`Heap::put_scratch`]).
     pub fn take_scratch(&mut self) -> Scratch {
-        let (mut a, mut b, c) = std::mem::take(&mut self.scratch);
+        let (mut a, mut b) = self
+            .scratch_stacks
+            .as_mut()
+            .map(|s| std::mem::take(&mut **s))
+            .unwrap_or_default();
+        let c = std::mem::take(&mut self.scratch_bytes);
         a.clear();
         b.clear();
         if a.capacity() == 0 {
@@ -632,18 +652,23 @@ impl<'a> Heap<'a> {
 
     /// Gives back the stacks from [`Heap::take_scratch`].
     pub fn put_scratch(&mut self, scratch: Scratch) {
-        self.scratch = scratch;
+        let (a, b, c) = scratch;
+        self.scratch_bytes = c;
+        match &mut self.scratch_stacks {
+            Some(s) => **s = (a, b),
+            None => self.scratch_stacks = Some(Box::new((a, b))),
+        }
     }
 
     /// The byte buffer of [`Heap::take_scratch`] alone (for a parser that
     /// reads a scalar).
     pub fn take_scratch_bytes(&mut self) -> Vec<u8> {
-        std::mem::take(&mut self.scratch.2)
+        std::mem::take(&mut self.scratch_bytes)
     }
 
     /// Gives back the buffer from [`Heap::take_scratch_bytes`].
     pub fn put_scratch_bytes(&mut self, bytes: Vec<u8>) {
-        self.scratch.2 = bytes;
+        self.scratch_bytes = bytes;
     }
 
     /// An empty vector for a list's items (a kept one when there is one).
