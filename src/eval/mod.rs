@@ -472,14 +472,11 @@ impl<'a> Ctx<'a> {
         }
         let ctx = self;
         let inv = ctx.inv;
-        ctx.put_global(sym::INPUT, Value::Host(Host::Input));
-        ctx.put_global(sym::UTIL, Value::Host(Host::Util));
         let context = ctx.build_context();
         ctx.context_map = context;
         if let Value::Map(m) = context {
             ctx.context_len = ctx.heap.map(m).entries.len();
         }
-        ctx.put_global(sym::CONTEXT, context);
         let stage = if inv.stage_variables.is_empty() {
             ctx.heap.alloc_empty_map(MapKind::Plain)
         } else {
@@ -490,7 +487,22 @@ impl<'a> Ctx<'a> {
             let v = ctx.heap.string(v);
             ctx.heap.map_mut(stage).entries.push((k, v));
         }
-        ctx.put_global(sym::STAGE_VARIABLES, Value::Map(stage));
+        // The four globals' symbols follow each other (one bounds check).
+        const _: () = assert!(
+            sym::UTIL == sym::INPUT + 1
+                && sym::CONTEXT == sym::INPUT + 2
+                && sym::STAGE_VARIABLES == sym::INPUT + 3
+        );
+        let first = sym::INPUT as usize;
+        if ctx.vars.len() < first + 4 {
+            ctx.vars.resize(first + 4, None);
+        }
+        ctx.vars[first..first + 4].copy_from_slice(&[
+            Some(Value::Host(Host::Input)),
+            Some(Value::Host(Host::Util)),
+            Some(context),
+            Some(Value::Map(stage)),
+        ]);
     }
 
     /// `$context`: the invocation's values (maps print as ""), plus empty
@@ -526,16 +538,10 @@ impl<'a> Ctx<'a> {
             parts.push((key(a, b), Value::Map(m)));
         }
         let request = self.heap.alloc_map(MapKind::Override, parts);
-        let k = key(21, 37);
-        self.heap
-            .map_mut(root)
-            .entries
-            .push((k, Value::Map(response)));
-        let k = key(37, 52);
-        self.heap
-            .map_mut(root)
-            .entries
-            .push((k, Value::Map(request)));
+        self.heap.map_mut(root).entries.extend_from_slice(&[
+            (key(21, 37), Value::Map(response)),
+            (key(37, 52), Value::Map(request)),
+        ]);
         Value::Map(root)
     }
 
