@@ -158,6 +158,8 @@ struct Rare {
     macros: HashMap<Sym, Arc<MacroDef>>,
     blocks: Vec<BlockRef>,
     dynamics: Vec<Arc<Dynamic>>,
+    /// `$input.path` expressions made while rendering, compiled, by text.
+    paths: HashMap<String, crate::jsonpath::JsonPath>,
 }
 
 impl Rare {
@@ -171,6 +173,7 @@ impl Rare {
             || self.macros.capacity() > Rare::KEEP
             || self.blocks.capacity() > Rare::KEEP
             || self.dynamics.capacity() > Rare::KEEP
+            || self.paths.capacity() > Rare::KEEP
         {
             return None;
         }
@@ -179,7 +182,17 @@ impl Rare {
         self.macros.clear();
         self.blocks.clear();
         self.dynamics.clear();
+        self.paths.clear();
         Some(self)
+    }
+
+    /// The one the thread's last render left, or a new one.
+    fn spare() -> Box<Rare> {
+        SPARE_RARE
+            .try_with(|s| s.take())
+            .ok()
+            .flatten()
+            .unwrap_or_default()
     }
 }
 
@@ -614,13 +627,7 @@ impl<'a> Ctx<'a> {
 
     /// The [`Rare`] parts, made (or taken from the last render) at the first use.
     fn rare(&mut self) -> &mut Rare {
-        self.rare.get_or_insert_with(|| {
-            SPARE_RARE
-                .try_with(|s| s.take())
-                .ok()
-                .flatten()
-                .unwrap_or_default()
-        })
+        self.rare.get_or_insert_with(Rare::spare)
     }
 
     /// A name, without borrowing the context (names of the template itself
@@ -3233,6 +3240,11 @@ mod break_tests {
             ("#evaluate('#macro(e)E#end#set($zz = 1)')#e()$zz", "E1"),
             ("#e()$zz#macro(m)N#end#m()", "#e()N"),
             ("#evaluate('$zz#set($zz = 2)$zz')", "2"),
+            (
+                "#set($p = '$.a')[$input.path($p)]#set($p = '$')$input.path($p)",
+                "[]{}",
+            ),
+            ("#set($p = '$.a')[$input.path($p)]", "[]"),
         ]);
     }
 
