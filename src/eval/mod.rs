@@ -541,15 +541,20 @@ impl<'a> Ctx<'a> {
             .heap
             .alloc_str("headerpathquerystringresponseOverriderequestOverride");
         let key = |a: usize, b: usize| Value::Str(keys.slice(a, b));
-        let header = self.heap.alloc_empty_map(MapKind::Override);
+        // The four empty ones (`responseOverride.header`, and
+        // `requestOverride`'s `path`, `header` and `querystring`) made at once,
+        // then the two that hold them.
+        let empty = self.heap.alloc_empty_maps(MapKind::Override, 4);
+        let map = |i: u32| Value::Map(crate::value::MapId(empty.0 + i));
         let mut entries = self.heap.pair_vec();
-        entries.push((key(0, 6), Value::Map(header)));
+        entries.push((key(0, 6), map(0)));
         let response = self.heap.alloc_map(MapKind::Override, entries);
         let mut parts = self.heap.pair_vec();
-        for (a, b) in [(6, 10), (0, 6), (10, 21)] {
-            let m = self.heap.alloc_empty_map(MapKind::Override);
-            parts.push((key(a, b), Value::Map(m)));
-        }
+        parts.extend_from_slice(&[
+            (key(6, 10), map(1)),
+            (key(0, 6), map(2)),
+            (key(10, 21), map(3)),
+        ]);
         let request = self.heap.alloc_map(MapKind::Override, parts);
         self.heap.map_mut(root).entries.extend_from_slice(&[
             (key(21, 37), Value::Map(response)),

@@ -731,6 +731,25 @@ impl<'a> Heap<'a> {
         self.push_map(kind, Vec::new())
     }
 
+    /// `n` empty maps at once (see [`Heap::alloc_empty_map`]), with
+    /// consecutive ids from the returned one: one capacity check and one
+    /// count for all (`$context` makes four each render).
+    pub fn alloc_empty_maps(&mut self, kind: MapKind, n: usize) -> MapId {
+        self.counted += n * Self::map_bytes(0);
+        let first = self.maps.len() as u32;
+        // (Made in place, as in `push_map`.)
+        self.maps.extend(
+            std::iter::repeat_with(|| Map {
+                kind,
+                entries: Vec::new(),
+                repeated: None,
+                index: std::cell::OnceCell::new(),
+            })
+            .take(n),
+        );
+        MapId(first)
+    }
+
     fn push_map(&mut self, kind: MapKind, entries: Vec<(Value, Value)>) -> MapId {
         self.counted += Self::map_bytes(entries.len());
         // Made in its slot: `push` made the map on the stack, field by
