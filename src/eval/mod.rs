@@ -215,6 +215,8 @@ thread_local! {
 }
 
 impl Drop for Ctx<'_> {
+    // (Inlined into the drop glue, which then knows the fields this empties.)
+    #[inline(always)]
     fn drop(&mut self) {
         let Some(mut spare) = self.spare.take() else {
             return;
