@@ -446,9 +446,9 @@ impl<'a> Ctx<'a> {
         // Built in place: the heap inside the literal, the globals by
         // `init` on the caller's variable (a `Ctx` is large; each move of it
         // was a memcpy call). The heap is the literal's last field: made
-        // before one that can unwind (a `HashMap`'s `RandomState`), it was
-        // made aside, for the unwinding to drop, and copied in by a `memcpy`
-        // call (W1: 64 instructions).
+        // before a field that can unwind (there was a `HashMap`, whose
+        // `RandomState` can), it was made aside, for the unwinding to drop,
+        // and copied in by a `memcpy` call (W1: 64 instructions).
         Ctx {
             c,
             inv,
