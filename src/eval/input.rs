@@ -7,15 +7,12 @@ use crate::error::{Error, Result};
 use crate::json::{self, JsonStyle};
 use crate::jsonpath::{self, JsonPath};
 use crate::value::{MapId, MapKind, Str, Value};
-use std::collections::HashMap;
 
 /// What `$input` has computed during one render.
 #[derive(Default)]
 pub(crate) struct InputState {
     /// The body parsed as JSON (once, on first use).
     document: Option<Value>,
-    /// Compiled JSONPath expressions, by text.
-    paths: HashMap<String, JsonPath>,
     /// `$input.params()`'s three maps, made on first use.
     params: Option<[MapId; 3]>,
     /// Scalars read from the body before (or instead of) parsing it.
@@ -29,7 +26,6 @@ impl InputState {
     pub(super) fn reusing(spare: &mut json::BodyLookup) -> InputState {
         InputState {
             document: None,
-            paths: HashMap::new(),
             params: None,
             lookup: json::BodyLookup::reusing(spare),
         }
@@ -76,12 +72,14 @@ impl Ctx<'_> {
                 .map_err(|e| Error::eval(format!("JSONPath {}: {e}", short(p.as_str()))));
         }
         let text = self.heap.str(path).to_string();
-        if !self.input.paths.contains_key(&text) {
+        // (Paths made while rendering are compiled once per render.)
+        let rare = self.rare.get_or_insert_with(super::Rare::spare);
+        if !rare.paths.contains_key(&text) {
             let compiled = JsonPath::compile(&text)
                 .map_err(|e| Error::eval(format!("invalid JSONPath {}: {e}", short(&text))))?;
-            self.input.paths.insert(text.clone(), compiled);
+            rare.paths.insert(text.clone(), compiled);
         }
-        let compiled = &self.input.paths[&text];
+        let compiled = &rare.paths[&text];
         jsonpath::read(&mut self.heap, doc, compiled)
             .map_err(|e| Error::eval(format!("JSONPath {}: {e}", short(&text))))
     }

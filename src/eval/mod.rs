@@ -120,13 +120,9 @@ pub(crate) struct Ctx<'a> {
     pub(crate) heap: Heap<'a>,
     /// Global variables, by symbol.
     vars: Vec<Option<Value>>,
-    /// Names beyond the compiled template's (from `#evaluate`).
-    extra_names: Vec<Box<str>>,
-    extra_index: HashMap<Box<str>, Sym>,
-    macros: HashMap<Sym, Arc<MacroDef>>,
+    /// What few renders use, made at the first use (see [`Rare`]).
+    rare: Option<Box<Rare>>,
     loops: Vec<LoopScope>,
-    blocks: Vec<BlockRef>,
-    dynamics: Vec<Arc<Dynamic>>,
     /// Loop variables currently bound to a null element (Velocity's `NullHolderContext`).
     null_held: Vec<Sym>,
     pub(crate) regexes: RegexCache,
@@ -161,6 +157,56 @@ pub(crate) struct Ctx<'a> {
     break_target: u32,
 }
 
+/// The parts of a render that few templates use: names from `#evaluate`,
+/// macros, `#define`d blocks and evaluated templates. Apart, behind one
+/// pointer made at the first use (and kept, emptied, for the thread's next
+/// render), so that a render without them neither makes nor drops them.
+#[derive(Default)]
+struct Rare {
+    /// Names beyond the compiled template's (from `#evaluate`).
+    extra_names: Vec<Box<str>>,
+    extra_index: HashMap<Box<str>, Sym>,
+    macros: HashMap<Sym, Arc<MacroDef>>,
+    blocks: Vec<BlockRef>,
+    dynamics: Vec<Arc<Dynamic>>,
+    /// `$input.path` expressions made while rendering, compiled, by text.
+    paths: HashMap<String, crate::jsonpath::JsonPath>,
+}
+
+impl Rare {
+    /// Most elements of each kind kept for the next render.
+    const KEEP: usize = 256;
+
+    /// Emptied for the next render; `None` when it grew too large to keep.
+    fn recycled(mut self: Box<Rare>) -> Option<Box<Rare>> {
+        if self.extra_names.capacity() > Rare::KEEP
+            || self.extra_index.capacity() > Rare::KEEP
+            || self.macros.capacity() > Rare::KEEP
+            || self.blocks.capacity() > Rare::KEEP
+            || self.dynamics.capacity() > Rare::KEEP
+            || self.paths.capacity() > Rare::KEEP
+        {
+            return None;
+        }
+        self.extra_names.clear();
+        self.extra_index.clear();
+        self.macros.clear();
+        self.blocks.clear();
+        self.dynamics.clear();
+        self.paths.clear();
+        Some(self)
+    }
+
+    /// The one the thread's last render left, or a new one.
+    fn spare() -> Box<Rare> {
+        SPARE_RARE
+            .try_with(|s| s.take())
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+    }
+}
+
 /// What a finished render leaves for the next one on the same thread (boxed:
 /// taken and put back as a pointer, where moving the whole struct in and out
 /// of the thread-local slot was two `memcpy` calls per render).
@@ -174,9 +220,14 @@ struct Spare {
 
 thread_local! {
     static SPARE: std::cell::Cell<Option<Box<Spare>>> = const { std::cell::Cell::new(None) };
+    /// The last render's [`Rare`], emptied (apart from [`Spare`]: renders
+    /// without one do not touch it).
+    static SPARE_RARE: std::cell::Cell<Option<Box<Rare>>> = const { std::cell::Cell::new(None) };
 }
 
 impl Drop for Ctx<'_> {
+    // (Inlined into the drop glue, which then knows the fields this empties.)
+    #[inline(always)]
     fn drop(&mut self) {
         let Some(mut spare) = self.spare.take() else {
             return;
@@ -184,6 +235,11 @@ impl Drop for Ctx<'_> {
         self.heap.return_buffers(&mut spare.heap);
         spare.vars = std::mem::take(&mut self.vars);
         spare.vars.clear();
+        if let Some(rare) = self.rare.take()
+            && let Some(rare) = rare.recycled()
+        {
+            let _ = SPARE_RARE.try_with(|s| s.set(Some(rare)));
+        }
         self.input.recycle(&mut spare.lookup);
         // A thread being torn down has no slot any more; the buffers are just freed.
         let _ = SPARE.try_with(|s| s.set(Some(spare)));
@@ -192,9 +248,12 @@ impl Drop for Ctx<'_> {
 
 /// Renders a parsed template against one invocation.
 pub fn render(c: &Compiled, inv: &Invocation, limits: &Limits) -> Result<Rendered> {
-    let mut rendered = Rendered::default();
-    render_with(c, inv, limits, false, None, &mut rendered)?;
-    Ok(rendered)
+    let mut extra = None;
+    let (body, status) = render_with(c, inv, limits, None, None, &mut extra)?;
+    if let Some(x) = extra {
+        return with_overrides(body, status, x);
+    }
+    Ok(without_overrides(body, status))
 }
 
 /// [`render`], with the output size of an earlier render of the template
@@ -206,15 +265,48 @@ pub fn render_hinted(
     limits: &Limits,
     hint: &std::sync::atomic::AtomicUsize,
 ) -> Result<Rendered> {
-    // (Filled in place, in the result itself: a `Rendered` is a few hundred
-    // bytes, and each move of it into a `Result` was a `memcpy` call.)
-    let mut result = Ok(Rendered::default());
-    if let Ok(rendered) = &mut result
-        && let Err(e) = render_with(c, inv, limits, false, Some(hint), rendered)
-    {
-        result = Err(e);
+    let mut extra = None;
+    let (body, status) = render_with(c, inv, limits, None, Some(hint), &mut extra)?;
+    // (Two returns: with one `Rendered` made by a `match`, the two were
+    // merged into one made on the stack and then copied.)
+    if let Some(x) = extra {
+        return with_overrides(body, status, x);
     }
-    result
+    Ok(without_overrides(body, status))
+}
+
+/// The header and request overrides, when a template set any (most set
+/// none: their maps are made only then).
+#[derive(Default)]
+struct Overrides {
+    headers: indexmap::IndexMap<String, String>,
+    request: RequestOverride,
+}
+
+/// The result of a render without header or request overrides: made only
+/// at the end, from its parts, so that it is written straight into the
+/// caller's result (a `Rendered` is a few hundred bytes: filled in place and
+/// then returned, it was copied by a `memcpy` call; W1: 64 instructions).
+#[inline(always)]
+fn without_overrides(body: String, status: Option<i32>) -> Rendered {
+    Rendered {
+        body,
+        status,
+        headers: Default::default(),
+        request_override: Default::default(),
+    }
+}
+
+/// The result of a render with overrides (returning the `Result` itself:
+/// written into the caller's).
+#[inline(never)]
+fn with_overrides(body: String, status: Option<i32>, x: Overrides) -> Result<Rendered> {
+    Ok(Rendered {
+        body,
+        status,
+        headers: x.headers,
+        request_override: x.request,
+    })
 }
 
 /// Which template text produced which output bytes (see [`render_traced`]).
@@ -245,8 +337,13 @@ impl Trace {
 /// (text and references of the template itself; output written by macros
 /// and `#evaluate` is attributed to the call).
 pub fn render_traced(c: &Compiled, inv: &Invocation, limits: &Limits) -> Result<(Rendered, Trace)> {
-    let mut rendered = Rendered::default();
-    let entries = render_with(c, inv, limits, true, None, &mut rendered)?;
+    let mut extra = None;
+    let mut entries = Vec::new();
+    let (body, status) = render_with(c, inv, limits, Some(&mut entries), None, &mut extra)?;
+    let rendered = match extra {
+        Some(x) => with_overrides(body, status, x)?,
+        None => without_overrides(body, status),
+    };
     Ok((rendered, Trace { entries }))
 }
 
@@ -254,10 +351,10 @@ fn render_with(
     c: &Compiled,
     inv: &Invocation,
     limits: &Limits,
-    traced: bool,
+    trace: Option<&mut Vec<TraceEntry>>,
     hint: Option<&std::sync::atomic::AtomicUsize>,
-    rendered: &mut Rendered,
-) -> Result<Vec<TraceEntry>> {
+    extra: &mut Option<Overrides>,
+) -> Result<(String, Option<i32>)> {
     use std::sync::atomic::Ordering::Relaxed;
     let mut ctx = Ctx::new(c, inv, limits);
     ctx.init();
@@ -271,6 +368,7 @@ fn render_with(
     let last = hint.map_or(0, |h| h.load(Relaxed));
     let last = last.saturating_add(last / 8).min(limits.output_bytes);
     let mut out = String::with_capacity((c.sources[0].len() + inv.body.len() / 2).max(last));
+    let traced = trace.is_some();
     if traced {
         ctx.trace = Some(Vec::new());
         ctx.top = &out;
@@ -283,10 +381,11 @@ fn render_with(
     if let Some(h) = hint {
         h.store(out.len(), Relaxed);
     }
-    let entries = ctx.trace.take().unwrap_or_default();
-    rendered.body = out;
-    ctx.finish(rendered)?;
-    Ok(entries)
+    let status = ctx.finish(extra)?;
+    if let Some(t) = trace {
+        *t = ctx.trace.take().unwrap_or_default();
+    }
+    Ok((out, status))
 }
 
 /// Whether a template defines a macro anywhere, by a walk of its tree (the
@@ -354,21 +453,20 @@ impl<'a> Ctx<'a> {
         let mut spare = SPARE.with(|s| s.take()).unwrap_or_default();
         let mut vars = std::mem::take(&mut spare.vars);
         vars.resize(c.names.len(), None);
+        let source0: &'a str = &c.sources[0];
         // Built in place: the heap inside the literal, the globals by
         // `init` on the caller's variable (a `Ctx` is large; each move of it
-        // was a memcpy call).
+        // was a memcpy call). The heap is the literal's last field: made
+        // before a field that can unwind (there was a `HashMap`, whose
+        // `RandomState` can), it was made aside, for the unwinding to drop,
+        // and copied in by a `memcpy` call (W1: 64 instructions).
         Ctx {
             c,
             inv,
             limits,
-            heap: Heap::with_buffers(body, &c.sources[0], &mut spare.heap),
             vars,
-            extra_names: Vec::new(),
-            extra_index: HashMap::new(),
-            macros: HashMap::new(),
+            rare: None,
             loops: Vec::new(),
-            blocks: Vec::new(),
-            dynamics: Vec::new(),
             null_held: Vec::new(),
             regexes: RegexCache::new(),
             scratch: String::new(),
@@ -385,8 +483,9 @@ impl<'a> Ctx<'a> {
             output_bytes: limits.output_bytes,
             context_map: Value::Null,
             context_len: 0,
-            spare: Some(spare),
             break_target: 0,
+            heap: Heap::with_buffers(body, source0, &mut spare.heap),
+            spare: Some(spare),
         }
     }
 
@@ -399,14 +498,11 @@ impl<'a> Ctx<'a> {
         }
         let ctx = self;
         let inv = ctx.inv;
-        ctx.put_global(sym::INPUT, Value::Host(Host::Input));
-        ctx.put_global(sym::UTIL, Value::Host(Host::Util));
         let context = ctx.build_context();
         ctx.context_map = context;
         if let Value::Map(m) = context {
             ctx.context_len = ctx.heap.map(m).entries.len();
         }
-        ctx.put_global(sym::CONTEXT, context);
         let stage = if inv.stage_variables.is_empty() {
             ctx.heap.alloc_empty_map(MapKind::Plain)
         } else {
@@ -417,7 +513,22 @@ impl<'a> Ctx<'a> {
             let v = ctx.heap.string(v);
             ctx.heap.map_mut(stage).entries.push((k, v));
         }
-        ctx.put_global(sym::STAGE_VARIABLES, Value::Map(stage));
+        // The four globals' symbols follow each other (one bounds check).
+        const _: () = assert!(
+            sym::UTIL == sym::INPUT + 1
+                && sym::CONTEXT == sym::INPUT + 2
+                && sym::STAGE_VARIABLES == sym::INPUT + 3
+        );
+        let first = sym::INPUT as usize;
+        if ctx.vars.len() < first + 4 {
+            ctx.vars.resize(first + 4, None);
+        }
+        ctx.vars[first..first + 4].copy_from_slice(&[
+            Some(Value::Host(Host::Input)),
+            Some(Value::Host(Host::Util)),
+            Some(context),
+            Some(Value::Map(stage)),
+        ]);
     }
 
     /// `$context`: the invocation's values (maps print as ""), plus empty
@@ -430,7 +541,11 @@ impl<'a> Ctx<'a> {
                     continue;
                 }
                 let key = self.heap.string(k);
-                let val = self.context_value(v, 0);
+                // (A string, the usual value, without the call.)
+                let val = match v {
+                    serde_json::Value::String(s) => self.heap.string(s),
+                    v => self.context_value(v, 0),
+                };
                 self.heap.map_mut(root).entries.push((key, val));
             }
         }
@@ -439,26 +554,25 @@ impl<'a> Ctx<'a> {
             .heap
             .alloc_str("headerpathquerystringresponseOverriderequestOverride");
         let key = |a: usize, b: usize| Value::Str(keys.slice(a, b));
-        let header = self.heap.alloc_empty_map(MapKind::Override);
+        // The four empty ones (`responseOverride.header`, and
+        // `requestOverride`'s `path`, `header` and `querystring`) made at once,
+        // then the two that hold them.
+        let empty = self.heap.alloc_empty_maps(MapKind::Override, 4);
+        let map = |i: u32| Value::Map(crate::value::MapId(empty.0 + i));
         let mut entries = self.heap.pair_vec();
-        entries.push((key(0, 6), Value::Map(header)));
+        entries.push((key(0, 6), map(0)));
         let response = self.heap.alloc_map(MapKind::Override, entries);
         let mut parts = self.heap.pair_vec();
-        for (a, b) in [(6, 10), (0, 6), (10, 21)] {
-            let m = self.heap.alloc_empty_map(MapKind::Override);
-            parts.push((key(a, b), Value::Map(m)));
-        }
+        parts.extend_from_slice(&[
+            (key(6, 10), map(1)),
+            (key(0, 6), map(2)),
+            (key(10, 21), map(3)),
+        ]);
         let request = self.heap.alloc_map(MapKind::Override, parts);
-        let k = key(21, 37);
-        self.heap
-            .map_mut(root)
-            .entries
-            .push((k, Value::Map(response)));
-        let k = key(37, 52);
-        self.heap
-            .map_mut(root)
-            .entries
-            .push((k, Value::Map(request)));
+        self.heap.map_mut(root).entries.extend_from_slice(&[
+            (key(21, 37), Value::Map(response)),
+            (key(37, 52), Value::Map(request)),
+        ]);
         Value::Map(root)
     }
 
@@ -511,13 +625,27 @@ impl<'a> Ctx<'a> {
         if let Some(&i) = self.c.index.get(name) {
             return i;
         }
-        if let Some(&s) = self.extra_index.get(name) {
+        if let Some(r) = &self.rare
+            && let Some(&s) = r.extra_index.get(name)
+        {
             return s;
         }
-        let s = (self.c.names.len() + self.extra_names.len()) as Sym;
-        self.extra_names.push(name.into());
-        self.extra_index.insert(name.into(), s);
+        let known = self.c.names.len();
+        let r = self.rare();
+        let s = (known + r.extra_names.len()) as Sym;
+        r.extra_names.push(name.into());
+        r.extra_index.insert(name.into(), s);
         s
+    }
+
+    /// The names beyond the compiled template's.
+    fn extra_names(&self) -> &[Box<str>] {
+        self.rare.as_ref().map_or(&[], |r| &r.extra_names)
+    }
+
+    /// The [`Rare`] parts, made (or taken from the last render) at the first use.
+    fn rare(&mut self) -> &mut Rare {
+        self.rare.get_or_insert_with(Rare::spare)
     }
 
     /// A name, without borrowing the context (names of the template itself
@@ -535,7 +663,7 @@ impl<'a> Ctx<'a> {
         if (sym as usize) < n {
             &self.c.names[sym as usize]
         } else {
-            &self.extra_names[sym as usize - n]
+            &self.extra_names()[sym as usize - n]
         }
     }
 
@@ -719,7 +847,7 @@ impl<'a> Ctx<'a> {
     /// Registers every `#macro` in a tree, in document order (Velocity does
     /// it when initialising the template, before rendering).
     fn register_macros(&mut self, block: &Block, src: u16) {
-        let macros = &mut self.macros;
+        let macros = &mut self.rare().macros;
         each_macro(block, src, &mut |m, src| {
             macros.insert(
                 m.name,
@@ -1169,8 +1297,9 @@ impl<'a> Ctx<'a> {
             Node::Macro(_) => {}
             Node::MacroCall(n) => return self.render_macro_call(n, env, out),
             Node::Define(n) => {
-                let id = self.blocks.len() as u32;
-                self.blocks.push(BlockRef {
+                let blocks = &mut self.rare().blocks;
+                let id = blocks.len() as u32;
+                blocks.push(BlockRef {
                     body: n.body.clone(),
                     src: env.src,
                     depth: 0,
@@ -1610,13 +1739,13 @@ impl<'a> Ctx<'a> {
     /// Renders a `#define`d block or `$bodyContent`; false when it recursed too deep.
     fn render_block_ref(&mut self, id: u32, env: Env, out: &mut String) -> Result<bool> {
         let (body, src, depth) = {
-            let b = &self.blocks[id as usize];
+            let b = &self.rare().blocks[id as usize];
             (b.body.clone(), b.src, b.depth)
         };
         if depth >= 2 {
             return Ok(false);
         }
-        self.blocks[id as usize].depth += 1;
+        self.rare().blocks[id as usize].depth += 1;
         let r = self.render_block(
             &body,
             Env {
@@ -1625,7 +1754,7 @@ impl<'a> Ctx<'a> {
             },
             out,
         );
-        self.blocks[id as usize].depth -= 1;
+        self.rare().blocks[id as usize].depth -= 1;
         r.map(|_| true)
     }
 
@@ -2058,7 +2187,11 @@ impl<'a> Ctx<'a> {
     // ------------------------------------------------------------------ macros
 
     fn render_macro_call(&mut self, n: &MacroCallNode, env: Env, out: &mut String) -> Result<Flow> {
-        let Some(def) = self.macros.get(&n.name).cloned() else {
+        let Some(def) = self
+            .rare
+            .as_ref()
+            .and_then(|r| r.macros.get(&n.name).cloned())
+        else {
             out.push_str(&n.literal);
             return Ok(Flow::Normal);
         };
@@ -2115,8 +2248,9 @@ impl<'a> Ctx<'a> {
             depth: env.frame.map_or(1, |f| f.depth + 1),
         };
         if let Some(body) = &n.body {
-            let id = self.blocks.len() as u32;
-            self.blocks.push(BlockRef {
+            let blocks = &mut self.rare().blocks;
+            let id = blocks.len() as u32;
+            blocks.push(BlockRef {
                 body: Arc::new(body.clone()),
                 src: env.src,
                 depth: 0,
@@ -2176,7 +2310,7 @@ impl<'a> Ctx<'a> {
         }
         self.enter(n.range, env)?;
         let mut shared = Shared::default();
-        for name in self.c.names.iter().chain(self.extra_names.iter()) {
+        for name in self.c.names.iter().chain(self.extra_names()) {
             shared.intern(name);
         }
         let src_id = self.heap.add_source(Cow::Owned(text.clone()));
@@ -2206,7 +2340,7 @@ impl<'a> Ctx<'a> {
             }
         };
         // New names and interpolated sources of the evaluated text.
-        let known = self.c.names.len() + self.extra_names.len();
+        let known = self.c.names.len() + self.extra_names().len();
         for name in &shared.names[known.min(shared.names.len())..] {
             let _ = self.sym(name);
         }
@@ -2214,7 +2348,7 @@ impl<'a> Ctx<'a> {
             self.heap.add_source(Cow::Owned(s.to_string()));
         }
         let dynamic = Arc::new(Dynamic { ast });
-        self.dynamics.push(dynamic.clone());
+        self.rare().dynamics.push(dynamic.clone());
         self.register_macros(&dynamic.ast.root, src_id);
         let inner = Env {
             frame: env.frame,
@@ -2678,9 +2812,9 @@ impl<'a> Ctx<'a> {
 
     // ------------------------------------------------------------------ the end
 
-    /// The overrides, into `rendered` (in place: a returned `Rendered` was
-    /// one more move).
-    fn finish(&mut self, rendered: &mut Rendered) -> Result<()> {
+    /// The status override, returned, and the header and request overrides,
+    /// into `extra` (made when there is one).
+    fn finish(&mut self, extra: &mut Option<Overrides>) -> Result<Option<i32>> {
         self.check_work()?;
         let ctx_map = match self.context_map {
             Value::Map(m) => m,
@@ -2706,10 +2840,11 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
+        let mut code = None;
         if let Some(Value::Map(ro)) = response {
             let (status, header) = self.status_and_header(ro);
             if let Some(status) = status {
-                rendered.status = self.to_status(status);
+                code = self.to_status(status);
             }
             if let Some(Value::Map(h)) = header
                 && !self.heap.map(h).entries.is_empty()
@@ -2721,14 +2856,15 @@ impl<'a> Ctx<'a> {
                     }
                     let k = self.display(k)?;
                     let v = self.display(v)?;
-                    rendered.headers.insert(k, v);
+                    let x = extra.get_or_insert_with(Overrides::default);
+                    x.headers.insert(k, v);
                 }
             }
         }
         if let Some(Value::Map(rq)) = request {
-            self.request_override(rq, &mut rendered.request_override)?;
+            self.request_override(rq, extra)?;
         }
-        Ok(())
+        Ok(code)
     }
 
     /// `responseOverride`'s `status` and `header` values. The map is usually
@@ -2828,11 +2964,11 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// Fills `ro` (in place: a returned `RequestOverride` was two moves).
+    /// Fills `extra`'s request overrides (made at the first one).
     fn request_override(
         &mut self,
         rq: crate::value::MapId,
-        ro: &mut RequestOverride,
+        extra: &mut Option<Overrides>,
     ) -> Result<()> {
         // The parts with entries, found in one pass over the (small) map.
         let mut parts: [Option<crate::value::MapId>; 3] = [None; 3];
@@ -2866,7 +3002,12 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
-        for (part, m) in ["header", "path", "querystring"].into_iter().zip(parts) {
+        // (Most templates set no request override: then there is no loop.)
+        if parts == [None; 3] {
+            return Ok(());
+        }
+        // The parts by position: 0 `header`, 1 `path`, 2 `querystring`.
+        for (part, m) in parts.into_iter().enumerate() {
             let Some(m) = m else {
                 continue;
             };
@@ -2890,11 +3031,12 @@ impl<'a> Ctx<'a> {
                     }
                     v => vec![self.display(v)?],
                 };
+                let ro = &mut extra.get_or_insert_with(Overrides::default).request;
                 match part {
-                    "header" => {
+                    0 => {
                         ro.header.insert(key, values);
                     }
-                    "querystring" => {
+                    2 => {
                         ro.querystring.insert(key, values);
                     }
                     _ => {
@@ -3205,6 +3347,24 @@ mod break_tests {
             let r = t.render(&Invocation::with_body("{}")).expect(src);
             assert_eq!(r.body, want, "{src}");
         }
+    }
+
+    /// A render's macros, `#define`d blocks and `#evaluate` names are kept
+    /// (emptied) for the thread's next render: none of them leaks into it.
+    #[test]
+    fn rare_parts_do_not_outlive_their_render() {
+        renders_as(&[
+            ("#macro(m)M#end#m()#define($d)D#end$d", "MD"),
+            ("#m()$d", "#m()"),
+            ("#evaluate('#macro(e)E#end#set($zz = 1)')#e()$zz", "E1"),
+            ("#e()$zz#macro(m)N#end#m()", "#e()N"),
+            ("#evaluate('$zz#set($zz = 2)$zz')", "2"),
+            (
+                "#set($p = '$.a')[$input.path($p)]#set($p = '$')$input.path($p)",
+                "[]{}",
+            ),
+            ("#set($p = '$.a')[$input.path($p)]", "[]"),
+        ]);
     }
 
     /// `#break($foreach...)` ends the loop it names, through inner loops and

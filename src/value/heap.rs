@@ -199,8 +199,18 @@ pub struct Heap<'a> {
     /// Emptied vectors for new lists and maps (kept from earlier renders).
     free_values: Vec<Vec<Value>>,
     free_pairs: Vec<Vec<(Value, Value)>>,
-    scratch: Scratch,
+    /// The JSON parser's working space (see [`Scratch`]): the byte buffer
+    /// (every parse uses it)...
+    scratch_bytes: Vec<u8>,
+    /// ...and the two stacks (a parse of a whole document uses them), made
+    /// at the first such parse. Boxed: a render moves them in from
+    /// [`HeapBuffers`] and back as one pointer, where they were six words
+    /// each way.
+    scratch_stacks: Option<Box<Stacks>>,
 }
+
+/// A JSON parser's stacks (see [`Scratch`]).
+type Stacks = (Vec<Value>, Vec<(Value, Value)>);
 
 /// The allocations of a heap, emptied, for the next render to reuse (a render
 /// then grows no buffer it grew before: W1 makes 8 reallocations fewer).
@@ -213,7 +223,8 @@ pub struct HeapBuffers {
     free_values: Vec<Vec<Value>>,
     free_pairs: Vec<Vec<(Value, Value)>>,
     /// The JSON parser's working space (see [`Scratch`]).
-    scratch: Scratch,
+    scratch_bytes: Vec<u8>,
+    scratch_stacks: Option<Box<Stacks>>,
 }
 
 impl HeapBuffers {
@@ -264,13 +275,17 @@ impl<'a> Heap<'a> {
             override_repeated: false,
             free_values: std::mem::take(&mut buffers.free_values),
             free_pairs: std::mem::take(&mut buffers.free_pairs),
-            scratch: std::mem::take(&mut buffers.scratch),
+            scratch_bytes: std::mem::take(&mut buffers.scratch_bytes),
+            scratch_stacks: buffers.scratch_stacks.take(),
         }
     }
 
     /// Empties the heap and puts its allocations (those small enough to be
     /// worth keeping) into `b`, for [`Heap::with_buffers`].
-    #[inline(always)]
+    ///
+    /// (Out of line: inlined into `Ctx`'s drop, its swaps were made of
+    /// 8-byte moves or 16-byte ones depending on the code around them.)
+    #[inline(never)]
     pub fn return_buffers(&mut self, b: &mut HeapBuffers) {
         self.counted = 0;
         let keep = |bytes: usize| bytes <= HeapBuffers::KEEP_BYTES;
@@ -282,12 +297,16 @@ impl<'a> Heap<'a> {
         std::mem::swap(&mut b.entries, &mut self.entries);
         std::mem::swap(&mut b.free_values, &mut self.free_values);
         std::mem::swap(&mut b.free_pairs, &mut self.free_pairs);
-        std::mem::swap(&mut b.scratch, &mut self.scratch);
+        std::mem::swap(&mut b.scratch_bytes, &mut self.scratch_bytes);
+        std::mem::swap(&mut b.scratch_stacks, &mut self.scratch_stacks);
         b.arena.clear();
-        for list in b.lists.drain(..) {
+        // (Popped, not drained: `Drain`'s drop was a call of its own. The
+        // last vector kept is the first taken: the first map made next time
+        // gets the first map's vector.)
+        while let Some(list) = b.lists.pop() {
             recycle(&mut b.free_values, list.items);
         }
-        for map in b.maps.drain(..) {
+        while let Some(map) = b.maps.pop() {
             recycle(&mut b.free_pairs, map.entries);
         }
         b.entries.clear();
@@ -300,14 +319,16 @@ impl<'a> Heap<'a> {
         if !keep(b.maps.capacity() * std::mem::size_of::<Map>()) {
             b.maps = Vec::new();
         }
-        if !keep(b.scratch.0.capacity() * std::mem::size_of::<Value>()) {
-            b.scratch.0 = Vec::new();
+        if let Some(stacks) = &mut b.scratch_stacks {
+            if !keep(stacks.0.capacity() * std::mem::size_of::<Value>()) {
+                stacks.0 = Vec::new();
+            }
+            if !keep(stacks.1.capacity() * std::mem::size_of::<(Value, Value)>()) {
+                stacks.1 = Vec::new();
+            }
         }
-        if !keep(b.scratch.1.capacity() * std::mem::size_of::<(Value, Value)>()) {
-            b.scratch.1 = Vec::new();
-        }
-        if !keep(b.scratch.2.capacity()) {
-            b.scratch.2 = Vec::new();
+        if !keep(b.scratch_bytes.capacity()) {
+            b.scratch_bytes = Vec::new();
         }
         if !keep(b.entries.capacity() * std::mem::size_of::<Entry>()) {
             b.entries = Vec::new();
@@ -614,7 +635,12 @@ impl<'a> Heap<'a> {
     /// Two empty stacks for a parser, and its byte buffer (whose contents are
     /// overwritten, not cleared; see [`Heap::put_scratch`]).
     pub fn take_scratch(&mut self) -> Scratch {
-        let (mut a, mut b, c) = std::mem::take(&mut self.scratch);
+        let (mut a, mut b) = self
+            .scratch_stacks
+            .as_mut()
+            .map(|s| std::mem::take(&mut **s))
+            .unwrap_or_default();
+        let c = std::mem::take(&mut self.scratch_bytes);
         a.clear();
         b.clear();
         if a.capacity() == 0 {
@@ -626,18 +652,23 @@ impl<'a> Heap<'a> {
 
     /// Gives back the stacks from [`Heap::take_scratch`].
     pub fn put_scratch(&mut self, scratch: Scratch) {
-        self.scratch = scratch;
+        let (a, b, c) = scratch;
+        self.scratch_bytes = c;
+        match &mut self.scratch_stacks {
+            Some(s) => **s = (a, b),
+            None => self.scratch_stacks = Some(Box::new((a, b))),
+        }
     }
 
     /// The byte buffer of [`Heap::take_scratch`] alone (for a parser that
     /// reads a scalar).
     pub fn take_scratch_bytes(&mut self) -> Vec<u8> {
-        std::mem::take(&mut self.scratch.2)
+        std::mem::take(&mut self.scratch_bytes)
     }
 
     /// Gives back the buffer from [`Heap::take_scratch_bytes`].
     pub fn put_scratch_bytes(&mut self, bytes: Vec<u8>) {
-        self.scratch.2 = bytes;
+        self.scratch_bytes = bytes;
     }
 
     /// An empty vector for a list's items (a kept one when there is one).
@@ -698,6 +729,25 @@ impl<'a> Heap<'a> {
     #[inline]
     pub fn alloc_empty_map(&mut self, kind: MapKind) -> MapId {
         self.push_map(kind, Vec::new())
+    }
+
+    /// `n` empty maps at once (see [`Heap::alloc_empty_map`]), with
+    /// consecutive ids from the returned one: one capacity check and one
+    /// count for all (`$context` makes four each render).
+    pub fn alloc_empty_maps(&mut self, kind: MapKind, n: usize) -> MapId {
+        self.counted += n * Self::map_bytes(0);
+        let first = self.maps.len() as u32;
+        // (Made in place, as in `push_map`.)
+        self.maps.extend(
+            std::iter::repeat_with(|| Map {
+                kind,
+                entries: Vec::new(),
+                repeated: None,
+                index: std::cell::OnceCell::new(),
+            })
+            .take(n),
+        );
+        MapId(first)
     }
 
     fn push_map(&mut self, kind: MapKind, entries: Vec<(Value, Value)>) -> MapId {
