@@ -1800,6 +1800,8 @@ impl<'a> Ctx<'a> {
         // written straight into their slots, see below.)
         let max = self.limits.foreach_iterations;
         let slots = env.frame.is_none() && n.var > sym::VELOCITY_HAS_NEXT;
+        // (`render_block`'s test, made once: a render is traced or not.)
+        let traced = self.trace.is_some();
         loop {
             if (counter - 1) as usize >= max {
                 break;
@@ -1812,33 +1814,28 @@ impl<'a> Ctx<'a> {
                     break;
                 }
             };
-            // Without a macro frame, the loop variable is written to its
-            // slot at once (see `put_loop_vars`); nothing reads it before
-            // the body, and the loop's end restores it whatever happens.
-            // (`$velocityCount` and `$velocityHasNext`, slots 1 and 2, are
-            // below it: after the step, both written through one length
-            // test, where indexing tested the length for each.)
+            // Without a macro frame, the loop's variables are written
+            // straight into their slots (see `put_loop_vars`): the loop
+            // variable's and, below it, `$velocityCount`'s and
+            // `$velocityHasNext`'s (slots 1 and 2), all through one length
+            // test. (Before the step: the step reads no variable, and the
+            // loop's end restores them whatever happens.)
             let direct = slots
                 && match self.vars.get_mut(..=n.var as usize) {
-                    Some(vars) => {
-                        if let Some(slot) = vars.last_mut() {
-                            *slot = Some(item);
-                        }
+                    Some([_, count, next, .., slot]) => {
+                        *slot = Some(item);
+                        *count = Some(Value::Int(counter as i32));
+                        *next = Some(Value::Bool(has_next));
                         true
                     }
-                    None => false,
+                    _ => false,
                 };
+            if !direct {
+                self.put_loop_vars(n.var, counter as i32, has_next, item, env);
+            }
             if let Err(e) = self.step() {
                 result = Err(self.at(e, n.range, env));
                 break;
-            }
-            if direct {
-                if let Some([_, count, next, ..]) = self.vars.get_mut(..) {
-                    *count = Some(Value::Int(counter as i32));
-                    *next = Some(Value::Bool(has_next));
-                }
-            } else {
-                self.put_loop_vars(n.var, counter as i32, has_next, item, env);
             }
             if let Some(scope) = self.loops.get_mut(id as usize) {
                 scope.index += 1;
@@ -1848,7 +1845,11 @@ impl<'a> Ctx<'a> {
             if held {
                 self.null_held.push(n.var);
             }
-            let r = self.render_block(&n.body, env, out);
+            let r = if traced {
+                self.render_traced_block(&n.body, env, out)
+            } else {
+                self.render_nodes(&n.body, env, out)
+            };
             if held {
                 self.null_held.pop();
             }
@@ -3289,5 +3290,53 @@ mod break_tests {
             ),
         ];
         renders_as(&cases);
+    }
+
+    /// A loop whose body replaces `$foreach`, `$velocityCount` or the loop
+    /// variable, or reads a null element, and the variables after it: the
+    /// outputs of the code before the loop variables were written together
+    /// (ee5fcea).
+    #[test]
+    fn loop_variables_replaced_in_the_body() {
+        let cases = [
+            (
+                "#foreach($a in [1,2])#set($foreach = 'u')$foreach#end|$foreach|",
+                "uu|u|",
+            ),
+            (
+                "#foreach($a in [1,2])#foreach($b in [3])#set($foreach = 'u')#end$foreach.index#end|$foreach|",
+                "|u|",
+            ),
+            (
+                "#foreach($a in [1,2,3])#set($velocityCount = 'c')#set($a = 'z')$velocityCount$a$foreach.count#end|$velocityCount|$a|",
+                "cz1cz2cz3|||",
+            ),
+            (
+                "#set($n = 1)#foreach($a in [$null,2])#set($n = $a)[$a]$velocityHasNext#end|$a|$n|$velocityHasNext|",
+                "[]true[2]false||2||",
+            ),
+            (
+                "#macro(m $v)#foreach($t in $v)$t$velocityCount#if($foreach.hasNext),#end#end#end#foreach($a in [[1,2],[3]])#m($a);$velocityCount#end",
+                "11,22;131;2",
+            ),
+        ];
+        renders_as(&cases);
+    }
+
+    /// The step limit, hit at a loop's iteration, points at the loop.
+    #[test]
+    fn the_step_limit_in_a_loop_points_at_the_loop() {
+        let limits = crate::api::Limits {
+            steps: 20,
+            ..Default::default()
+        };
+        let t = Template::parse_with("ab\n#foreach($i in [1..100])$i#end", limits).expect("parses");
+        let e = t.render(&Invocation::with_body("{}")).unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::Limit);
+        assert_eq!(
+            e.message(),
+            "the template took more than 20 evaluation steps"
+        );
+        assert_eq!(e.line_col(), Some((2, 1)));
     }
 }
