@@ -1870,18 +1870,15 @@ impl<'a> Ctx<'a> {
                 scope.index += 1;
                 scope.has_next = has_next;
             }
-            let held = item.is_null();
-            if held {
-                self.null_held.push(n.var);
-            }
-            let r = if traced {
+            // (A null element is held while the body renders, out of line:
+            // the usual iteration tests the element once.)
+            let r = if item.is_null() {
+                self.render_held_body(n, traced, env, out)
+            } else if traced {
                 self.render_traced_block(&n.body, env, out)
             } else {
                 self.render_nodes(&n.body, env, out)
             };
-            if held {
-                self.null_held.pop();
-            }
             match r {
                 Ok(Flow::Normal) => {}
                 Ok(Flow::BreakNearest) => break,
@@ -1974,6 +1971,27 @@ impl<'a> Ctx<'a> {
             Some(Value::Host(Host::Iter(id))) => Some(ItemIter::Iter(id)),
             _ => None,
         }))
+    }
+
+    /// A `#foreach` body rendered with the loop variable bound to a null
+    /// element (Velocity's `NullHolderContext`).
+    #[cold]
+    #[inline(never)]
+    fn render_held_body(
+        &mut self,
+        n: &ForeachNode,
+        traced: bool,
+        env: Env,
+        out: &mut String,
+    ) -> Result<Flow> {
+        self.null_held.push(n.var);
+        let r = if traced {
+            self.render_traced_block(&n.body, env, out)
+        } else {
+            self.render_nodes(&n.body, env, out)
+        };
+        self.null_held.pop();
+        r
     }
 
     /// Room for more loop scopes (one per loop run, kept for the whole
