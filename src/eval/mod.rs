@@ -1910,6 +1910,18 @@ impl<'a> Ctx<'a> {
         } else {
             self.remove_var(sym::VELOCITY_HAS_NEXT, env);
         }
+        // The usual end of an inner loop (no macro frame, `$foreach` still
+        // this loop's scope): its parent put back in the slot at once.
+        if let Some(p) = parent
+            && env.frame.is_none()
+            && self.null_held.is_empty()
+            && let Some(slot) = self.vars.get_mut(sym::FOREACH as usize)
+            && matches!(slot, Some(Value::Host(Host::Foreach(cur))) if *cur == id)
+        {
+            *slot = Some(Value::Host(Host::Foreach(p)));
+            result?;
+            return Ok(flow);
+        }
         // (`get_var`, read in its slot without a macro frame: see `put_loop_vars`.)
         let current = if env.frame.is_none()
             && self.null_held.is_empty()
@@ -3375,6 +3387,14 @@ mod break_tests {
             (
                 "#macro(m $v)#foreach($t in $v)$t$velocityCount#if($foreach.hasNext),#end#end#end#foreach($a in [[1,2],[3]])#m($a);$velocityCount#end",
                 "11,22;131;2",
+            ),
+            (
+                "#foreach($a in [1,2])#foreach($b in [3,4])#set($foreach = $foreach.parent)$foreach.index#end$foreach.index;#end|$foreach|",
+                "0;;||",
+            ),
+            (
+                "#foreach($a in [1,2])#foreach($b in [3,4])#set($x = $foreach)#end$foreach.index$x.index$x.parent.index;#end$x.hasNext",
+                "010;111;false",
             ),
         ];
         renders_as(&cases);
