@@ -1862,13 +1862,15 @@ impl<'a> Ctx<'a> {
             if !direct {
                 self.put_loop_vars(n.var, counter as i32, has_next, item, env);
             }
+            // (The scope too, before the step; its index stored, not
+            // incremented in memory.)
+            if let Some(scope) = self.loops.get_mut(id as usize) {
+                scope.index = (counter - 1) as i32;
+                scope.has_next = has_next;
+            }
             if let Err(e) = self.step() {
                 result = Err(self.at(e, n.range, env));
                 break;
-            }
-            if let Some(scope) = self.loops.get_mut(id as usize) {
-                scope.index += 1;
-                scope.has_next = has_next;
             }
             // (A null element is held while the body renders, out of line:
             // the usual iteration tests the element once.)
