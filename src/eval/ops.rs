@@ -82,27 +82,7 @@ pub(crate) fn value(ctx: &mut Ctx, e: &Expr, env: Env) -> Result<Value> {
         | Expr::Le(..)
         | Expr::Ge(..)
         | Expr::Not(..) => Value::Bool(evaluate(ctx, e, env)?),
-        Expr::Add(ab, _) => {
-            let (a, b) = &**ab;
-            let l = operand(ctx, a, env)?;
-            let r = operand(ctx, b, env)?;
-            if let (Value::Int(x), Value::Int(y)) = (l, r) {
-                return Ok(int_or_long(i64::from(x) + i64::from(y)));
-            }
-            // ASTAddNode: if either side is a String, concatenate.
-            if matches!(l, Value::Str(_)) || matches!(r, Value::Str(_)) {
-                let ls = ctx.string_of(l, env)?;
-                let rs = ctx.string_of(r, env)?;
-                let mark = ctx.heap.begin_str();
-                ctx.heap.push_from(ls);
-                ctx.heap.push_from(rs);
-                let v = Value::Str(ctx.heap.finish_str(mark));
-                ctx.check_strings()?;
-                v
-            } else {
-                arith(&mut ctx.heap, l, r, number::add)?
-            }
-        }
+        Expr::Add(ab, _) => add(ctx, &ab.0, &ab.1, env)?,
         Expr::Sub(ab, _) => {
             let (a, b) = &**ab;
             let l = value(ctx, a, env)?;
@@ -133,10 +113,39 @@ pub(crate) fn value(ctx: &mut Ctx, e: &Expr, env: Env) -> Result<Value> {
     })
 }
 
+/// `a + b` (ASTAddNode).
+#[inline(always)]
+fn add(ctx: &mut Ctx, a: &Expr, b: &Expr, env: Env) -> Result<Value> {
+    let l = operand(ctx, a, env)?;
+    let r = operand(ctx, b, env)?;
+    if let (Value::Int(x), Value::Int(y)) = (l, r) {
+        return Ok(int_or_long(i64::from(x) + i64::from(y)));
+    }
+    add_values(ctx, l, r, env)
+}
+
+/// `l + r` of the operands' values, other than two Integers (which
+/// `int_or_long` adds): if either side is a String, concatenation; else
+/// math.
+pub(crate) fn add_values(ctx: &mut Ctx, l: Value, r: Value, env: Env) -> Result<Value> {
+    if matches!(l, Value::Str(_)) || matches!(r, Value::Str(_)) {
+        let ls = ctx.string_of(l, env)?;
+        let rs = ctx.string_of(r, env)?;
+        let mark = ctx.heap.begin_str();
+        ctx.heap.push_from(ls);
+        ctx.heap.push_from(rs);
+        let v = Value::Str(ctx.heap.finish_str(mark));
+        ctx.check_strings()?;
+        Ok(v)
+    } else {
+        arith(&mut ctx.heap, l, r, number::add)
+    }
+}
+
 /// `value` of an operand, the usual ones (`$count + 1`) without the
 /// dispatch (and the recursive call) of [`value`].
 #[inline(always)]
-fn operand(ctx: &mut Ctx, e: &Expr, env: Env) -> Result<Value> {
+pub(crate) fn operand(ctx: &mut Ctx, e: &Expr, env: Env) -> Result<Value> {
     match e {
         Expr::Ref(r) if r.computable => ctx.eval_reference(r, env),
         Expr::Int(IntLit::Int(i)) => Ok(Value::Int(*i)),
@@ -146,7 +155,7 @@ fn operand(ctx: &mut Ctx, e: &Expr, env: Env) -> Result<Value> {
 
 /// `MathUtils.add`/`subtract` of two Integers: computed as longs (never
 /// overflowing), an Integer when the result fits (`wrapPrimitive`), else a Long.
-fn int_or_long(v: i64) -> Value {
+pub(crate) fn int_or_long(v: i64) -> Value {
     match i32::try_from(v) {
         Ok(i) => Value::Int(i),
         Err(_) => Value::Long(v),
