@@ -2530,6 +2530,23 @@ impl<'a> Ctx<'a> {
                         _ => Value::Str(Str::EMPTY),
                     }
                 }
+                // `$list.size()`: what `apply_modifier` and `call` do for it,
+                // without the method's look-up: every list kind's `size()`
+                // (`ArrayList`, `JSONArray`, the key, value and entry views
+                // of a map, and the arrays', through Velocity's
+                // `ArrayListWrapper`) is the item count, `invoke_list`'s.
+                (Value::List(id), Modifier::Method { name, args, range })
+                    if args.is_empty() && self.template_name(*name) == Some("size") =>
+                {
+                    self.step()?;
+                    let n = self.heap.list(id).items.len() as i32;
+                    // (`call`'s checks after a call, for their errors' order.)
+                    self.check_work()
+                        .and_then(|()| self.check_strings())
+                        .and_then(|()| self.check_memory())
+                        .map_err(|e| self.at(e, *range, env))?;
+                    Value::Int(n)
+                }
                 (
                     Value::Host(Host::Input),
                     Modifier::Method {
