@@ -929,20 +929,36 @@ impl<'a> Ctx<'a> {
 
     #[inline(never)]
     fn get_var_slow(&mut self, sym: Sym, env: Env) -> Result<Value> {
-        match self.lookup(sym, env)? {
-            Some(v) => Ok(v),
-            None => {
-                let name = self.name(sym);
-                let identifier = name
-                    .chars()
-                    .next()
-                    .is_some_and(|c| c.is_alphabetic() || c == '_' || c == '$');
-                Ok(if identifier {
-                    Value::Str(Str::EMPTY)
-                } else {
-                    Value::Null
-                })
-            }
+        // (Without a macro frame or a held name, `lookup` reads the slot:
+        // the usual case here is a name not set, e.g. an outer `#foreach`'s
+        // four saved names.)
+        let found = if env.frame.is_none() && self.null_held.is_empty() {
+            self.vars.get(sym as usize).copied().flatten()
+        } else {
+            self.lookup(sym, env)?
+        };
+        Ok(match found {
+            Some(v) => v,
+            None => self.undefined_value(sym),
+        })
+    }
+
+    /// What `get_var` reads for a name defined nowhere: "" for an identifier.
+    fn undefined_value(&self, sym: Sym) -> Value {
+        // (The loop's names, `$foreach`, `$velocityCount` and
+        // `$velocityHasNext`, are identifiers.)
+        if sym <= sym::VELOCITY_HAS_NEXT {
+            return Value::Str(Str::EMPTY);
+        }
+        let identifier = self
+            .name(sym)
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphabetic() || c == '_' || c == '$');
+        if identifier {
+            Value::Str(Str::EMPTY)
+        } else {
+            Value::Null
         }
     }
 
