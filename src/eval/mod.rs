@@ -216,6 +216,14 @@ struct Spare {
     vars: Vec<Option<Value>>,
     /// The body's index (W1: a `malloc` and a `free` fewer per render).
     lookup: crate::json::BodyLookup,
+    /// The loop scopes' vector, emptied (W2: its three allocations, 32,
+    /// 64 and 128 scopes, made once per thread).
+    loops: Vec<LoopScope>,
+}
+
+impl Spare {
+    /// Most loop scopes kept room for (32 bytes each).
+    const KEEP_LOOPS: usize = 1024;
 }
 
 thread_local! {
@@ -235,6 +243,12 @@ impl Drop for Ctx<'_> {
         self.heap.return_buffers(&mut spare.heap);
         spare.vars = std::mem::take(&mut self.vars);
         spare.vars.clear();
+        // (`spare.loops` is empty, taken by `Ctx::new`; a render without
+        // loops leaves it so.)
+        if self.loops.capacity() != 0 && self.loops.capacity() <= Spare::KEEP_LOOPS {
+            self.loops.clear();
+            std::mem::swap(&mut spare.loops, &mut self.loops);
+        }
         if let Some(rare) = self.rare.take()
             && let Some(rare) = rare.recycled()
         {
@@ -466,7 +480,7 @@ impl<'a> Ctx<'a> {
             limits,
             vars,
             rare: None,
-            loops: Vec::new(),
+            loops: std::mem::take(&mut spare.loops),
             null_held: Vec::new(),
             regexes: RegexCache::new(),
             scratch: String::new(),
@@ -3469,6 +3483,31 @@ mod break_tests {
                 "[]{}",
             ),
             ("#set($p = '$.a')[$input.path($p)]", "[]"),
+        ]);
+    }
+
+    /// The loop scopes' vector is kept (emptied) for the thread's next
+    /// render: no scope of a render is seen by the next one.
+    #[test]
+    fn loop_scopes_do_not_outlive_their_render() {
+        renders_as(&[
+            (
+                "#set($f = 0)#foreach($i in [1,2])#foreach($j in [1])#set($f = $foreach)#end#end$f.index $f.parent.count $foreach|",
+                "0 2 |",
+            ),
+            ("$foreach|$f|$foreach.index|", "|||"),
+            (
+                "#foreach($i in [1,2,3])#end#foreach($k in [7])$foreach.count $foreach.parent|#end",
+                "1 |",
+            ),
+            (
+                "#set($foreach = 'x')#foreach($i in [1])$foreach.replaced#end$foreach",
+                "xx",
+            ),
+            (
+                "$foreach.replaced|#foreach($i in [1])$foreach.replaced#end",
+                "|",
+            ),
         ]);
     }
 
