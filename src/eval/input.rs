@@ -126,9 +126,11 @@ impl Ctx<'_> {
             .into_iter()
             .enumerate()
         {
-            let m = self
-                .heap
-                .alloc_map(MapKind::Plain, Vec::with_capacity(src.len()));
+            // (A kept vector, as `alloc_map` takes for an empty one: a new
+            // one was a `malloc` per render for the headers.)
+            let mut entries = self.heap.pair_vec();
+            entries.reserve(src.len());
+            let m = self.heap.alloc_map(MapKind::Plain, entries);
             for (k, v) in src {
                 let k = self.heap.string(k);
                 let v = self.heap.string(v);
@@ -194,10 +196,11 @@ pub(crate) fn call_input(ctx: &mut Ctx, name: &str, args: &[Value]) -> Result<Op
         }
         ("params", [Value::Str(n)]) => {
             let maps = ctx.params_maps();
-            let name = ctx.heap.str(*n).to_string();
+            // (Read in place: the look-ups do not change the heap.)
+            let name = ctx.heap.str(*n);
             let mut found = None;
             for m in maps {
-                if let Some(v) = ctx.heap.map_get_str(m, &name) {
+                if let Some(v) = ctx.heap.map_get_str(m, name) {
                     found = Some(v);
                     break;
                 }
@@ -210,7 +213,7 @@ pub(crate) fn call_input(ctx: &mut Ctx, name: &str, args: &[Value]) -> Result<Op
                     .entries
                     .iter()
                     .find(|(k, _)| match k {
-                        Value::Str(s) => ctx.heap.str(*s).eq_ignore_ascii_case(&name),
+                        Value::Str(s) => ctx.heap.str(*s).eq_ignore_ascii_case(name),
                         _ => false,
                     })
                     .map(|(_, v)| *v);

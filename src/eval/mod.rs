@@ -216,6 +216,14 @@ struct Spare {
     vars: Vec<Option<Value>>,
     /// The body's index (W1: a `malloc` and a `free` fewer per render).
     lookup: crate::json::BodyLookup,
+    /// The loop scopes' vector, emptied (W2: its three allocations, 32,
+    /// 64 and 128 scopes, made once per thread).
+    loops: Vec<LoopScope>,
+}
+
+impl Spare {
+    /// Most loop scopes kept room for (32 bytes each).
+    const KEEP_LOOPS: usize = 1024;
 }
 
 thread_local! {
@@ -235,6 +243,12 @@ impl Drop for Ctx<'_> {
         self.heap.return_buffers(&mut spare.heap);
         spare.vars = std::mem::take(&mut self.vars);
         spare.vars.clear();
+        // (`spare.loops` is empty, taken by `Ctx::new`; a render without
+        // loops leaves it so.)
+        if self.loops.capacity() != 0 && self.loops.capacity() <= Spare::KEEP_LOOPS {
+            self.loops.clear();
+            std::mem::swap(&mut spare.loops, &mut self.loops);
+        }
         if let Some(rare) = self.rare.take()
             && let Some(rare) = rare.recycled()
         {
@@ -466,7 +480,7 @@ impl<'a> Ctx<'a> {
             limits,
             vars,
             rare: None,
-            loops: Vec::new(),
+            loops: std::mem::take(&mut spare.loops),
             null_held: Vec::new(),
             regexes: RegexCache::new(),
             scratch: String::new(),
@@ -929,20 +943,36 @@ impl<'a> Ctx<'a> {
 
     #[inline(never)]
     fn get_var_slow(&mut self, sym: Sym, env: Env) -> Result<Value> {
-        match self.lookup(sym, env)? {
-            Some(v) => Ok(v),
-            None => {
-                let name = self.name(sym);
-                let identifier = name
-                    .chars()
-                    .next()
-                    .is_some_and(|c| c.is_alphabetic() || c == '_' || c == '$');
-                Ok(if identifier {
-                    Value::Str(Str::EMPTY)
-                } else {
-                    Value::Null
-                })
-            }
+        // (Without a macro frame or a held name, `lookup` reads the slot:
+        // the usual case here is a name not set, e.g. an outer `#foreach`'s
+        // four saved names.)
+        let found = if env.frame.is_none() && self.null_held.is_empty() {
+            self.vars.get(sym as usize).copied().flatten()
+        } else {
+            self.lookup(sym, env)?
+        };
+        Ok(match found {
+            Some(v) => v,
+            None => self.undefined_value(sym),
+        })
+    }
+
+    /// What `get_var` reads for a name defined nowhere: "" for an identifier.
+    fn undefined_value(&self, sym: Sym) -> Value {
+        // (The loop's names, `$foreach`, `$velocityCount` and
+        // `$velocityHasNext`, are identifiers.)
+        if sym <= sym::VELOCITY_HAS_NEXT {
+            return Value::Str(Str::EMPTY);
+        }
+        let identifier = self
+            .name(sym)
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphabetic() || c == '_' || c == '$');
+        if identifier {
+            Value::Str(Str::EMPTY)
+        } else {
+            Value::Null
         }
     }
 
@@ -2530,6 +2560,23 @@ impl<'a> Ctx<'a> {
                         _ => Value::Str(Str::EMPTY),
                     }
                 }
+                // `$list.size()`: what `apply_modifier` and `call` do for it,
+                // without the method's look-up: every list kind's `size()`
+                // (`ArrayList`, `JSONArray`, the key, value and entry views
+                // of a map, and the arrays', through Velocity's
+                // `ArrayListWrapper`) is the item count, `invoke_list`'s.
+                (Value::List(id), Modifier::Method { name, args, range })
+                    if args.is_empty() && self.template_name(*name) == Some("size") =>
+                {
+                    self.step()?;
+                    let n = self.heap.list(id).items.len() as i32;
+                    // (`call`'s checks after a call, for their errors' order.)
+                    self.check_work()
+                        .and_then(|()| self.check_strings())
+                        .and_then(|()| self.check_memory())
+                        .map_err(|e| self.at(e, *range, env))?;
+                    Value::Int(n)
+                }
                 (
                     Value::Host(Host::Input),
                     Modifier::Method {
@@ -3436,6 +3483,31 @@ mod break_tests {
                 "[]{}",
             ),
             ("#set($p = '$.a')[$input.path($p)]", "[]"),
+        ]);
+    }
+
+    /// The loop scopes' vector is kept (emptied) for the thread's next
+    /// render: no scope of a render is seen by the next one.
+    #[test]
+    fn loop_scopes_do_not_outlive_their_render() {
+        renders_as(&[
+            (
+                "#set($f = 0)#foreach($i in [1,2])#foreach($j in [1])#set($f = $foreach)#end#end$f.index $f.parent.count $foreach|",
+                "0 2 |",
+            ),
+            ("$foreach|$f|$foreach.index|", "|||"),
+            (
+                "#foreach($i in [1,2,3])#end#foreach($k in [7])$foreach.count $foreach.parent|#end",
+                "1 |",
+            ),
+            (
+                "#set($foreach = 'x')#foreach($i in [1])$foreach.replaced#end$foreach",
+                "xx",
+            ),
+            (
+                "$foreach.replaced|#foreach($i in [1])$foreach.replaced#end",
+                "|",
+            ),
         ]);
     }
 
