@@ -321,10 +321,10 @@ impl<'a> Heap<'a> {
             b.maps = Vec::new();
         }
         if let Some(stacks) = &mut b.scratch_stacks {
-            if !keep(stacks.0.capacity() * std::mem::size_of::<Value>()) {
+            if !keep(stacks.0.capacity() * std::mem::size_of::<Vec<Value>>()) {
                 stacks.0 = Vec::new();
             }
-            if !keep(stacks.1.capacity() * std::mem::size_of::<(Value, Value)>()) {
+            if !keep(stacks.1.capacity() * std::mem::size_of::<Vec<(Value, Value)>>()) {
                 stacks.1 = Vec::new();
             }
         }
