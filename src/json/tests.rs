@@ -581,6 +581,60 @@ fn repeated_keys_random() {
     }
 }
 
+/// Objects (small and large, with repeated keys) and arrays nested in each
+/// other, against serde_json's `preserve_order` maps: each container is read
+/// into a vector of its own while the enclosing ones wait, and a large
+/// object's key index holds positions in its own vector.
+#[test]
+fn nested_containers_with_repeated_keys_random() {
+    fn value(next: &mut impl FnMut(u64) -> u64, depth: usize, out: &mut String) {
+        match if depth > 3 { 2 } else { next(5) } {
+            0 => {
+                let large = next(3) == 0;
+                let entries = next(if large { 60 } else { 8 });
+                out.push('{');
+                for i in 0..entries {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    let len = next(4) as usize + 1;
+                    let key: String = (0..len).map(|_| (b'a' + next(3) as u8) as char).collect();
+                    out.push_str(&format!("\"{key}\":"));
+                    value(next, depth + 1, out);
+                }
+                out.push('}');
+            }
+            1 => {
+                let long = next(3) == 0;
+                let items = next(if long { 70 } else { 5 });
+                out.push('[');
+                for i in 0..items {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    value(next, depth + 1, out);
+                }
+                out.push(']');
+            }
+            _ => out.push_str(&next(1000).to_string()),
+        }
+    }
+    let mut next = xorshift_u64(0x9e37_79b9_7f4a_7c15);
+    for _ in 0..300 {
+        let mut body = String::new();
+        while !body.starts_with(['{', '[']) {
+            body.clear();
+            value(&mut next, 0, &mut body);
+        }
+        let mut heap = Heap::new(&body, "");
+        let v = parse_body(&mut heap).unwrap();
+        let mut ours = String::new();
+        write_json(&heap, v, JsonStyle::Compress, &mut ours).unwrap();
+        let theirs: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(ours, serde_json::to_string(&theirs).unwrap(), "{body}");
+    }
+}
+
 /// Differential check against a file of Java results (`JSON_EXPECT=file.json`, a
 /// list of `{body, desc, json, nc}`, desc null when Java rejects the body):
 /// `cargo test --lib json::tests::differential -- --ignored --nocapture`.

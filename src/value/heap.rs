@@ -154,9 +154,10 @@ pub struct Entry {
     pub map: Option<MapId>,
 }
 
-/// A JSON parser's working space: the items of its open arrays, the entries
-/// of its open objects, and the bytes of the string it is unescaping.
-pub type Scratch = (Vec<Value>, Vec<(Value, Value)>, Vec<u8>);
+/// A JSON parser's working space: the vectors of its open arrays and of its
+/// open objects (but the innermost of each), and the bytes of the string it
+/// is unescaping.
+pub type Scratch = (Vec<Vec<Value>>, Vec<Vec<(Value, Value)>>, Vec<u8>);
 
 /// The store of one render: a string arena, the request body, the template
 /// source, and every list, map, entry and big number made while rendering.
@@ -210,7 +211,7 @@ pub struct Heap<'a> {
 }
 
 /// A JSON parser's stacks (see [`Scratch`]).
-type Stacks = (Vec<Value>, Vec<(Value, Value)>);
+type Stacks = (Vec<Vec<Value>>, Vec<Vec<(Value, Value)>>);
 
 /// The allocations of a heap, emptied, for the next render to reuse (a render
 /// then grows no buffer it grew before: W1 makes 8 reallocations fewer).
@@ -320,10 +321,10 @@ impl<'a> Heap<'a> {
             b.maps = Vec::new();
         }
         if let Some(stacks) = &mut b.scratch_stacks {
-            if !keep(stacks.0.capacity() * std::mem::size_of::<Value>()) {
+            if !keep(stacks.0.capacity() * std::mem::size_of::<Vec<Value>>()) {
                 stacks.0 = Vec::new();
             }
-            if !keep(stacks.1.capacity() * std::mem::size_of::<(Value, Value)>()) {
+            if !keep(stacks.1.capacity() * std::mem::size_of::<Vec<(Value, Value)>>()) {
                 stacks.1 = Vec::new();
             }
         }
