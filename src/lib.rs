@@ -41,6 +41,8 @@ pub mod value;
 
 mod api;
 mod bytes;
+#[cfg(test)]
+mod testing;
 
 pub use api::{Invocation, Limits, Rendered, RequestOverride, Template};
 pub use error::{Error, ErrorKind, Result, Span};

@@ -847,13 +847,8 @@ mod tests {
             "\u{65e5}",
             "\u{1f600}",
         ];
-        let mut state = 0x9E37_79B9_7F4A_7C15u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut rng = crate::testing::Xorshift(0x9E37_79B9_7F4A_7C15);
+        let mut next = || rng.next();
         for round in 0..400 {
             // One character in `rare` from the last four of the alphabet
             // (non-ASCII, DEL, `~`), so that many blocks are plain ASCII.
@@ -942,11 +937,9 @@ mod tests {
             '(',
             '.',
         ];
-        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut rng = crate::testing::Xorshift(0x2545_F491_4F6C_DD1D);
         for _ in 0..20_000 {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
+            let state = rng.next();
             let len = (state % 40) as usize;
             let mut r = state;
             let s: String = (0..len)

@@ -538,13 +538,8 @@ mod tests {
             "\"", "\\", "\\u00", "\\n", "{", "}", "[", "]", ",", ":", " ", "1", "-", ".", "e", "0",
             "\u{e9}", "\u{7f}", "\u{2028}", "\"a\":", "true", "null",
         ];
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut rnd = |m: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % m as u64) as usize
-        };
+        let mut rng = crate::testing::Xorshift(0x2545_f491_4f6c_dd1d);
+        let mut rnd = |m: usize| (rng.next() % m as u64) as usize;
         let mut taken = 0;
         for _ in 0..20_000 {
             let mut b = seeds[rnd(seeds.len())].to_string();

@@ -389,15 +389,9 @@ mod tests {
     /// The plain-range shortcut writes what the general layout writes.
     #[test]
     fn plain_shortcut_matches_layout() {
-        let mut state = 0x9E37_79B9_7F4A_7C15u64;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut rng = crate::testing::Xorshift(0x9E37_79B9_7F4A_7C15);
         for i in 0..200_000 {
-            let r = next();
+            let r = rng.next();
             let x = match i % 3 {
                 // Any double in [1e-3, 1e7).
                 0 => 1e-3 + (r >> 11) as f64 / (1u64 << 53) as f64 * (1e7 - 1e-3),
