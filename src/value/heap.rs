@@ -89,6 +89,19 @@ pub struct Map {
     pub(crate) index: std::cell::OnceCell<Box<KeyIndex>>,
 }
 
+impl Map {
+    /// A new map of `entries` (no repeated key, no key index yet).
+    #[inline(always)]
+    fn new(kind: MapKind, entries: Vec<(Value, Value)>) -> Map {
+        Map {
+            kind,
+            entries,
+            repeated: None,
+            index: std::cell::OnceCell::new(),
+        }
+    }
+}
+
 /// A map's string keys by hash (FNV-1a of the bytes) to position.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct KeyIndex {
@@ -739,15 +752,8 @@ impl<'a> Heap<'a> {
         self.counted += n * Self::map_bytes(0);
         let first = self.maps.len() as u32;
         // (Made in place, as in `push_map`.)
-        self.maps.extend(
-            std::iter::repeat_with(|| Map {
-                kind,
-                entries: Vec::new(),
-                repeated: None,
-                index: std::cell::OnceCell::new(),
-            })
-            .take(n),
-        );
+        self.maps
+            .extend(std::iter::repeat_with(|| Map::new(kind, Vec::new())).take(n));
         MapId(first)
     }
 
@@ -758,12 +764,8 @@ impl<'a> Heap<'a> {
         // the narrower stores it spans (a store-forwarding stall at each
         // map a render makes; `$context` alone makes six). `extend` with
         // `once_with` makes room first, then writes the map where it goes.
-        self.maps.extend(std::iter::once_with(|| Map {
-            kind,
-            entries,
-            repeated: None,
-            index: std::cell::OnceCell::new(),
-        }));
+        self.maps
+            .extend(std::iter::once_with(|| Map::new(kind, entries)));
         MapId(self.maps.len() as u32 - 1)
     }
 
